@@ -1,0 +1,279 @@
+"""Checks and conversions shared by every metric: the rules of valid input live here once.
+
+Scalars: a number is an int or float (numpy scalars too), never a bool, text or NaN.
+Raw data: a sequence, numpy array or pandas Series (a 2-D block is flattened row by row);
+blanks -- None, NaN, NaT and empty text -- are skipped and counted, anything else that is
+not of the expected kind is invalid and named with its position.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidInputError, UndefinedResultError
+
+# Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts the non-existent
+# 1900-02-29, so from 1900-03-01 on serial n is 1899-12-30 + n days.
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+
+
+def _show(value: object) -> str:
+    """The value as the analyst would recognise it in a message."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def number(name: str, value: object) -> float:
+    """``value`` as a float, or InvalidInputError naming ``name``."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        raise InvalidInputError(f"{name} is blank, expected a number")
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{name} is {value}, expected a number, not TRUE/FALSE")
+    if isinstance(value, str):
+        raise InvalidInputError(f"{name} is text {value!r}, expected a number")
+    if not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"{name} is {_show(value)}, expected a number")
+    result = float(value)
+    if math.isnan(result):
+        raise InvalidInputError(f"{name} is not a number (NaN)")
+    if math.isinf(result):
+        raise InvalidInputError(f"{name} is infinite, expected a finite number")
+    return result
+
+
+def non_negative(name: str, value: object) -> float:
+    """A number >= 0 (money, units, days)."""
+    result = number(name, value)
+    if result < 0:
+        raise InvalidInputError(f"{name} is {_show(result)}, expected 0 or more")
+    return result
+
+
+def positive(name: str, value: object) -> float:
+    """A number > 0 that is invalid (not undefined) when zero, e.g. days in a period."""
+    result = number(name, value)
+    if result <= 0:
+        raise InvalidInputError(f"{name} is {_show(result)}, expected more than 0")
+    return result
+
+
+def count(name: str, value: object) -> int:
+    """A whole number >= 0 of customers, users, answers or units."""
+    result = non_negative(name, value)
+    if not result.is_integer():
+        raise InvalidInputError(f"{name} is {_show(result)}, expected a whole number")
+    return int(result)
+
+
+def fraction(name: str, value: object) -> float:
+    """A share between 0 and 1 (give 5 % as 0.05)."""
+    result = number(name, value)
+    if not 0.0 <= result <= 1.0:
+        raise InvalidInputError(
+            f"{name} is {_show(result)}, expected a fraction between 0 and 1 (5 % is 0.05)"
+        )
+    return result
+
+
+def at_most(name: str, value: float, limit_name: str, limit: float) -> None:
+    """InvalidInputError when a part is larger than its whole."""
+    if value > limit:
+        raise InvalidInputError(
+            f"{name} ({_show(value)}) is more than {limit_name} ({_show(limit)})"
+        )
+
+
+def divide(numerator: float, denominator: float, what: str) -> float:
+    """numerator / denominator, UndefinedResultError ("what is 0") when the denominator is 0."""
+    if denominator == 0:
+        raise UndefinedResultError(f"undefined: {what} is 0")
+    return numerator / denominator
+
+
+# --------------------------------------------------------------------------- raw data
+
+
+def flat(name: str, values: object) -> np.ndarray:
+    """Raw data as a 1-D numpy array (object or numeric dtype), row-major for 2-D blocks."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        array = values.to_numpy()
+    elif isinstance(values, pd.DataFrame):
+        array = values.to_numpy()
+    elif isinstance(values, np.ndarray):
+        array = values
+    elif isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        array = np.array([values], dtype=object)
+    else:
+        values = list(values)
+        if values and all(isinstance(row, (list, tuple)) for row in values):
+            # a 2-D block: rows of any lengths (ragged rows are allowed)
+            values = [cell for row in values for cell in row]
+        array = np.array(values, dtype=object) if values else np.array([], dtype=object)
+    array = np.asarray(array)
+    if array.ndim != 1:
+        array = array.reshape(-1)
+    return array
+
+
+def blank_mask(array: np.ndarray) -> np.ndarray:
+    """True where a cell is blank: None, NaN, NaT or empty text."""
+    if array.dtype.kind == "f":
+        return np.isnan(array)
+    if array.dtype.kind == "M":
+        return np.isnat(array)
+    if array.dtype.kind in "iub":
+        return np.zeros(array.shape, dtype=bool)
+    mask = pd.isna(array)
+    if array.dtype.kind in "OUS":
+        is_text = np.fromiter((isinstance(v, str) for v in array), bool, len(array))
+        if is_text.any():
+            text_blank = np.fromiter(
+                (isinstance(v, str) and v.strip() == "" for v in array), bool, len(array)
+            )
+            mask = mask | text_blank
+    return np.asarray(mask, dtype=bool)
+
+
+def require_rows(name: str, array: np.ndarray) -> None:
+    """InvalidInputError for empty raw data: no rows means nobody typed anything yet."""
+    if len(array) == 0:
+        raise InvalidInputError(f"{name} is empty")
+
+
+def same_length(names: tuple[str, ...], arrays: tuple[np.ndarray, ...]) -> None:
+    """Paired columns (ids and dates) must have one value per row."""
+    lengths = {len(a) for a in arrays}
+    if len(lengths) > 1:
+        shown = ", ".join(f"{n} has {len(a)}" for n, a in zip(names, arrays))
+        raise InvalidInputError(f"the ranges differ in length: {shown} values")
+
+
+def numbers_array(name: str, array: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """The non-skipped cells as float64; text or booleans are invalid, named by position."""
+    if array.dtype.kind in "iuf":
+        return array[~skip].astype(np.float64, copy=False)
+    if array.dtype.kind == "b":
+        raise InvalidInputError(f"{name}[1] is {array[0]}, expected a number, not TRUE/FALSE")
+    kept = array[~skip]
+    bad = np.fromiter(
+        (isinstance(v, (bool, np.bool_, str)) or not isinstance(v, numbers.Real) for v in kept),
+        bool,
+        len(kept),
+    )
+    if bad.any():
+        first = int(np.flatnonzero(~skip)[np.argmax(bad)])
+        value = array[first]
+        kind = "text" if isinstance(value, str) else "value"
+        raise InvalidInputError(f"{name}[{first + 1}] is {kind} {_show(value)}, expected a number")
+    return kept.astype(np.float64)
+
+
+def ids_codes(name: str, array: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of the non-skipped ids (0..k-1) and the distinct ids in code order.
+
+    Whole floats are read as integers, so the id 101 typed as 101.0 by Excel is the same
+    customer as the text-free 101 of a CSV.
+    """
+    kept = array[~skip]
+    if kept.dtype.kind == "f":
+        if np.all(np.mod(kept, 1) == 0):
+            kept = kept.astype(np.int64)
+    elif kept.dtype.kind == "O":
+        kept = np.array(
+            [int(v) if isinstance(v, float) and v.is_integer() else v for v in kept], dtype=object
+        )
+    codes, uniques = pd.factorize(kept, sort=False)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques)
+
+
+def _parse_date(name: str, position: int, value: object) -> np.datetime64:
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{name}[{position}] is {value}, expected a date")
+    if isinstance(value, numbers.Real):
+        serial = float(value)
+        if not 1 <= serial < 2958466:  # Excel's range: 1900-01-01 .. 9999-12-31
+            raise InvalidInputError(
+                f"{name}[{position}] is {_show(value)}, expected a date (an Excel serial "
+                "date is a number from 1 to 2958465)"
+            )
+        return EXCEL_EPOCH + np.timedelta64(int(math.floor(serial)), "D")
+    if isinstance(value, (_dt.date, np.datetime64, pd.Timestamp)):
+        return np.datetime64(pd.Timestamp(value).date(), "D")
+    if isinstance(value, str):
+        try:
+            return np.datetime64(_dt.date.fromisoformat(value.strip()[:10]), "D")
+        except ValueError:
+            pass
+    raise InvalidInputError(
+        f"{name}[{position}] is {_show(value)}, expected a date (a date cell, an Excel serial "
+        "number or text like 2026-09-30)"
+    )
+
+
+def dates_array(name: str, array: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """The non-skipped cells as datetime64[D].
+
+    Accepts real dates, Excel serial numbers (1900 date system) and ISO text (2026-09-30).
+    """
+    kept = array[~skip]
+    if kept.dtype.kind == "M":
+        return kept.astype("datetime64[D]")
+    if kept.dtype.kind in "iuf":
+        if len(kept) and (kept.min() < 1 or kept.max() >= 2958466):
+            bad = int(np.flatnonzero(~skip)[np.argmax((kept < 1) | (kept >= 2958466))])
+            _parse_date(name, bad + 1, array[bad])
+        return EXCEL_EPOCH + np.floor(kept).astype(np.int64).astype("timedelta64[D]")
+    positions = np.flatnonzero(~skip)
+    out = np.empty(len(kept), dtype="datetime64[D]")
+    for i, (pos, value) in enumerate(zip(positions, kept)):
+        out[i] = _parse_date(name, int(pos) + 1, value)
+    return out
+
+
+def month_index(days: np.ndarray) -> np.ndarray:
+    """Calendar month of each datetime64[D] as an integer (months since 1970-01)."""
+    return days.astype("datetime64[M]").astype(np.int64)
+
+
+def month_label(index: int | np.ndarray):
+    """The first day of month ``index`` (months since 1970-01) as a pandas Timestamp."""
+    return pd.Timestamp(np.datetime64(int(index), "M").astype("datetime64[D]"))
+
+
+def id_date_rows(ids_name: str, ids, dates_name: str, dates, amounts_name=None, amounts=None):
+    """Rows of (id, date[, amount]) with a blank in any of their cells skipped.
+
+    Returns integer id codes, the distinct ids in code order, the dates as datetime64[D],
+    the amounts as float64 (None without an amounts column) and the number of rows skipped.
+    """
+    columns = [(ids_name, flat(ids_name, ids)), (dates_name, flat(dates_name, dates))]
+    if amounts_name is not None:
+        columns.append((amounts_name, flat(amounts_name, amounts)))
+    names, arrays = zip(*columns)
+    same_length(names, arrays)
+    require_rows(ids_name, arrays[0])
+    skip = np.zeros(len(arrays[0]), dtype=bool)
+    for array in arrays:
+        skip |= blank_mask(array)
+    codes, uniques = ids_codes(ids_name, arrays[0], skip)
+    days = dates_array(dates_name, arrays[1], skip)
+    values = numbers_array(amounts_name, arrays[2], skip) if amounts_name is not None else None
+    return codes, uniques, days, values, int(skip.sum())
+
+
+def require_non_negative_values(name: str, values: np.ndarray) -> None:
+    """InvalidInputError naming the first negative value (money, MRR, amounts)."""
+    negative = values < 0
+    if negative.any():
+        raise InvalidInputError(
+            f"{name} contains {_show(float(values[np.argmax(negative)]))}, expected 0 or more"
+        )

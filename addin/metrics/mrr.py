@@ -1,0 +1,61 @@
+"""MRR movements: how recurring revenue moved from one month to the next."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _inputs as v
+
+MOVEMENT_COLUMNS = (
+    "month", "start_mrr", "new", "expansion", "contraction", "churned", "reactivation", "end_mrr",
+)
+
+
+def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
+    """MRR movements per month: start, new, expansion, contraction, churned, reactivation, end.
+
+    From rows of (customer, month, MRR); rows of one customer in one month are added up, and
+    a month without a row is MRR 0. Comparing each customer's MRR with the month before:
+    new = first MRR ever; reactivation = MRR again after a month at 0; expansion / contraction
+    = the rise / fall of a paying customer; churned = the MRR of a customer who dropped to 0.
+    Every month reconciles: start + new + expansion + reactivation − contraction − churned = end.
+    The first month of the data is the baseline (its MRR is the second month's start), so at
+    least two months are needed. ``attrs["skipped"]`` counts rows with a blank.
+    """
+    codes, uniques, days, amounts, skipped = v.id_date_rows(
+        "customer_ids", customer_ids, "months", months, "mrr", mrr
+    )
+    v.require_non_negative_values("mrr", amounts)
+    month_numbers = v.month_index(days)
+    if len(amounts) == 0:
+        raise v.UndefinedResultError("undefined: every row has a blank")
+    origin = int(month_numbers.min())
+    n_months = int(month_numbers.max()) - origin + 1
+    if n_months < 2:
+        raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
+
+    grid = np.bincount(
+        codes * n_months + (month_numbers - origin),
+        weights=amounts,
+        minlength=len(uniques) * n_months,
+    ).reshape(len(uniques), n_months)
+    paying = grid > 0
+    before, after = grid[:, :-1], grid[:, 1:]
+    # "ever paid" up to the previous month decides between new and reactivation
+    paid_before = np.logical_or.accumulate(paying, axis=1)[:, :-1]
+    starts_paying = (before == 0) & (after > 0)
+    stays = (before > 0) & (after > 0)
+    delta = after - before
+    frame = pd.DataFrame({
+        "month": [v.month_label(origin + i) for i in range(1, n_months)],
+        "start_mrr": before.sum(axis=0),
+        "new": np.where(starts_paying & ~paid_before, after, 0).sum(axis=0),
+        "expansion": np.where(stays & (delta > 0), delta, 0).sum(axis=0),
+        "contraction": np.where(stays & (delta < 0), -delta, 0).sum(axis=0),
+        "churned": np.where((before > 0) & (after == 0), before, 0).sum(axis=0),
+        "reactivation": np.where(starts_paying & paid_before, after, 0).sum(axis=0),
+        "end_mrr": after.sum(axis=0),
+    }, columns=list(MOVEMENT_COLUMNS))
+    frame.attrs["skipped"] = skipped
+    return frame
