@@ -7,6 +7,7 @@ runs the chosen function and turns the package's errors into a one-line message 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import textwrap
 
@@ -65,6 +66,11 @@ def _examples(args: argparse.Namespace) -> int:
     return 0
 
 
+# Modules that add a subcommand: each has ``register(commands)``, which adds its parser to
+# the subparsers object and sets ``run`` (a function of the parsed args returning the exit code).
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retention",
@@ -75,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         "examples", help="print every worked example of the guides with our number beside it"
     )
     examples.set_defaults(run=_examples)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 

@@ -23,3 +23,24 @@ class InvalidInputError(MetricError, ValueError):
 
 class UndefinedResultError(MetricError, ArithmeticError):
     """The inputs are valid but the metric is undefined for them (a zero denominator)."""
+
+
+class DataError(MetricError, ValueError):
+    """Input data that cannot be read: says where (file, sheet, row, column) and what is wrong.
+
+    ``str(error)`` is one line such as
+    ``orders.csv, row 14, column order_date: '31/02/2026' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)``.
+    """
+
+    def __init__(self, problem: str, *, file: str | None = None, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None):
+        self.problem, self.file, self.sheet, self.row, self.column = problem, file, sheet, row, column
+        where = [
+            part for part in (
+                file,
+                f"sheet {sheet}" if sheet else None,
+                f"row {row}" if row is not None else None,
+                f"column {column}" if column else None,
+            ) if part
+        ]
+        super().__init__(f"{', '.join(where)}: {problem}" if where else problem)
