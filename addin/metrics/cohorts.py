@@ -44,7 +44,7 @@ def cohort_retention(customer_ids, activity_dates, counts=False, values=None) ->
     cell = (cohort - origin) * n_ages + age
     if weights is None:
         # one customer counts once per month, however many rows it has that month
-        keys = np.unique(codes * (n_cohorts * n_ages) + cell)
+        keys = v.unique_sorted(codes * (n_cohorts * n_ages) + cell)
         cell = keys % (n_cohorts * n_ages)
         table = np.bincount(cell, minlength=n_cohorts * n_ages).astype(np.float64)
     else:

@@ -22,14 +22,14 @@ def dau_mau_by_month(user_ids, dates) -> pd.DataFrame:
     day_numbers = days.astype(np.int64)
     first_day, last_day = int(day_numbers.min()), int(day_numbers.max())
     span = last_day - first_day + 1
-    user_days = np.unique(codes * span + (day_numbers - first_day))
+    user_days = v.unique_sorted(codes * span + (day_numbers - first_day))
     active_day = user_days % span + first_day
     user = user_days // span
     month_of_day = v.month_index(active_day.astype("datetime64[D]"))
     origin = int(month_of_day.min())
     n_months = int(month_of_day.max()) - origin + 1
     user_day_count = np.bincount(month_of_day - origin, minlength=n_months)
-    monthly_users = np.unique(user * n_months + (month_of_day - origin)) % n_months
+    monthly_users = v.unique_sorted(user * n_months + (month_of_day - origin)) % n_months
     mau = np.bincount(monthly_users, minlength=n_months)
     month_starts = (np.arange(n_months) + origin).astype("datetime64[M]").astype("datetime64[D]")
     month_ends = (np.arange(n_months) + origin + 1).astype("datetime64[M]").astype("datetime64[D]")

@@ -28,10 +28,9 @@ def count_repeat_customers(customer_ids) -> RepeatCustomers:
     """Count the distinct customers of an order list and those with two or more orders."""
     array = v.flat("customer_ids", customer_ids)
     v.require_rows("customer_ids", array)
-    skip = v.blank_mask(array)
-    codes, uniques = v.ids_codes("customer_ids", array, skip)
-    orders = np.bincount(codes, minlength=len(uniques))
-    return RepeatCustomers(int((orders >= 2).sum()), int(len(uniques)), int(skip.sum()))
+    codes, uniques = v.id_codes(array)
+    orders = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    return RepeatCustomers(int((orders >= 2).sum()), int((orders > 0).sum()), int((codes < 0).sum()))
 
 
 def repeat_purchase_ratio_from_orders(customer_ids) -> float:
@@ -68,7 +67,7 @@ def purchase_gaps(customer_ids, purchase_dates) -> pd.Series:
     day_numbers = days.astype(np.int64)
     if len(day_numbers):
         span = int(day_numbers.max() - day_numbers.min()) + 1
-        keys = np.unique(codes * span + (day_numbers - day_numbers.min()))
+        keys = v.unique_sorted(codes * span + (day_numbers - day_numbers.min()))
         customer = keys // span
         day = keys % span
     else:
