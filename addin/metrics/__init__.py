@@ -27,6 +27,17 @@ from .nps import (
     nps_margin_of_error,
     nps_margin_of_error_from_answers,
 )
+from .predictive import (
+    MIN_REPEAT_BUYERS,
+    BgNbdFit,
+    ClvModel,
+    GammaGammaFit,
+    fit_bg_nbd,
+    fit_clv_model,
+    fit_gamma_gamma,
+    forecast_clv,
+    rfm_summary,
+)
 from .purchases import (
     RepeatCustomers,
     count_repeat_customers,
@@ -34,6 +45,16 @@ from .purchases import (
     purchase_gaps,
     repeat_purchase_ratio_from_orders,
     time_between_purchases,
+)
+from .roi import (
+    cac_payback,
+    customer_base_path,
+    customer_lifetime,
+    customer_value,
+    ltv_cac,
+    profit_uplift,
+    retention_roi,
+    retention_value,
 )
 from .revenue import (
     average_revenue_per_account,
