@@ -1,0 +1,491 @@
+"""Write a :class:`addin.report.Report` as an Excel workbook with openpyxl. Computes nothing.
+
+Where each table goes, its number formats and charts come from :mod:`addin.layout`; the
+words from :mod:`addin.i18n`. Values are written as values (no formulas), so the workbook
+reads right in any viewer; text that begins with ``=``, ``+``, ``-`` or ``@`` is written as
+text, never as a formula.
+
+The file is written atomically (a temporary file in the same folder, then a rename) and
+:func:`check_output` refuses to overwrite the input data, a workbook template, or any
+existing file that is not a previous report; a previous report (recognised by the custom
+document property :data:`MARKER`) is replaced only with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import secrets
+import textwrap
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from defusedxml import ElementTree
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import __version__, i18n, layout
+from ..errors import MetricError
+
+__all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "write_report",
+           "build_workbook"]
+
+#: Name of the custom document property every report carries: how a previous report is
+#: told apart from any other workbook (which is never overwritten).
+MARKER = "RetentionReport"
+TEMPLATE_FOLDER = "workbook_templates"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_CUSTOM_XML = 1_000_000  # bytes of docProps/custom.xml read to look for the marker
+_MAX_TEXT = 32_767  # Excel's limit of characters in a cell
+_HEADER_ONE_LINE = 18  # headers up to this many characters are not wrapped
+
+
+class OutputRefused(MetricError):
+    """The output path may not be written: the message says why, in one line."""
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def is_previous_report(path: str | os.PathLike) -> bool:
+    """True when ``path`` is an xlsx file carrying the report marker (a custom property)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > _MAX_CUSTOM_XML:
+                return False
+            root = ElementTree.fromstring(archive.read(info))
+    except Exception:  # not a zip, no custom properties, unsafe or broken XML: not ours
+        return False
+    return any(element.get("name") == MARKER for element in root)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(path: str | os.PathLike, *, force: bool = False,
+                 protect: Iterable[str | os.PathLike] = ()) -> Path:
+    """``path`` as a Path if the report may be written there, else OutputRefused.
+
+    Refused: a name not ending in .xlsx, a folder, any of ``protect`` (the input data), a
+    file in a ``workbook_templates`` folder, an existing file that is not a previous report
+    (even with ``force``), and a previous report without ``force``.
+    """
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise OutputRefused(f"{out}: the report is an .xlsx workbook, give an output name ending in .xlsx")
+    resolved = out.resolve()
+    if out.is_dir():
+        raise OutputRefused(f"{out} is a folder, give the report's file name")
+    for item in protect:
+        if item is None or str(item) == "":
+            continue
+        source = Path(item)
+        if resolved == source.resolve() or _same(out, source):
+            raise OutputRefused(f"{out} is the input data: refusing to overwrite it")
+    if TEMPLATE_FOLDER in resolved.parent.parts:
+        raise OutputRefused(f"{out} is in {TEMPLATE_FOLDER}/: refusing to overwrite the template")
+    if out.exists() or out.is_symlink():
+        if not is_previous_report(out):
+            raise OutputRefused(
+                f"{out} exists and is not a report written by this tool: refusing to overwrite "
+                "it (--force replaces only a previous report)"
+            )
+        if not force:
+            raise OutputRefused(f"{out} exists (a previous report): pass --force to replace it")
+    if not resolved.parent.is_dir():
+        raise OutputRefused(f"{out}: the folder {resolved.parent} does not exist")
+    return out
+
+
+# --------------------------------------------------------------------------- cells
+
+
+_THIN = Side(style="thin", color="8EA9DB")
+_STYLES = {
+    "title": dict(font=Font(bold=True, size=13, color="1F3864")),
+    "header": dict(font=Font(bold=True), fill=PatternFill("solid", fgColor=layout.HEADER_FILL),
+                   alignment=Alignment(wrap_text=True, vertical="center"),
+                   border=Border(bottom=_THIN)),
+    "label": dict(font=Font(bold=True), alignment=Alignment(vertical="top")),
+    "body": dict(alignment=Alignment(vertical="top")),
+    "good": dict(font=Font(color=layout.GOOD_FONT), fill=PatternFill("solid", fgColor=layout.GOOD_FILL),
+                 alignment=Alignment(vertical="top")),
+    "bad": dict(font=Font(color=layout.BAD_FONT), fill=PatternFill("solid", fgColor=layout.BAD_FILL),
+                alignment=Alignment(vertical="top")),
+}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass
+class _Cell:
+    value: object
+    number_format: str | None = None
+    style: str = "body"
+    wrap: bool = False
+    fit: bool = True  # counts for the column width (a title or a meta line runs over instead)
+
+
+@dataclass
+class _Sheet:
+    """A sheet's content before it touches openpyxl: cells by (row, column) and extras."""
+
+    name: str
+    cells: dict[tuple[int, int], _Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)  # fixed widths
+    heatmaps: list[str] = field(default_factory=list)
+    charts: list[tuple[layout.Chart, dict[str, int], int, int]] = field(default_factory=list)
+
+    def put(self, row: int, col: int, value: object, number_format: str | None = None,
+            style: str = "body", wrap: bool = False, fit: bool = True) -> None:
+        self.cells[(row, col)] = _Cell(_plain(value), number_format, style, wrap,
+                                       fit and style != "title")
+
+
+def _plain(value: object) -> object:
+    """A report value as openpyxl takes it: None for blanks, Python numbers and dates."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else _plain(pd.Timestamp(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text[:_MAX_TEXT]
+
+
+def _shown_length(value: object, number_format: str | None) -> int:
+    """About how many characters a value takes on screen with its number format."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return max((len(line) for line in value.splitlines()), default=0)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 7 if number_format == layout.MONTH else 10
+    if isinstance(value, (int, float)):
+        fmt = number_format or "General"
+        signed = 1 if fmt.startswith("+") else 0
+        if "%" in fmt:
+            decimals = fmt.split(";")[0].count("0") - 1
+            return len(f"{value * 100:,.{max(decimals, 0)}f}") + 1 + signed
+        decimals = len(fmt.split(";")[0].split(".")[1]) if "." in fmt else 0
+        if fmt == "General":
+            return len(f"{value:.10g}")
+        return len(f"{value:,.{decimals}f}") + signed
+    return len(str(value))
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _anchor(cell: str) -> tuple[int, int]:
+    letters, row = coordinate_from_string(cell)
+    return row, column_index_from_string(letters)
+
+
+def _texts(report, key: str, **values) -> str:
+    return i18n.text(report.lang, key, period=report.period.label,
+                     previous=report.previous.label, **values)
+
+
+def _header(report, column: layout.Column | None, key: object) -> str:
+    if column is None and isinstance(key, (int, np.integer)):  # a cohort age
+        return i18n.text(report.lang, "months_since", k=int(key))
+    return _texts(report, (column.header if column and column.header else str(key)))
+
+
+def _table(sheet: _Sheet, report, block: layout.Block, frame: pd.DataFrame) -> None:
+    top, left = _anchor(block.anchor)
+    header_row, first_row = top + 1, top + 2
+    listed = {c.key: c for c in block.columns}
+    keys = [c.key for c in block.columns if c.key in frame.columns]
+    if block.heatmap or not block.columns:  # the unlisted columns too (cohort ages)
+        keys += [k for k in frame.columns if k not in listed]
+    col_of = {}
+    units = frame["unit"].tolist() if "unit" in frame.columns else None
+    better = frame["better"].tolist() if "better" in frame.columns else None
+    for offset, key in enumerate(keys):
+        col = left + offset
+        col_of[key] = col
+        spec = listed.get(key)
+        sheet.put(header_row, col, _header(report, spec, key), style="header")
+        if spec is not None and spec.width:
+            sheet.widths[col] = spec.width
+        fmt = spec.number_format if spec is not None else block.default_format
+        values = frame[key].tolist()
+        for i, value in enumerate(values):
+            cell_format, style = fmt, "body"
+            if fmt == layout.BY_UNIT:
+                cell_format = layout.UNIT_FORMATS.get(units[i], "General")
+            elif fmt == layout.CHANGE:
+                cell_format = layout.CHANGE_FORMATS.get(units[i], "General")
+                number = _plain(value)
+                if better is not None and better[i] and isinstance(number, float):
+                    direction = number * better[i]
+                    style = "good" if direction > 0 else "bad" if direction < 0 else "body"
+            if spec is not None and spec.translate and isinstance(value, str):
+                value = i18n.text(report.lang, spec.translate + value)
+            sheet.put(first_row + i, col, value, cell_format, style,
+                      wrap=bool(spec is not None and spec.wrap))
+    last_row = first_row + len(frame) - 1
+    if block.heatmap and len(frame):
+        heat = [col_of[k] for k in keys if k not in listed]
+        if heat:
+            sheet.heatmaps.append(
+                f"{get_column_letter(min(heat))}{first_row}:{get_column_letter(max(heat))}{last_row}"
+            )
+    for chart in block.charts:
+        sheet.charts.append((chart, col_of, header_row, last_row))
+
+
+def _sheet_content(report, sheet_layout: layout.Sheet) -> _Sheet:
+    sheet = _Sheet(sheet_layout.name)
+    for block in sheet_layout.blocks:
+        top, left = _anchor(block.anchor)
+        sheet.put(top, left, _texts(report, block.title), style="title")
+        content = getattr(report, block.name)
+        if block.kind == "lines":
+            for i, line in enumerate(content):
+                sheet.put(top + 1 + i, left, line)
+        elif block.kind == "pairs":
+            for i, (label, value) in enumerate(content.itertuples(index=False, name=None)):
+                sheet.put(top + 1 + i, left, label, style="label")
+                sheet.put(top + 1 + i, left + 1, value, fit=False)
+            for offset, column in enumerate(block.columns):
+                if column.width:
+                    sheet.widths[left + offset] = column.width
+        else:
+            _table(sheet, report, block, content)
+    return sheet
+
+
+# --------------------------------------------------------------------------- openpyxl
+
+
+def _column_widths(sheet: _Sheet) -> dict[int, float]:
+    """Widths that fit: the widest value of each column (headers wrap), within limits."""
+    widest: dict[int, int] = {}
+    header_widest: dict[int, int] = {}
+    for (row, col), cell in sheet.cells.items():
+        if not cell.fit:
+            continue  # titles and meta lines run over the empty cells to their right
+        length = _shown_length(cell.value, cell.number_format)
+        if cell.style == "header":
+            # bold: about 15 % wider than the "0"s a width counts; a short header stays on
+            # one line, a long one wraps (the row is made taller)
+            if length > _HEADER_ONE_LINE:
+                length = max(max((len(w) for w in str(cell.value).split()), default=0), 12)
+            header_widest[col] = max(header_widest.get(col, 0), math.ceil(length * 1.15))
+        else:
+            widest[col] = max(widest.get(col, 0), length)
+    widths = {}
+    for col in set(widest) | set(header_widest):
+        widths[col] = min(max(widest.get(col, 0), header_widest.get(col, 0), 6) + 2, 60)
+    widths.update(sheet.widths)
+    return widths
+
+
+def _row_heights(sheet: _Sheet, widths: dict[int, float]) -> dict[int, float]:
+    """Heights of rows with wrapped text (headers, notes), so nothing is cut."""
+    lines: dict[int, int] = {}
+    for (row, col), cell in sheet.cells.items():
+        if not isinstance(cell.value, str) or not (cell.wrap or cell.style == "header"):
+            continue
+        # bold headers are wider than the width's "0" characters
+        width = max(int((widths.get(col, 10) - 1) / (1.15 if cell.style == "header" else 1.0)), 1)
+        needed = sum(max(1, len(textwrap.wrap(part, width))) for part in cell.value.split("\n"))
+        lines[row] = max(lines.get(row, 1), needed)
+    return {row: 15.0 * count for row, count in lines.items() if count > 1}
+
+
+def _styled(cell, spec: _Cell) -> None:
+    for attribute, value in _STYLES[spec.style].items():
+        setattr(cell, attribute, value)
+    if spec.wrap:
+        cell.alignment = _WRAP
+    if spec.number_format and isinstance(spec.value, (int, float, dt.date)):
+        cell.number_format = spec.number_format
+    if isinstance(spec.value, str) and spec.value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+
+
+def _chart(ws, report, spec: layout.Chart, col_of: dict, header_row: int, last_row: int):
+    series = [key for key in spec.series if key in col_of]
+    if not series or spec.category not in col_of or last_row <= header_row:
+        return None
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "col"
+        chart.gapWidth = 60
+        if spec.kind == "stacked_bar":
+            chart.grouping = "stacked"
+            chart.overlap = 100
+    for key in series:
+        chart.add_data(Reference(ws, min_col=col_of[key], min_row=header_row, max_row=last_row),
+                       titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=col_of[spec.category], min_row=header_row + 1,
+                                   max_row=last_row))
+    if spec.kind == "line":
+        for line in chart.series:
+            line.smooth = False
+            line.marker.symbol = "none"
+            line.graphicalProperties.line.width = 22000  # EMU: about 1.75 pt
+    for key, item in zip(series, chart.series):
+        colour = dict(zip(spec.series, spec.colours)).get(key)
+        if colour and spec.kind == "line":
+            item.graphicalProperties.line.solidFill = colour
+        elif colour:
+            item.graphicalProperties.solidFill = colour
+            item.graphicalProperties.line.solidFill = colour
+    chart.title = _texts(report, spec.title)
+    chart.y_axis.number_format = spec.y_format
+    if spec.category == "month":
+        chart.x_axis.number_format = layout.MONTH
+    chart.x_axis.tickLblPos = "low"  # labels below the plot, not on a zero line inside it
+    # openpyxl 3.1 marks axes deleted unless told otherwise: Excel would hide them
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    if len(series) == 1 and spec.kind != "stacked_bar":
+        chart.legend = None
+    chart.width, chart.height = spec.width, spec.height
+    return chart
+
+
+def _fill_sheet(ws, report, sheet: _Sheet, freeze: str | None, write_only: bool) -> None:
+    widths = _column_widths(sheet)
+    heights = _row_heights(sheet, widths)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    if write_only:
+        for row, height in heights.items():
+            ws.row_dimensions[row].height = height
+        last_row = max((r for r, _ in sheet.cells), default=0)
+        by_row: dict[int, dict[int, _Cell]] = {}
+        for (row, col), spec in sheet.cells.items():
+            by_row.setdefault(row, {})[col] = spec
+        for row in range(1, last_row + 1):
+            specs = by_row.get(row, {})
+            values = []
+            for col in range(1, max(specs, default=0) + 1):
+                spec = specs.get(col)
+                if spec is None:
+                    values.append(None)
+                    continue
+                cell = WriteOnlyCell(ws, spec.value)
+                _styled(cell, spec)
+                values.append(cell)
+            ws.append(values)
+    else:
+        for (row, col), spec in sorted(sheet.cells.items()):
+            _styled(ws.cell(row=row, column=col, value=spec.value), spec)
+        for row, height in heights.items():
+            ws.row_dimensions[row].height = height
+    for cells in sheet.heatmaps:
+        low, mid, high = layout.HEATMAP_COLOURS
+        ws.conditional_formatting.add(cells, ColorScaleRule(
+            start_type="min", start_color=low, mid_type="percentile", mid_value=50,
+            mid_color=mid, end_type="max", end_color=high))
+    for spec, col_of, header_row, last_row in sheet.charts:
+        chart = _chart(ws, report, spec, col_of, header_row, last_row)
+        if chart is not None:
+            ws.add_chart(chart, spec.anchor)
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def build_workbook(report, *, write_only: bool = False) -> Workbook:
+    """The report as an openpyxl Workbook (not saved). ``write_only`` streams the cells."""
+    wb = Workbook(write_only=write_only)
+    if not write_only:
+        wb.remove(wb.active)
+    for sheet_layout in layout.LAYOUT:
+        content = _sheet_content(report, sheet_layout)
+        ws = wb.create_sheet(sheet_layout.name)
+        _fill_sheet(ws, report, content, sheet_layout.freeze, write_only)
+    title = f"{i18n.text(report.lang, 'title')} {report.period.label}"
+    wb.properties.title = title
+    wb.properties.creator = f"retention-addin {__version__}"
+    wb.custom_doc_props.append(StringProperty(name=MARKER, value=f"retention-addin {__version__}"))
+    return wb
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _temporary_beside(out: Path) -> Path:
+    """A new empty file in ``out``'s folder (created exclusively, normal permissions)."""
+    for _ in range(100):
+        candidate = out.with_name(f".{out.stem}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return candidate
+        except FileExistsError:
+            continue
+    raise OutputRefused(f"{out}: cannot create a temporary file beside it")
+
+
+def write_report(report, path: str | os.PathLike, *, force: bool = False,
+                 protect: Iterable[str | os.PathLike] = (), write_only: bool = False) -> Path:
+    """Write ``report`` to ``path`` (an .xlsx file), atomically; returns the path.
+
+    Refusals are :func:`check_output`'s (the report's own source is always protected).
+    Nothing is left behind on failure: the workbook is saved to a temporary file beside the
+    output and renamed over it only when complete.
+    """
+    protected = [*protect, report.source] if report.source else list(protect)
+    out = check_output(path, force=force, protect=protected)
+    existed = out.exists()
+    workbook = build_workbook(report, write_only=write_only)
+    temporary = _temporary_beside(out)
+    try:
+        workbook.save(temporary)
+        if existed:
+            os.replace(temporary, out)
+        else:
+            try:
+                os.link(temporary, out)  # fails if the name was taken in the meantime
+            except FileExistsError:
+                raise OutputRefused(f"{out} appeared while the report was written: not replaced")
+            except OSError:  # a file system without hard links
+                os.replace(temporary, out)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return out

@@ -1,0 +1,368 @@
+"""The report's words in English and Italian: one plain dict, no logic beyond a lookup.
+
+``TEXTS[lang][key]`` is the text; a few texts have ``{placeholders}`` filled with
+``str.format``. The report, the exporter and (later) the template builder all read this dict,
+so a label is translated once. Metric definitions are not here: they are the metric
+functions' own docstrings (English only).
+"""
+
+from __future__ import annotations
+
+from .errors import InvalidInputError
+
+LANGUAGES: tuple[str, ...] = ("en", "it")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        # --- KPI labels
+        "customers_start": "Customers at the start (S)",
+        "customers_new": "New customers (N)",
+        "customers_end": "Customers at the end (E)",
+        "customers_lost": "Customers lost (L)",
+        "crr": "Customer retention rate (CRR)",
+        "churn": "Customer churn rate",
+        "churn_annualised": "Customer churn, annualised",
+        "mrr": "MRR",
+        "arpa": "ARPA (MRR per paying account)",
+        "revenue_churn_guide": "Revenue churn (guide 004, as printed)",
+        "gross_revenue_churn": "Gross revenue churn",
+        "net_revenue_churn": "Net revenue churn",
+        "grr": "Gross revenue retention (GRR)",
+        "nrr": "Net revenue retention (NRR)",
+        "existing_revenue_growth": "Existing-customer revenue growth",
+        "quick_ratio": "Quick ratio",
+        "repeat_purchase_ratio": "Repeat purchase ratio",
+        "loyal_customer_rate": "Loyal customer rate",
+        "time_between_purchases": "Time between purchases",
+        "return_rate": "Product return rate",
+        "dso": "Days sales outstanding (DSO)",
+        "nps": "Net Promoter Score (NPS)",
+        "nps_moe": "NPS margin of error (95 %)",
+        "nps_answers": "NPS answers",
+        "clv": "Customer lifetime value (guides)",
+        "clv_churn": "Customer lifetime value (from churn)",
+        "retention_cost": "Retention cost per customer",
+        "dau_mau": "DAU / MAU",
+        # --- units
+        "unit_%": "%",
+        "unit_count": "customers",
+        "unit_answers": "answers",
+        "unit_money": "money",
+        "unit_days": "days",
+        "unit_points": "points",
+        "unit_ratio": "ratio",
+        # --- sheet and block titles
+        "title": "Retention report",
+        "kpis_title": "Key figures",
+        "trend_title": "Monthly trend",
+        "cohorts_logos_title": "Cohort retention: customers still active (share of the cohort)",
+        "cohorts_revenue_title": "Cohort retention: revenue (share of the cohort's first-month revenue)",
+        "mrr_movements_title": "MRR movements per month",
+        "nps_distribution_title": "NPS answers in the period (0-10)",
+        "nps_monthly_title": "NPS by month",
+        "ageing_title": "Receivables ageing at the period end",
+        "quality_title": "Data quality: rows read, kept and dropped",
+        "data_notes_title": "Notes from reading the data",
+        "definitions_title": "Definitions",
+        "notes_title": "Notes",
+        # --- chart titles
+        "chart_retention": "Retention (CRR, GRR, NRR)",
+        "chart_churn": "Churn (customers and revenue)",
+        "chart_mrr": "MRR",
+        "chart_nps": "NPS (points)",
+        "chart_mrr_movements": "MRR movements",
+        "chart_nps_distribution": "NPS answers by score",
+        # --- column headers
+        "kpi": "KPI",
+        "unit": "Unit",
+        "current": "Current ({period})",
+        "previous": "Previous ({previous})",
+        "change": "Change",
+        "note": "Note",
+        "month": "Month",
+        "cohort": "Cohort",
+        "size": "Size",
+        "cohort_size_logos": "Customers",
+        "cohort_size_revenue": "Month-0 revenue",
+        "months_since": "M{k}",
+        "start_mrr": "MRR at start",
+        "new": "New",
+        "expansion": "Expansion",
+        "reactivation": "Reactivation",
+        "contraction": "Contraction",
+        "churned": "Churned",
+        "end_mrr": "MRR at end",
+        "score": "Score",
+        "group": "Group",
+        "answers": "Answers",
+        "share": "Share",
+        "promoters": "Promoters",
+        "passives": "Passives",
+        "detractors": "Detractors",
+        "bucket": "Days past due",
+        "invoices": "Invoices",
+        "amount": "Amount",
+        "table": "Table",
+        "rows_read": "Rows read",
+        "rows_kept": "Rows kept",
+        "rows_dropped": "Rows dropped",
+        "reason": "Reason",
+        "definition": "Definition",
+        "source_function": "Source",
+        "label": "Item",
+        "value": "Value",
+        # --- meta
+        "period": "Period",
+        "previous_period": "Previous period",
+        "segment": "Segment",
+        "all_segments": "all segments",
+        "source": "Data source",
+        "data_range": "Data from / to",
+        "language_note": "Definitions are quoted from the metric functions (English).",
+        # --- notes and n/a
+        "needs_table": "n/a — needs the {tables} table",
+        "table_or": " or ",
+        "previous_prefix": "previous period: ",
+        "no_segment_costs": "n/a — retention spend (Costs) is not split by segment",
+        "no_segment_activity": "n/a — Activity is not linked to customers, so it has no segment",
+        "needs_columns": "n/a — needs the {columns} column(s) of {table}",
+        "erratum_revenue_churn": "guide 004 as printed: expansion counts twice when MRR at the end includes upgrades; see net revenue churn",
+        "default_margin": "gross margin 100 % (no gross margin given)",
+        "not_provided": "not provided: the KPIs that need it show n/a",
+        "default_period": "Period {period}: the last complete month in the data.",
+        "incomplete_period": "Period {period} is not complete: the data ends on {end}.",
+        "cohort_source": "Cohorts are built from the {table} table (first month with activity).",
+        "no_movements": "MRR movements need Subscriptions with at least two months of data.",
+        # --- groups and buckets
+        "detractor": "detractor",
+        "passive": "passive",
+        "promoter": "promoter",
+        "bucket_current": "not yet due",
+        "bucket_1_30": "1-30",
+        "bucket_31_60": "31-60",
+        "bucket_61_90": "61-90",
+        "bucket_90": "over 90",
+        "total": "Total",
+        # --- how a period is counted (written into the Definitions sheet)
+        "def_customers": "Counted as in the rule \"Customers S, N, E, L\" below.",
+        "def_mrr": "MRR = the sum of Subscriptions' MRR in the period's last month.",
+        "def_nps_answers": "The number of NPS answers (0-10) dated within the period.",
+        "rule_customers_label": "Customers S, N, E, L",
+        "rule_customers": (
+            "S = customers active at the period start (signed up before it, not churned before it); "
+            "N = signed up within the period; E = active at the period end; L = customers of S whose "
+            "churn date falls within the period. Without a Customers table a customer is active in a "
+            "month when its MRR in Subscriptions is above 0: S = paying in the month before the period, "
+            "N = paying in the period but not in the month before (new or back), E = paying in the "
+            "period's last month, L = customers of S not paying in the period's last month."
+        ),
+        "rule_mrr_label": "MRR and its movements",
+        "rule_mrr": (
+            "MRR is the sum of Subscriptions' MRR in the period's last month; MRR at the start is the "
+            "month before the period. Movements compare each customer's MRR in the period's last month "
+            "with the month before the period. Existing customers are those paying at the start. ARPA = "
+            "MRR / accounts paying in the last month. Quick ratio counts reactivated MRR as new MRR."
+        ),
+        "rule_orders_label": "Repeat purchases, returns",
+        "rule_orders": (
+            "Repeat purchase ratio and loyal customer rate: of the customers who ordered in the period, "
+            "the share with two or more orders counting all their orders up to the period end. Time "
+            "between purchases: the guide's method over those repeat customers, on their orders up to "
+            "the period end (orders of one day count once). Return rate: units returned / units sold, "
+            "orders of the period."
+        ),
+        "rule_nps_dso_label": "NPS, DSO",
+        "rule_nps_dso": (
+            "NPS: answers dated within the period. DSO: receivables open at the period end (invoices "
+            "issued up to then, unpaid at the end) / invoices issued in the period × days in the period. "
+            "Ageing: the open invoices at the period end by days past their due date."
+        ),
+        "rule_other_label": "CLV, retention cost, DAU/MAU",
+        "rule_other": (
+            "Churn, lifespan and CLV use the period's customer churn; lifespan in years = (1 / churn) "
+            "periods ÷ periods in a year. CLV (guides): revenue of the 12 months ending with the period "
+            "(MRR plus orders) / customers with revenue in them × lifespan in years. CLV (from churn): "
+            "ARPA × months in the period × gross margin / churn. Annualised churn compounds the period's "
+            "churn. Retention cost: Costs' retention spend in the period / (S + N). DAU/MAU: the period's "
+            "last month."
+        ),
+    },
+    "it": {
+        "customers_start": "Clienti a inizio periodo (S)",
+        "customers_new": "Nuovi clienti (N)",
+        "customers_end": "Clienti a fine periodo (E)",
+        "customers_lost": "Clienti persi (L)",
+        "crr": "Tasso di fidelizzazione (CRR)",
+        "churn": "Tasso di abbandono clienti",
+        "churn_annualised": "Abbandono clienti, annualizzato",
+        "mrr": "MRR",
+        "arpa": "ARPA (MRR per cliente pagante)",
+        "revenue_churn_guide": "Churn dei ricavi (guida 004, come stampata)",
+        "gross_revenue_churn": "Churn lordo dei ricavi",
+        "net_revenue_churn": "Churn netto dei ricavi",
+        "grr": "Ritenzione lorda dei ricavi (GRR)",
+        "nrr": "Ritenzione netta dei ricavi (NRR)",
+        "existing_revenue_growth": "Crescita ricavi da clienti esistenti",
+        "quick_ratio": "Quick ratio",
+        "repeat_purchase_ratio": "Tasso di riacquisto",
+        "loyal_customer_rate": "Tasso di clienti fedeli",
+        "time_between_purchases": "Tempo tra gli acquisti",
+        "return_rate": "Tasso di reso",
+        "dso": "Giorni medi di incasso (DSO)",
+        "nps": "Net Promoter Score (NPS)",
+        "nps_moe": "Margine di errore NPS (95 %)",
+        "nps_answers": "Risposte NPS",
+        "clv": "Valore del cliente nel tempo (guide)",
+        "clv_churn": "Valore del cliente nel tempo (dal churn)",
+        "retention_cost": "Costo di fidelizzazione per cliente",
+        "dau_mau": "DAU / MAU",
+        "unit_%": "%",
+        "unit_count": "clienti",
+        "unit_answers": "risposte",
+        "unit_money": "valuta",
+        "unit_days": "giorni",
+        "unit_points": "punti",
+        "unit_ratio": "rapporto",
+        "title": "Report di fidelizzazione",
+        "kpis_title": "Indicatori chiave",
+        "trend_title": "Andamento mensile",
+        "cohorts_logos_title": "Coorti: clienti ancora attivi (quota della coorte)",
+        "cohorts_revenue_title": "Coorti: ricavi (quota dei ricavi del primo mese della coorte)",
+        "mrr_movements_title": "Movimenti dell'MRR per mese",
+        "nps_distribution_title": "Risposte NPS nel periodo (0-10)",
+        "nps_monthly_title": "NPS per mese",
+        "ageing_title": "Scadenzario crediti a fine periodo",
+        "quality_title": "Qualità dei dati: righe lette, tenute e scartate",
+        "data_notes_title": "Note dalla lettura dei dati",
+        "definitions_title": "Definizioni",
+        "notes_title": "Note",
+        "chart_retention": "Fidelizzazione (CRR, GRR, NRR)",
+        "chart_churn": "Abbandono (clienti e ricavi)",
+        "chart_mrr": "MRR",
+        "chart_nps": "NPS (punti)",
+        "chart_mrr_movements": "Movimenti dell'MRR",
+        "chart_nps_distribution": "Risposte NPS per voto",
+        "kpi": "Indicatore",
+        "unit": "Unità",
+        "current": "Periodo ({period})",
+        "previous": "Precedente ({previous})",
+        "change": "Variazione",
+        "note": "Nota",
+        "month": "Mese",
+        "cohort": "Coorte",
+        "size": "Dimensione",
+        "cohort_size_logos": "Clienti",
+        "cohort_size_revenue": "Ricavi mese 0",
+        "months_since": "M{k}",
+        "start_mrr": "MRR iniziale",
+        "new": "Nuovo",
+        "expansion": "Espansione",
+        "reactivation": "Riattivazione",
+        "contraction": "Contrazione",
+        "churned": "Perso",
+        "end_mrr": "MRR finale",
+        "score": "Voto",
+        "group": "Gruppo",
+        "answers": "Risposte",
+        "share": "Quota",
+        "promoters": "Promotori",
+        "passives": "Passivi",
+        "detractors": "Detrattori",
+        "bucket": "Giorni di ritardo",
+        "invoices": "Fatture",
+        "amount": "Importo",
+        "table": "Tabella",
+        "rows_read": "Righe lette",
+        "rows_kept": "Righe tenute",
+        "rows_dropped": "Righe scartate",
+        "reason": "Motivo",
+        "definition": "Definizione",
+        "source_function": "Fonte",
+        "label": "Voce",
+        "value": "Valore",
+        "period": "Periodo",
+        "previous_period": "Periodo precedente",
+        "segment": "Segmento",
+        "all_segments": "tutti i segmenti",
+        "source": "Origine dei dati",
+        "data_range": "Dati dal / al",
+        "language_note": "Le definizioni sono citate dalle funzioni di calcolo (in inglese).",
+        "needs_table": "n/d — serve la tabella {tables}",
+        "table_or": " o ",
+        "previous_prefix": "periodo precedente: ",
+        "no_segment_costs": "n/d — la spesa di fidelizzazione (Costs) non è divisa per segmento",
+        "no_segment_activity": "n/d — Activity non è collegata ai clienti, quindi non ha segmento",
+        "needs_columns": "n/d — servono le colonne {columns} di {table}",
+        "erratum_revenue_churn": "guida 004 come stampata: l'espansione conta due volte se l'MRR finale include gli upgrade; vedi churn netto",
+        "default_margin": "margine lordo 100 % (nessun margine indicato)",
+        "not_provided": "non fornita: gli indicatori che la richiedono mostrano n/d",
+        "default_period": "Periodo {period}: l'ultimo mese completo nei dati.",
+        "incomplete_period": "Il periodo {period} non è completo: i dati finiscono il {end}.",
+        "cohort_source": "Le coorti sono costruite dalla tabella {table} (primo mese di attività).",
+        "no_movements": "I movimenti dell'MRR richiedono Subscriptions con almeno due mesi di dati.",
+        "detractor": "detrattore",
+        "passive": "passivo",
+        "promoter": "promotore",
+        "bucket_current": "non scaduto",
+        "bucket_1_30": "1-30",
+        "bucket_31_60": "31-60",
+        "bucket_61_90": "61-90",
+        "bucket_90": "oltre 90",
+        "total": "Totale",
+        "def_customers": "Contati come nella regola \"Clienti S, N, E, L\" qui sotto.",
+        "def_mrr": "MRR = somma dell'MRR di Subscriptions nell'ultimo mese del periodo.",
+        "def_nps_answers": "Il numero di risposte NPS (0-10) con data nel periodo.",
+        "rule_customers_label": "Clienti S, N, E, L",
+        "rule_customers": (
+            "S = clienti attivi a inizio periodo (iscritti prima, non persi prima); N = iscritti nel "
+            "periodo; E = attivi a fine periodo; L = clienti di S con data di abbandono nel periodo. "
+            "Senza la tabella Customers un cliente è attivo in un mese se il suo MRR in Subscriptions è "
+            "sopra 0: S = paganti nel mese prima del periodo, N = paganti nel periodo ma non nel mese "
+            "prima (nuovi o tornati), E = paganti nell'ultimo mese del periodo, L = clienti di S che non "
+            "pagano nell'ultimo mese del periodo."
+        ),
+        "rule_mrr_label": "MRR e movimenti",
+        "rule_mrr": (
+            "L'MRR è la somma dell'MRR di Subscriptions nell'ultimo mese del periodo; l'MRR iniziale è "
+            "quello del mese prima del periodo. I movimenti confrontano l'MRR di ogni cliente nell'ultimo "
+            "mese del periodo con il mese prima del periodo. Clienti esistenti: quelli paganti all'inizio. "
+            "ARPA = MRR / clienti paganti nell'ultimo mese. Il quick ratio conta l'MRR riattivato come nuovo."
+        ),
+        "rule_orders_label": "Riacquisti, resi",
+        "rule_orders": (
+            "Tasso di riacquisto e tasso di clienti fedeli: dei clienti che hanno ordinato nel periodo, "
+            "la quota con due o più ordini contando tutti i loro ordini fino a fine periodo. Tempo tra gli "
+            "acquisti: il metodo della guida su quei clienti, con i loro ordini fino a fine periodo (gli "
+            "ordini dello stesso giorno contano una volta). Tasso di reso: unità rese / unità vendute, "
+            "ordini del periodo."
+        ),
+        "rule_nps_dso_label": "NPS, DSO",
+        "rule_nps_dso": (
+            "NPS: risposte con data nel periodo. DSO: crediti aperti a fine periodo (fatture emesse fino "
+            "ad allora, non pagate alla fine) / fatture emesse nel periodo × giorni del periodo. "
+            "Scadenzario: le fatture aperte a fine periodo per giorni di ritardo sulla scadenza."
+        ),
+        "rule_other_label": "CLV, costo di fidelizzazione, DAU/MAU",
+        "rule_other": (
+            "Abbandono, durata e CLV usano l'abbandono clienti del periodo; durata in anni = "
+            "(1 / abbandono) periodi ÷ periodi in un anno. CLV (guide): ricavi dei 12 mesi che finiscono con il "
+            "periodo (MRR più ordini) / clienti con ricavi in quei mesi × durata in anni. CLV (dal churn): "
+            "ARPA × mesi del periodo × margine lordo / abbandono. L'abbandono annualizzato compone quello "
+            "del periodo. Costo di fidelizzazione: spesa di Costs nel periodo / (S + N). DAU/MAU: l'ultimo "
+            "mese del periodo."
+        ),
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if the report speaks it, else InvalidInputError listing the languages."""
+    if lang not in TEXTS:
+        raise InvalidInputError(f"lang is {lang!r}, expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The text of ``key`` in ``lang`` (English when missing), with placeholders filled."""
+    template = TEXTS[lang].get(key, TEXTS["en"].get(key, key))
+    return template.format(**values) if values else template

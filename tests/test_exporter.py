@@ -1,0 +1,553 @@
+"""The openpyxl exporter (addin.excel.report_writer) and the ``retention report``/``demo`` CLI.
+
+The hand-made company of test_report.py is written, read back with openpyxl and compared
+with the report; LibreOffice opens and converts it; formula-like text stays text; and every
+refusal leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from addin import layout
+from addin.cli import main
+from addin.data import RetentionData
+from addin.excel.report_writer import (
+    MARKER,
+    OutputRefused,
+    check_output,
+    is_previous_report,
+    write_report,
+)
+from addin.report import build_report
+
+from test_report import hand_data, hand_frames
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def anchor(sheet: str, block: str) -> tuple[int, int]:
+    """(header row, first column) of a block, from the layout."""
+    for candidate in layout.sheet(sheet).blocks:
+        if candidate.name == block:
+            letters, row = coordinate_from_string(candidate.anchor)
+            return row + 1, column_index_from_string(letters)
+    raise KeyError(block)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files the writer may have left in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_report(hand_data(), "2026-09")
+
+
+@pytest.fixture(scope="module")
+def written(report, tmp_path_factory) -> Path:
+    return write_report(report, tmp_path_factory.mktemp("out") / "report.xlsx")
+
+
+@pytest.fixture(scope="module")
+def book(written):
+    return openpyxl.load_workbook(written)
+
+
+def data_workbook(path: Path, frames: dict | None = None) -> Path:
+    """The hand-made tables as a workbook, one sheet per table."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in (frames or hand_frames()).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+# ---------------------------------------------------------------------------- read back
+
+
+def test_sheets_in_order_kpis_first(book):
+    assert book.sheetnames == [s.name for s in layout.LAYOUT]
+    assert book.sheetnames[0] == "KPIs"
+
+
+def test_kpi_values_read_back(book, report):
+    ws = book["KPIs"]
+    header, left = anchor("KPIs", "kpis")
+    assert [ws.cell(header, left + i).value for i in range(6)] == [
+        "KPI", "Unit", "Current (2026-09)", "Previous (2026-08)", "Change", "Note"]
+    for i, row in enumerate(report.kpis.itertuples()):
+        r = header + 1 + i
+        assert ws.cell(r, left).value == row.label
+        for offset, expected in ((2, row.current), (3, row.previous), (4, row.change)):
+            cell = ws.cell(r, left + offset).value
+            if isinstance(expected, float) and math.isnan(expected):
+                assert cell is None, (row.key, offset)
+            else:
+                assert cell == pytest.approx(expected), (row.key, offset)
+        assert (ws.cell(r, left + 5).value or "") == row.note
+
+
+def test_kpi_formats_and_coloured_change(book, report):
+    ws = book["KPIs"]
+    header, left = anchor("KPIs", "kpis")
+    rows = {key: header + 1 + i for i, key in enumerate(report.kpis["key"])}
+    assert ws.cell(rows["crr"], left + 2).number_format == "0.0%"
+    assert ws.cell(rows["mrr"], left + 2).number_format == "#,##0.00"
+    assert ws.cell(rows["dso"], left + 2).number_format == "0.0"
+    assert ws.cell(rows["crr"], left + 4).number_format == "+0.0%;-0.0%;0.0%"
+    # churn rose from 1/6 to 2/6: worse, red; MRR fell: worse, red; DSO rose: red;
+    # NPS rose from -25 to 40: better, green
+    red, green = layout.BAD_FILL, layout.GOOD_FILL
+    assert ws.cell(rows["churn"], left + 4).fill.fgColor.rgb.endswith(red)
+    assert ws.cell(rows["mrr"], left + 4).fill.fgColor.rgb.endswith(red)
+    assert ws.cell(rows["nps"], left + 4).fill.fgColor.rgb.endswith(green)
+    # neutral KPI: no colour
+    assert ws.cell(rows["customers_start"], left + 4).fill.fill_type is None
+    assert ws.cell(rows["crr"], left + 1).value == "%"
+    assert ws.cell(rows["dso"], left + 1).value == "days"
+
+
+def test_meta_lines(book):
+    ws = book["KPIs"]
+    assert ws["A1"].value == "Retention report"
+    meta = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, 7)}
+    assert meta["Period"] == "2026-09 (2026-09-01 / 2026-09-30)"
+    assert meta["Segment"] == "all segments"
+    assert meta["Data source"] == "hand-made"
+
+
+def test_tables_read_back(book, report):
+    ws = book["Trend"]
+    header, left = anchor("Trend", "trend")
+    assert ws.cell(header, left).value == "Month"
+    assert ws.cell(header + 1, left).value.date() == pd.Timestamp("2025-10-01").date()
+    assert ws.cell(header + 1, left).number_format == "yyyy-mm"
+    last = header + len(report.trend)
+    columns = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
+    assert ws.cell(last, columns["MRR"]).value == 345
+    assert ws.cell(last, columns["Customer retention rate (CRR)"]).value == pytest.approx(4 / 6)
+
+    ws = book["MRR movements"]
+    header, left = anchor("MRR movements", "mrr_movements")
+    last_row = [ws.cell(header + len(report.mrr_movements), left + i).value for i in range(8)]
+    assert last_row[1:] == [430, 70, 50, 25, -20, -210, 345]
+
+    ws = book["Ageing"]
+    header, left = anchor("Ageing", "ageing")
+    assert [ws.cell(header + i, left + 2).value for i in range(1, 7)] == [100, 200, 0, 30, 0, 330]
+
+    ws = book["Cohorts"]
+    header, left = anchor("Cohorts", "cohorts_logos")
+    assert ws.cell(header, left + 2).value == "M0"
+    june = header + 1 + list(report.cohorts_logos["cohort"]).index(pd.Timestamp("2026-06-01"))
+    assert [ws.cell(june, left + 2 + k).value for k in range(4)] == pytest.approx([1, 1, 0.8, 0.4])
+
+    ws = book["Data quality"]
+    header, left = anchor("Data quality", "quality")
+    assert {ws.cell(header + i, left).value for i in range(1, 8)} >= {"Customers", "Orders"}
+
+    ws = book["Definitions"]
+    header, left = anchor("Definitions", "definitions")
+    texts = [ws.cell(r, left + 1).value for r in range(header + 1, ws.max_row + 1)]
+    assert any(t and "CRR = (E − N) / S" in t for t in texts)
+
+
+def test_frozen_headers_widths_and_print_setup(book):
+    for sheet in layout.LAYOUT:
+        ws = book[sheet.name]
+        assert ws.freeze_panes == sheet.freeze
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.column_dimensions["A"].width and ws.column_dimensions["B"].width
+    kpis = book["KPIs"]
+    # the KPI labels fit: the widest label is narrower than column A
+    assert kpis.column_dimensions["A"].width >= max(len(k) for k in
+                                                    build_report(hand_data(), "2026-09").kpis["label"])
+
+
+def test_charts_and_heatmap(written, book):
+    with zipfile.ZipFile(written) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(charts) == 6  # 4 trend lines, MRR movements, NPS distribution
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets), "values only, no formulas"
+    assert len(book["Trend"]._charts) == 4
+    bar = book["MRR movements"]._charts[0]
+    assert bar.grouping == "stacked" and len(bar.series) == 5
+    assert len(book["NPS"]._charts) == 1
+    rules = book["Cohorts"].conditional_formatting
+    assert len(list(rules)) == 2
+    assert all(rule.rules[0].type == "colorScale" for rule in rules)
+
+
+def test_marker_is_written_and_recognised(written, tmp_path):
+    book = openpyxl.load_workbook(written)
+    assert MARKER in [prop.name for prop in book.custom_doc_props]
+    assert is_previous_report(written)
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    assert not is_previous_report(other)
+    (tmp_path / "text.xlsx").write_text("not a zip")
+    assert not is_previous_report(tmp_path / "text.xlsx")
+
+
+def test_write_only_mode_writes_the_same_cells(report, written, tmp_path):
+    streamed = write_report(report, tmp_path / "streamed.xlsx", write_only=True)
+    a, b = openpyxl.load_workbook(written), openpyxl.load_workbook(streamed)
+    for name in a.sheetnames:
+        values_a = [[c.value for c in row] for row in a[name].iter_rows()]
+        values_b = [[c.value for c in row] for row in b[name].iter_rows()]
+        assert values_a == values_b, name
+        assert len(a[name]._charts) == len(b[name]._charts)
+
+
+def test_italian_report(tmp_path):
+    path = write_report(build_report(hand_data(), "2026-09", lang="it"), tmp_path / "it.xlsx")
+    ws = openpyxl.load_workbook(path)["KPIs"]
+    header, left = anchor("KPIs", "kpis")
+    assert ws.cell(header, left).value == "Indicatore"
+    assert ws["A1"].value == "Report di fidelizzazione"
+
+
+def test_layout_blocks_do_not_overlap():
+    def box(block):
+        letters, row = coordinate_from_string(block.anchor)
+        col = column_index_from_string(letters)
+        width = 1 if block.kind == "lines" else 2 if block.kind == "pairs" else (
+            len(block.columns) + (24 if block.heatmap else 0))
+        return row, row + 1 + block.max_rows, col, col + width - 1
+
+    for sheet in layout.LAYOUT:
+        boxes = [box(b) for b in sheet.blocks]
+        for i, (r0, r1, c0, c1) in enumerate(boxes):
+            for s0, s1, d0, d1 in boxes[i + 1:]:
+                assert r1 < s0 or s1 < r0 or c1 < d0 or d1 < c0, sheet.name
+
+
+# ---------------------------------------------------------------------------- formula injection
+
+
+INJECTIONS = ["=1+2", "+3+4", "-5+6", "@SUM(1)", '=HYPERLINK("http://example.com","x")']
+
+
+def test_formula_like_text_is_written_as_text(tmp_path):
+    frames = hand_frames()
+    frames["Customers"]["segment"] = INJECTIONS + ["A", "B", "C"]
+    data = RetentionData.from_frames(frames, source="=cmd|'/c calc'!A1")
+    report = build_report(data, "2026-09", segment="=1+2")
+    report.notes.extend(INJECTIONS)
+    path = write_report(report, tmp_path / "injected.xlsx")
+    ws = openpyxl.load_workbook(path)["KPIs"]
+    meta = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(2, 7)}
+    assert meta["Segment"].value == "=1+2" and meta["Segment"].data_type == "s"
+    assert meta["Data source"].value == "=cmd|'/c calc'!A1"
+    assert meta["Data source"].data_type == "s" and meta["Data source"].quotePrefix
+    notes = [ws.cell(r, 1) for r in range(43, 43 + len(report.notes))]
+    written_notes = {c.value: c for c in notes}
+    for text in INJECTIONS:
+        assert written_notes[text].data_type == "s"
+        assert written_notes[text].quotePrefix
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+    # and the file is still read back with the text intact (no formula, no cached value)
+    values = openpyxl.load_workbook(path, data_only=True)["KPIs"]
+    assert values.cell(meta["Segment"].row, 2).value == "=1+2"
+
+
+# ---------------------------------------------------------------------------- refusals and --force
+
+
+def test_refuses_non_xlsx_names_and_folders(tmp_path):
+    with pytest.raises(OutputRefused, match="ending in .xlsx"):
+        check_output(tmp_path / "report.xlsm")
+    (tmp_path / "dir.xlsx").mkdir()
+    with pytest.raises(OutputRefused, match="is a folder"):
+        check_output(tmp_path / "dir.xlsx")
+    with pytest.raises(OutputRefused, match="does not exist"):
+        check_output(tmp_path / "missing" / "report.xlsx")
+
+
+def test_refuses_the_template_folder(tmp_path, report):
+    folder = tmp_path / "workbook_templates"
+    folder.mkdir()
+    with pytest.raises(OutputRefused, match="template"):
+        write_report(report, folder / "retention_template.xlsx")
+    assert list(folder.iterdir()) == []
+
+
+def test_refuses_any_other_existing_file_even_with_force(tmp_path, report):
+    other = tmp_path / "budget.xlsx"
+    openpyxl.Workbook().save(other)
+    before = other.read_bytes()
+    for force in (False, True):
+        with pytest.raises(OutputRefused, match="not a report written by this tool"):
+            write_report(report, other, force=force)
+    assert other.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_previous_report_needs_force(tmp_path, report):
+    path = write_report(report, tmp_path / "report.xlsx")
+    before = path.read_bytes()
+    with pytest.raises(OutputRefused, match="--force"):
+        write_report(report, path)
+    assert path.read_bytes() == before
+    september = build_report(hand_data(), "2026-08")
+    write_report(september, path, force=True)
+    assert is_previous_report(path)
+    ws = openpyxl.load_workbook(path)["KPIs"]
+    assert ws["B2"].value.startswith("2026-08")
+    assert leftovers(tmp_path) == []
+
+
+def test_refuses_to_overwrite_the_input(tmp_path, capsys):
+    data = data_workbook(tmp_path / "data.xlsx")
+    before = data.read_bytes()
+    code, out, err = run(capsys, "report", str(data), "-o", str(data), "--force")
+    assert code == 2 and "is the input data" in err and err.count("\n") == 1
+    assert data.read_bytes() == before
+    # a previous report given as the input is protected too
+    report = build_report(RetentionData.from_frames(hand_frames(), source=str(data)), "2026-09")
+    assert report.source == str(data)
+    with pytest.raises(OutputRefused, match="input data"):
+        write_report(report, tmp_path / "." / "data.xlsx", force=True)
+
+
+def test_failed_write_leaves_nothing_and_keeps_the_previous_report(tmp_path, report, monkeypatch):
+    path = write_report(report, tmp_path / "report.xlsx")
+    before = path.read_bytes()
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"PK partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        write_report(report, path, force=True)
+    assert path.read_bytes() == before
+    with pytest.raises(OSError):
+        write_report(report, tmp_path / "new.xlsx")
+    assert not (tmp_path / "new.xlsx").exists()
+    assert leftovers(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------- the CLI
+
+
+def test_cli_report_from_a_workbook_and_a_csv_folder(tmp_path, capsys):
+    data = data_workbook(tmp_path / "data.xlsx")
+    out = tmp_path / "report.xlsx"
+    code, stdout, err = run(capsys, "report", str(data), "-o", str(out), "--period", "2026-09")
+    assert code == 0, err
+    assert stdout.strip() == f"wrote {out}: retention report 2026-09, all segments"
+    assert err == ""  # no progress bar when stderr is not a terminal
+    ws = openpyxl.load_workbook(out)["KPIs"]
+    header, left = anchor("KPIs", "kpis")
+    assert ws.cell(header + 5, left + 2).value == pytest.approx(4 / 6)  # CRR
+
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name, frame in hand_frames().items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    out2 = tmp_path / "report2.xlsx"
+    code, stdout, err = run(capsys, "report", str(folder), "-o", str(out2), "--quiet",
+                            "--period", "2026-Q3", "--segment", "A", "--lang", "it")
+    assert code == 0, err
+    assert stdout == "" and err == ""
+    assert openpyxl.load_workbook(out2)["KPIs"]["B2"].value.startswith("2026-Q3")
+
+
+def test_cli_gross_margin(tmp_path, capsys):
+    data = data_workbook(tmp_path / "data.xlsx")
+    out = tmp_path / "report.xlsx"
+    assert run(capsys, "report", str(data), "-o", str(out), "-q", "--period", "2026-09",
+               "--gross-margin", "80%")[0] == 0
+    ws = openpyxl.load_workbook(out)["KPIs"]
+    header, left = anchor("KPIs", "kpis")
+    labels = [ws.cell(r, left).value for r in range(header + 1, header + 30)]
+    row = header + 1 + labels.index("Customer lifetime value (from churn)")
+    assert ws.cell(row, left + 2).value == pytest.approx(165.6)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--period", "2026-13"], "period is '2026-13'"),
+    (["--period", "2031-01"], "outside the data"),
+    (["--segment", "Nope"], "segment 'Nope' is not in the data"),
+])
+def test_cli_bad_options_one_line_and_no_file(tmp_path, capsys, argv, message):
+    data = data_workbook(tmp_path / "data.xlsx")
+    out = tmp_path / "report.xlsx"
+    code, stdout, err = run(capsys, "report", str(data), "-o", str(out), *argv)
+    assert code == 2
+    assert err.startswith("retention: ") and message in err and err.count("\n") == 1
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_cli_demo(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run(capsys, "demo")
+    assert code == 0, err
+    assert (tmp_path / "demo_report.xlsx").exists()
+    assert "retention report 2026-10, all segments" in stdout
+    code, stdout, err = run(capsys, "demo")
+    assert code == 2 and "--force" in err
+    assert run(capsys, "demo", "--force", "-q")[0] == 0
+
+
+# ---------------------------------------------------------------------------- hostile input
+
+
+def _encrypted(path: Path, tmp_path: Path) -> Path:
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    plain = data_workbook(tmp_path / "plain.xlsx")
+    with open(plain, "rb") as source, open(path, "wb") as target:
+        ooxml.OOXMLFile(source).encrypt("secret", target)
+    plain.unlink()
+    return path
+
+
+def _xml_bomb(path: Path, tmp_path: Path) -> Path:
+    plain = data_workbook(tmp_path / "plain.xlsx")
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">'
+                        for i in range(1, 10))
+              + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+              "</sheetData></worksheet>")
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            payload = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                payload = laughs.encode()
+            target.writestr(item, payload)
+    plain.unlink()
+    return path
+
+
+def _zip_bomb(path: Path, tmp_path: Path) -> Path:
+    plain = data_workbook(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        with target.open("xl/media/padding.bin", "w") as part:  # 64 MiB of zeros, ~64 KiB packed
+            chunk = bytes(1 << 20)
+            for _ in range(64):
+                part.write(chunk)
+    plain.unlink()
+    return path
+
+
+def _written(content: bytes):
+    def make(path: Path, tmp_path: Path) -> Path:
+        path.write_bytes(content)
+        return path
+    return make
+
+
+def _huge_zip_bomb(path: Path, tmp_path: Path) -> Path:
+    """A workbook with a part that says it unpacks to 3.75 GiB (patched sizes: no need to
+    spend the CPU time deflating gigabytes of zeros; the loader refuses on the sizes)."""
+    plain = data_workbook(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/media/huge.bin", bytes(1 << 16))
+    plain.unlink()
+    blob = bytearray(path.read_bytes())
+    central = blob.rindex(b"PK\x01\x02")  # the last entry's central directory header
+    assert blob[central + 46:central + 46 + 16] == b"xl/media/huge.bi"
+    blob[central + 24:central + 28] = (0xF0000000).to_bytes(4, "little")  # uncompressed size
+    path.write_bytes(bytes(blob))
+    return path
+
+
+HOSTILE = {
+    "corrupt.xlsx": (_written(b"PK\x03\x04" + os.urandom(2000)), "damaged"),
+    "notes.xlsx": (_written(b"just some text\n"), "not an Excel workbook"),
+    "scan.pdf": (_written(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "not an Excel workbook"),
+    "locked.xlsx": (_encrypted, "password-protected"),
+    "laughs.xlsx": (_xml_bomb, "XML bomb"),
+    "bomb.xlsx": (_zip_bomb, "zip bomb"),
+    "huge.xlsx": (_huge_zip_bomb, "zip bomb"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_is_refused_and_nothing_written(tmp_path, capsys, name):
+    make, message = HOSTILE[name]
+    source = make(tmp_path / name, tmp_path)
+    out = tmp_path / "report.xlsx"
+    code, stdout, err = run(capsys, "report", str(source), "-o", str(out))
+    assert code == 2, err
+    assert err.startswith("retention: ") and err.count("\n") == 1 and message in err
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_missing_input(tmp_path, capsys):
+    code, _, err = run(capsys, "report", str(tmp_path / "nothing.xlsx"), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 2 and "no such file or folder" in err
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+# ---------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_and_converts_the_report(written, tmp_path):
+    from addin.excel.libreoffice import recalculate, to_pdf
+
+    pdf = to_pdf(written, tmp_path / "pdf")
+    assert pdf.stat().st_size > 10_000
+    copy = recalculate(written, tmp_path / "lo")
+    with zipfile.ZipFile(copy) as archive:
+        # LibreOffice read the charts (it writes them back) and every sheet
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 6
+    book = openpyxl.load_workbook(copy, data_only=True)
+    assert book.sheetnames == [s.name for s in layout.LAYOUT]
+    header, left = anchor("KPIs", "kpis")
+    assert book["KPIs"].cell(header + 5, left + 2).value == pytest.approx(4 / 6)  # CRR
+    assert book["KPIs"].cell(header + 8, left + 2).value == pytest.approx(345)  # MRR
+    # (LibreOffice headless drops every file's view settings, frozen panes included, so they
+    # are checked on the exporter's own file in test_frozen_headers_widths_and_print_setup)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_write_only_report(report, tmp_path):
+    from addin.excel.libreoffice import recalculate
+
+    streamed = write_report(report, tmp_path / "streamed.xlsx", write_only=True)
+    copy = recalculate(streamed, tmp_path / "lo")
+    with zipfile.ZipFile(copy) as archive:
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 6
+
+
+def test_export_report_is_the_command_as_a_function(tmp_path):
+    from addin.report_cli import export_report
+
+    data = data_workbook(tmp_path / "data.xlsx")
+    report, path = export_report(data, tmp_path / "report.xlsx", period="2026-Q3", segment="B")
+    assert path == tmp_path / "report.xlsx" and is_previous_report(path)
+    assert report.period.label == "2026-Q3" and report.segment == "B"
+    with pytest.raises(OutputRefused, match="input data"):
+        export_report(data, data, force=True)
+    # a RetentionData is taken as it is
+    report, _ = export_report(hand_data(), tmp_path / "again.xlsx", period="2026-09")
+    assert report.kpi("mrr")["current"] == 345

@@ -1,0 +1,514 @@
+"""The retention report (addin.report) on a small hand-made company, every KPI worked by hand.
+
+The company (period 2026-09, previous period 2026-08):
+
+Customers            signup       churn        segment
+  C1                 2025-01-10   -            A
+  C2                 2025-03-05   2026-09-15   A
+  C3                 2026-02-01   -            B
+  C4                 2026-08-20   -            B
+  C5                 2026-09-03   -            A
+  C6                 2025-06-01   2026-08-10   B
+  C7                 2026-07-01   -            A   (no MRR in August, back in September)
+  C8                 2025-05-01   2026-09-20   B
+
+Subscriptions (MRR)  Jun   Jul   Aug   Sep
+  C1                 100   100   100   150
+  C2                 200   200   200     -
+  C3                  50    50    80    60
+  C4                   -     -    40    40
+  C5                   -     -     -    70
+  C6                  30    30     -     -
+  C7                   -    20     -    25
+  C8                  10    10    10     -
+  total              390   410   430   345
+
+Costs: 2025-10 100 (only to open the data window 12 months before September), 2026-08 300,
+2026-09 240. Orders, NPS answers, invoices and activity are listed where they are used.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from addin import i18n
+from addin.data import RetentionData
+from addin.errors import InvalidInputError, MetricError
+from addin.report import KPIS, Period, build_report, definition_of, parse_period
+
+# ---------------------------------------------------------------------------- the data
+
+
+def hand_frames() -> dict[str, pd.DataFrame]:
+    customers = pd.DataFrame({
+        "customer_id": ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"],
+        "name": ["Ann", "Bob", "Cy", "Di", "Ed", "Flo", "Gus", "Hal"],
+        "segment": ["A", "A", "B", "B", "A", "B", "A", "B"],
+        "signup_date": ["2025-01-10", "2025-03-05", "2026-02-01", "2026-08-20", "2026-09-03",
+                        "2025-06-01", "2026-07-01", "2025-05-01"],
+        "churn_date": [None, "2026-09-15", None, None, None, "2026-08-10", None, "2026-09-20"],
+    })
+    mrr = {
+        "C1": {"06": 100, "07": 100, "08": 100, "09": 150},
+        "C2": {"06": 200, "07": 200, "08": 200},
+        "C3": {"06": 50, "07": 50, "08": 80, "09": 60},
+        "C4": {"08": 40, "09": 40},
+        "C5": {"09": 70},
+        "C6": {"06": 30, "07": 30},
+        "C7": {"07": 20, "09": 25},
+        "C8": {"06": 10, "07": 10, "08": 10},
+    }
+    subscriptions = pd.DataFrame(
+        [(c, f"2026-{m}-01", v) for c, months in mrr.items() for m, v in months.items()],
+        columns=["customer_id", "month", "mrr"],
+    )
+    orders = pd.DataFrame([
+        ("O1", "C1", "2026-06-05", 100.0, 2, 0),
+        ("O2", "C1", "2026-08-10", 50.0, 1, 0),
+        ("O3", "C1", "2026-09-02", 80.0, 2, 1),
+        ("O4", "C3", "2026-09-10", 40.0, 1, 0),
+        ("O5", "C3", "2026-09-10", 60.0, 3, 0),
+        ("O6", "C4", "2026-09-20", 30.0, 1, 0),
+        ("O7", "C5", "2026-09-05", 20.0, 2, 1),
+        ("O8", "C5", "2026-09-25", 20.0, 2, 0),
+        ("O9", "C2", "2026-08-15", 70.0, 1, 1),
+    ], columns=["order_id", "customer_id", "order_date", "amount", "units", "units_returned"])
+    nps = pd.DataFrame([
+        ("C1", "2026-09-03", 10), ("C3", "2026-09-12", 9), ("C4", "2026-09-15", 7),
+        ("C5", "2026-09-20", 3), ("C7", "2026-09-28", 10),
+        ("C6", "2026-08-02", 0), ("C1", "2026-08-05", 8), ("C2", "2026-08-20", 6),
+        ("C3", "2026-08-25", 9),
+    ], columns=["customer_id", "date", "score"])
+    invoices = pd.DataFrame([
+        ("I1", "C1", "2026-07-01", "2026-07-31", 100.0, "2026-07-20"),
+        ("I2", "C2", "2026-08-01", "2026-08-31", 200.0, None),
+        ("I3", "C1", "2026-08-01", "2026-08-31", 100.0, "2026-09-10"),
+        ("I4", "C3", "2026-08-15", "2026-09-14", 80.0, "2026-08-30"),
+        ("I5", "C1", "2026-09-01", "2026-10-01", 150.0, "2026-09-25"),
+        ("I6", "C3", "2026-09-15", "2026-10-15", 60.0, None),
+        ("I7", "C4", "2026-09-20", "2026-10-20", 40.0, "2026-10-05"),
+        ("I8", "C6", "2026-06-10", "2026-07-10", 30.0, None),
+    ], columns=["invoice_id", "customer_id", "issue_date", "due_date", "amount", "paid_date"])
+    # Activity: U1 every day of August and September, U2 on 1-10 August and on 15 days of
+    # September (1-15), U3 on 1 August only.
+    days = [("U1", d) for d in pd.date_range("2026-08-01", "2026-09-30")]
+    days += [("U2", d) for d in pd.date_range("2026-08-01", "2026-08-10")]
+    days += [("U2", d) for d in pd.date_range("2026-09-01", "2026-09-15")]
+    days += [("U3", pd.Timestamp("2026-08-01"))]
+    activity = pd.DataFrame(days, columns=["user_id", "date"])
+    costs = pd.DataFrame({"month": ["2025-10-01", "2026-08-01", "2026-09-01"],
+                          "retention_spend": [100.0, 300.0, 240.0]})
+    return {"Customers": customers, "Subscriptions": subscriptions, "Orders": orders,
+            "NPS": nps, "Invoices": invoices, "Activity": activity, "Costs": costs}
+
+
+def hand_data(*tables: str, frames: dict | None = None) -> RetentionData:
+    frames = frames or hand_frames()
+    if tables:
+        frames = {name: frames[name] for name in tables}
+    return RetentionData.from_frames(frames, source="hand-made")
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_report(hand_data(), "2026-09")
+
+
+def value(report, key, column="current"):
+    return report.kpi(key)[column]
+
+
+# ---------------------------------------------------------------------------- KPIs by hand
+
+# (key, September, August), each worked out below.
+HAND_KPIS = [
+    # Customers. September: S = signed up before 1 Sep, not churned before it = C1 C2 C3 C4
+    # C7 C8 = 6; N = signed up in Sep = C5 = 1; E = active on 30 Sep = C1 C3 C4 C5 C7 = 5;
+    # L = of S churned in Sep = C2 (15 Sep) C8 (20 Sep) = 2.
+    # August: S = C1 C2 C3 C6 C7 C8 = 6 (C6 churns 10 Aug, after the start); N = C4 = 1;
+    # E = C1 C2 C3 C4 C7 C8 = 6; L = C6 = 1.
+    ("customers_start", 6, 6),
+    ("customers_new", 1, 1),
+    ("customers_end", 5, 6),
+    ("customers_lost", 2, 1),
+    # CRR = (E - N) / S: Sep (5 - 1) / 6, Aug (6 - 1) / 6
+    ("crr", 4 / 6, 5 / 6),
+    # churn = L / S: Sep 2 / 6, Aug 1 / 6
+    ("churn", 2 / 6, 1 / 6),
+    # annualised: 1 - (1 - m)^12
+    ("churn_annualised", 1 - (4 / 6) ** 12, 1 - (5 / 6) ** 12),
+    # MRR of the month: Sep 150 + 60 + 40 + 70 + 25 = 345; Aug 100 + 200 + 80 + 40 + 10 = 430
+    ("mrr", 345, 430),
+    # ARPA = MRR / paying accounts: Sep 345 / 5 (C1 C3 C4 C5 C7); Aug 430 / 5 (C1 C2 C3 C4 C8)
+    ("arpa", 69, 86),
+    # Movements Aug -> Sep: start 430; new C5 70; reactivation C7 25 (paid in July);
+    # expansion C1 +50; contraction C3 -20; churned C2 200 + C8 10 = 210; end 345.
+    # Existing customers (paying in Aug) in Sep: C1 150 + C3 60 + C4 40 = 250.
+    # Movements Jul -> Aug: start 410; new C4 40; expansion C3 +30; churned C6 30 + C7 20 = 50;
+    # end 430. Existing (paying in Jul) in Aug: C1 100 + C2 200 + C3 80 + C8 10 = 390.
+    # Guide 004 as printed: ((start - end_existing) - expansion) / start
+    ("revenue_churn_guide", ((430 - 250) - 50) / 430, ((410 - 390) - 30) / 410),
+    # gross = (churned + contraction) / start
+    ("gross_revenue_churn", (210 + 20) / 430, (50 + 0) / 410),
+    # net = (churned + contraction - expansion) / start
+    ("net_revenue_churn", (210 + 20 - 50) / 430, (50 - 30) / 410),
+    ("grr", 1 - 230 / 430, 1 - 50 / 410),
+    ("nrr", 1 - 180 / 430, 1 - 20 / 410),
+    # existing-customer growth = (end_existing - start) / start
+    ("existing_revenue_growth", (250 - 430) / 430, (390 - 410) / 410),
+    # quick ratio = (new + reactivation + expansion) / (churned + contraction)
+    ("quick_ratio", (70 + 25 + 50) / 230, (40 + 30) / 50),
+    # Orders. Sep buyers: C1 (O3), C3 (O4, O5), C4 (O6), C5 (O7, O8) = 4; orders up to 30 Sep:
+    # C1 3, C3 2, C4 1, C5 2 -> 3 repeat customers. Aug buyers: C1 (O2), C2 (O9); up to 31
+    # Aug C1 has 2 orders, C2 1 -> 1 of 2.
+    ("repeat_purchase_ratio", 3 / 4, 1 / 2),
+    ("loyal_customer_rate", 3 / 4, 1 / 2),
+    # Time between purchases (purchase days up to the period end): Sep: C1 5 Jun, 10 Aug,
+    # 2 Sep -> (89 days) / 2 = 44.5; C3 bought twice on one day -> one purchase day, left
+    # out; C4 once; C5 5 Sep, 25 Sep -> 20. (44.5 + 20) / 2 = 32.25. Aug: C1 5 Jun -> 10 Aug
+    # = 66 days; C2 once -> 66.
+    ("time_between_purchases", (44.5 + 20) / 2, 66),
+    # Return rate, orders of the period: Sep units 2+1+3+1+2+2 = 11, returned 1+1 = 2;
+    # Aug units 1 + 1 = 2, returned 1.
+    ("return_rate", 2 / 11, 1 / 2),
+    # DSO. 30 Sep: open I2 200 (unpaid), I6 60 (unpaid), I7 40 (paid 5 Oct), I8 30 (unpaid)
+    # = 330; issued in Sep I5 150 + I6 60 + I7 40 = 250; x 30 days.
+    # 31 Aug: open I2 200, I3 100 (paid 10 Sep), I8 30 = 330; issued in Aug 200 + 100 + 80
+    # = 380; x 31 days.
+    ("dso", 330 / 250 * 30, 330 / 380 * 31),
+    # NPS. Sep answers 10, 9, 7, 3, 10: 3 promoters, 1 passive, 1 detractor -> (3 - 1) / 5.
+    # Aug answers 0, 8, 6, 9: 1 promoter, 1 passive, 2 detractors -> (1 - 2) / 4.
+    ("nps", 40.0, -25.0),
+    # MOE = z * sqrt((p + d - (p - d)^2) / n) * 100, z = 1.959964 (95 %)
+    # Sep p = .6, d = .2: sqrt(.64 / 5); Aug p = .25, d = .5: sqrt(.6875 / 4)
+    ("nps_moe", 1.959964 * math.sqrt(0.64 / 5) * 100, 1.959964 * math.sqrt(0.6875 / 4) * 100),
+    ("nps_answers", 5, 4),
+    # CLV (guides), Sep: revenue Oct 2025 - Sep 2026 = MRR 390 + 410 + 430 + 345 = 1575 plus
+    # orders 470 = 2045; customers with revenue: C1..C8 = 8; lifespan 1 / (2/6) = 3 months
+    # = 0.25 years -> 2045 / 8 * 0.25. August's 12 months start before the data: blank.
+    ("clv", 2045 / 8 * 0.25, None),
+    # CLV from churn = ARPA x gross margin (100 % by default) / churn: 69 / (2/6); 86 / (1/6)
+    ("clv_churn", 69 * 3, 86 * 6),
+    # Retention cost = spend / (S + N): Sep 240 / 7, Aug 300 / 7
+    ("retention_cost", 240 / 7, 300 / 7),
+    # DAU/MAU. Sep: user-days 30 (U1) + 15 (U2) over 30 days = 1.5 a day, 2 users -> 0.75.
+    # Aug: 31 + 10 + 1 = 42 user-days over 31 days, 3 users -> 42 / 31 / 3.
+    ("dau_mau", 0.75, 42 / 31 / 3),
+]
+
+
+@pytest.mark.parametrize("key, september, august", HAND_KPIS, ids=[k[0] for k in HAND_KPIS])
+def test_every_kpi_matches_the_hand_calculation(report, key, september, august):
+    row = report.kpi(key)
+    assert row["current"] == pytest.approx(september, rel=1e-6)
+    if august is None:
+        assert math.isnan(row["previous"])
+        assert math.isnan(row["change"])
+    else:
+        assert row["previous"] == pytest.approx(august, rel=1e-6)
+        assert row["change"] == pytest.approx(september - august, rel=1e-6, abs=1e-9)
+
+
+def test_every_kpi_of_the_catalogue_is_checked_by_hand():
+    assert [k for k, *_ in HAND_KPIS] == [spec.key for spec in KPIS]
+
+
+def test_kpi_table_shape_labels_and_notes(report):
+    assert list(report.kpis.columns) == ["key", "label", "unit", "better", "current", "previous",
+                                         "change", "note"]
+    assert report.kpi("crr")["label"] == "Customer retention rate (CRR)"
+    assert report.kpi("crr")["unit"] == "%" and report.kpi("churn")["better"] == -1
+    # August's CLV needs 12 months of revenue the data does not have: blank with the reason
+    assert "previous period: undefined: needs 12 months of revenue" in report.kpi("clv")["note"]
+    assert "gross margin 100 %" in report.kpi("clv_churn")["note"]
+    assert "guide 004 as printed" in report.kpi("revenue_churn_guide")["note"]
+    assert report.kpi("crr")["note"] == ""
+
+
+def test_gross_margin_setting():
+    report = build_report(hand_data(), "2026-09", settings={"gross_margin": 0.8})
+    # 69 x 0.8 / (2/6)
+    assert report.kpi("clv_churn")["current"] == pytest.approx(165.6)
+    assert report.kpi("clv_churn")["note"] == ""
+
+
+# ---------------------------------------------------------------------------- the other tables
+
+
+def test_trend_is_monthly_and_agrees_with_the_kpis(report):
+    trend = report.trend
+    # the data opens in 2025-10 (Costs), so 12 months up to September
+    assert trend["month"].iloc[0] == pd.Timestamp("2025-10-01")
+    assert trend["month"].iloc[-1] == pd.Timestamp("2026-09-01")
+    assert len(trend) == 12
+    last, before = trend.iloc[-1], trend.iloc[-2]
+    for key in ("crr", "churn", "mrr", "arpa", "gross_revenue_churn", "nrr", "quick_ratio",
+                "repeat_purchase_ratio", "return_rate", "dso", "nps", "dau_mau"):
+        assert last[key] == pytest.approx(report.kpi(key)["current"]), key
+        assert before[key] == pytest.approx(report.kpi(key)["previous"]), key
+    # no NPS answers in July: undefined, so blank
+    assert math.isnan(trend.set_index("month").loc["2026-07-01", "nps"])
+
+
+def test_mrr_movements_per_month(report):
+    moves = report.mrr_movements.set_index("month")
+    sep = moves.loc["2026-09-01"]
+    # losses are negative so that start + movements = end across the row
+    assert sep.to_dict() == {"start_mrr": 430, "new": 70, "expansion": 50, "reactivation": 25,
+                             "contraction": -20, "churned": -210, "end_mrr": 345}
+    aug = moves.loc["2026-08-01"]
+    assert (aug["new"], aug["expansion"], aug["churned"]) == (40, 30, -50)
+    assert (moves.drop(columns="end_mrr").sum(axis=1) == moves["end_mrr"]).all()
+
+
+def test_cohorts_logos_and_revenue(report):
+    # First month with MRR: June C1 C2 C3 C6 C8, July C7, August C4, September C5.
+    logos = report.cohorts_logos.set_index("cohort")
+    june = logos.loc["2026-06-01"]
+    # June cohort active: Jun 5, Jul 5, Aug 4 (C6 gone), Sep 2 (C2, C8 gone)
+    assert june["size"] == 5
+    assert [june[k] for k in (0, 1, 2, 3)] == pytest.approx([1.0, 1.0, 0.8, 0.4])
+    july = logos.loc["2026-07-01"]  # C7: paying, not, paying again
+    assert [july[k] for k in (0, 1, 2)] == pytest.approx([1.0, 0.0, 1.0])
+    assert math.isnan(july[3])  # not observed yet
+    revenue = report.cohorts_revenue.set_index("cohort")
+    # June cohort MRR: 390, 390, 390 (100 + 200 + 80 + 10), 210 (150 + 60)
+    assert revenue.loc["2026-06-01", "size"] == 390
+    assert revenue.loc["2026-06-01", 3] == pytest.approx(210 / 390)
+
+
+def test_nps_distribution_and_months(report):
+    dist = report.nps_distribution.set_index("score")
+    assert dist["answers"].to_dict() == {0: 0, 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 0, 7: 1, 8: 0,
+                                         9: 1, 10: 2}
+    assert dist.loc[10, "share"] == pytest.approx(2 / 5)
+    assert dist.loc[3, "group"] == "detractor" and dist.loc[9, "group"] == "promoter"
+    months = report.nps_monthly.set_index("month")
+    assert months.loc["2026-08-01", ["promoters", "passives", "detractors", "answers"]].tolist() == [1, 1, 2, 4]
+    assert months.loc["2026-08-01", "nps"] == pytest.approx(-25)
+
+
+def test_ageing_at_the_period_end(report):
+    # Open on 30 Sep: I6 60 and I7 40 not yet due; I2 due 31 Aug -> 30 days late; I8 due
+    # 10 Jul -> 82 days late.
+    ageing = report.ageing
+    assert ageing["invoices"].tolist() == [2, 1, 0, 1, 0, 4]
+    assert ageing["amount"].tolist() == [100, 200, 0, 30, 0, 330]
+    assert ageing["amount"].iloc[-1] == pytest.approx(330)  # = DSO's receivables
+
+
+def test_quality_lists_every_table(report):
+    quality = report.quality
+    assert list(quality.columns) == ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
+    assert set(quality["table"]) == {"Customers", "Subscriptions", "Orders", "NPS", "Invoices",
+                                     "Activity", "Costs"}
+    partial = build_report(hand_data("Customers", "Subscriptions"), "2026-09").quality
+    assert "not provided" in partial.set_index("table").loc["Orders", "reason"]
+
+
+def test_definitions_quote_the_docstrings(report):
+    definitions = report.definitions.set_index("label")
+    crr = definitions.loc["Customer retention rate (CRR)", "definition"]
+    assert crr.startswith("Customer retention rate: the share of the starting customers")
+    assert "CRR = (E − N) / S" in crr
+    assert "\n" not in crr
+    assert definitions.loc["Customer retention rate (CRR)", "source_function"] == \
+        "addin.metrics.customers.customer_retention_rate"
+    # the counting rules are written too
+    assert "S = customers active at the period start" in definitions.loc["Customers S, N, E, L", "definition"]
+    from addin import metrics
+
+    for function in (metrics.gross_revenue_churn_rate, metrics.days_sales_outstanding,
+                     metrics.net_promoter_score):
+        first_line = function.__doc__.strip().splitlines()[0]
+        assert definition_of(function).startswith(first_line)
+    assert "DSO = accounts receivable / revenue × days" in definition_of(metrics.days_sales_outstanding)
+
+
+# ---------------------------------------------------------------------------- n/a and undefined
+
+
+def test_missing_tables_show_na_never_a_number():
+    report = build_report(hand_data("Customers", "Subscriptions"), "2026-09")
+    for key in ("repeat_purchase_ratio", "loyal_customer_rate", "time_between_purchases",
+                "return_rate"):
+        row = report.kpi(key)
+        assert math.isnan(row["current"]) and math.isnan(row["previous"])
+        assert row["note"] == "n/a — needs the Orders table"
+    assert report.kpi("nps")["note"] == "n/a — needs the NPS table"
+    assert report.kpi("dso")["note"] == "n/a — needs the Invoices table"
+    assert report.kpi("dau_mau")["note"] == "n/a — needs the Activity table"
+    assert report.kpi("retention_cost")["note"] == "n/a — needs the Costs table"
+    assert report.kpi("crr")["current"] == pytest.approx(4 / 6)
+    # the trend leaves out what cannot be computed
+    assert "nps" not in report.trend.columns and "crr" in report.trend.columns
+    assert report.nps_distribution.empty and report.ageing.empty
+
+
+def test_only_orders_gives_order_kpis_and_na_elsewhere():
+    report = build_report(hand_data("Orders"), "2026-09")
+    assert report.kpi("repeat_purchase_ratio")["current"] == pytest.approx(0.75)
+    assert report.kpi("crr")["note"] == "n/a — needs the Customers or Subscriptions table"
+    assert report.kpi("mrr")["note"] == "n/a — needs the Subscriptions table"
+    # cohorts fall back on orders
+    assert not report.cohorts_logos.empty
+    assert "Orders" in " ".join(report.notes)
+
+
+def test_italian_labels_and_notes():
+    report = build_report(hand_data("Customers", "Subscriptions"), "2026-09", lang="it")
+    assert report.kpi("crr")["label"] == "Tasso di fidelizzazione (CRR)"
+    assert report.kpi("nps")["note"] == "n/d — serve la tabella NPS"
+    assert set(i18n.TEXTS["it"]) == set(i18n.TEXTS["en"])
+
+
+def test_undefined_kpis_are_blank_with_the_core_reason():
+    report = build_report(hand_data(), "2026-07")
+    # no NPS answers in July (and none in June): the core says the answers are 0
+    row = report.kpi("nps")
+    assert math.isnan(row["current"]) and "undefined: the number of answers is 0" in row["note"]
+    # no costs in July
+    assert "undefined: Costs has no row for 2026-07" in report.kpi("retention_cost")["note"]
+
+
+# ---------------------------------------------------------------------------- MRR-only customers
+
+
+def test_customers_counted_from_mrr_without_a_customers_table():
+    # Active = MRR > 0. Sep: S = paying in Aug = C1 C2 C3 C4 C8 = 5; E = paying in Sep =
+    # C1 C3 C4 C5 C7 = 5; N = paying in Sep, not in Aug = C5 C7 = 2; L = of S not paying in
+    # Sep = C2 C8 = 2. CRR = (5 - 2) / 5, churn = 2 / 5.
+    report = build_report(hand_data("Subscriptions"), "2026-09")
+    assert [report.kpi(k)["current"] for k in
+            ("customers_start", "customers_new", "customers_end", "customers_lost")] == [5, 2, 5, 2]
+    assert report.kpi("crr")["current"] == pytest.approx(0.6)
+    assert report.kpi("churn")["current"] == pytest.approx(0.4)
+
+
+# ---------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize("text, kind, first, last", [
+    ("2026-09", "month", "2026-09", "2026-09"),
+    ("2026-9", "month", "2026-09", "2026-09"),
+    ("2026-Q3", "quarter", "2026-07", "2026-09"),
+    ("2026-q1", "quarter", "2026-01", "2026-03"),
+    ("2026", "year", "2026-01", "2026-12"),
+])
+def test_parse_period(text, kind, first, last):
+    period = parse_period(text)
+    month = lambda m: str(np.datetime64(m, "M"))  # noqa: E731
+    assert (period.kind, month(period.first), month(period.last)) == (kind, first, last)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "Sep 2026", "26-09", "", "2026-09-01"])
+def test_parse_period_rejects(text):
+    with pytest.raises(InvalidInputError, match="period"):
+        parse_period(text)
+
+
+def test_period_labels_and_previous():
+    assert parse_period("2026-Q3").label == "2026-Q3"
+    assert parse_period("2026-Q1").previous.label == "2025-Q4"
+    assert parse_period("2026-01").previous.label == "2025-12"
+    assert parse_period("2026").previous.label == "2025"
+    assert parse_period("2026-02").days == 28 and parse_period("2026-Q3").days == 92
+
+
+def test_quarter_kpis_by_hand():
+    # Q3 (Jul-Sep). S = signed up before 1 Jul, not churned before: C1 C2 C3 C6 C8 = 5;
+    # N = C4 C5 C7 = 3; E = C1 C3 C4 C5 C7 = 5; L = C2 C6 C8 = 3. CRR = (5 - 3) / 5.
+    # churn 3/5, annualised over 4 quarters 1 - 0.4^4.
+    # MRR: June 390 -> September 345, per customer: new C4 40 + C5 70 + C7 25 (no MRR before
+    # June) = 135, expansion C1 50 + C3 10 = 60, churned C2 200 + C6 30 + C8 10 = 240.
+    # DSO: open on 30 Sep 330 / issued in Q3 730 x 92 days.
+    report = build_report(hand_data(), "2026-Q3")
+    assert report.period.label == "2026-Q3" and report.previous.label == "2026-Q2"
+    assert report.kpi("crr")["current"] == pytest.approx(2 / 5)
+    assert report.kpi("churn")["current"] == pytest.approx(3 / 5)
+    assert report.kpi("churn_annualised")["current"] == pytest.approx(1 - 0.4 ** 4)
+    assert report.kpi("mrr")["current"] == 345
+    assert report.kpi("gross_revenue_churn")["current"] == pytest.approx(240 / 390)
+    assert report.kpi("quick_ratio")["current"] == pytest.approx((135 + 60) / 240)
+    assert report.kpi("dso")["current"] == pytest.approx(330 / 730 * 92)
+    # the trend still ends with the quarter's last month
+    assert report.trend["month"].iloc[-1] == pd.Timestamp("2026-09-01")
+
+
+def test_year_period_is_marked_incomplete():
+    report = build_report(hand_data(), "2026")
+    assert report.period.kind == "year" and report.previous.label == "2025"
+    assert any("2026 is not complete" in note for note in report.notes)
+    assert report.kpi("churn_annualised")["current"] == pytest.approx(report.kpi("churn")["current"])
+
+
+def test_default_period_is_the_last_complete_month():
+    # the latest date is 5 Oct (I7 paid): October is not complete, September is
+    report = build_report(hand_data())
+    assert report.period.label == "2026-09"
+    assert any("last complete month" in note for note in report.notes)
+    # with monthly tables only, their last month
+    assert build_report(hand_data("Subscriptions")).period.label == "2026-09"
+
+
+def test_period_outside_the_data_is_refused():
+    with pytest.raises(InvalidInputError, match="outside the data"):
+        build_report(hand_data(), "2030-01")
+
+
+# ---------------------------------------------------------------------------- segments
+
+
+def test_segment_filter_by_hand():
+    # Segment A = C1 C2 C5 C7. Sep: S = C1 C2 C7 = 3, N = C5, E = C1 C5 C7 = 3, L = C2.
+    # MRR Sep = 150 + 70 + 25 = 245; Aug = 100 + 200 = 300. NPS Sep: C1 10, C5 3, C7 10.
+    report = build_report(hand_data(), "2026-09", segment="A")
+    assert report.segment == "A"
+    assert report.kpi("crr")["current"] == pytest.approx((3 - 1) / 3)
+    assert report.kpi("churn")["current"] == pytest.approx(1 / 3)
+    assert report.kpi("mrr")["current"] == 245 and report.kpi("mrr")["previous"] == 300
+    assert report.kpi("nps")["current"] == pytest.approx((2 - 1) / 3 * 100)
+    # spend and activity are not split by segment: n/a, never the company's number
+    assert math.isnan(report.kpi("retention_cost")["current"])
+    assert "not split by segment" in report.kpi("retention_cost")["note"]
+    assert "no segment" in report.kpi("dau_mau")["note"]
+    assert "dau_mau" not in report.trend.columns
+
+
+def test_segment_matching_and_refusals():
+    assert build_report(hand_data(), "2026-09", segment="b").segment == "B"
+    with pytest.raises(InvalidInputError, match="segments are A, B"):
+        build_report(hand_data(), "2026-09", segment="Enterprise")
+    with pytest.raises(InvalidInputError, match="Customers"):
+        build_report(hand_data("Subscriptions"), "2026-09", segment="A")
+
+
+def test_bad_language_is_refused():
+    with pytest.raises(MetricError, match="lang"):
+        build_report(hand_data(), "2026-09", lang="fr")
+
+
+# ---------------------------------------------------------------------------- consistency on sample data
+
+
+def test_sample_company_period_movements_match_the_monthly_table():
+    from addin.sample_data import generate_company
+
+    data = RetentionData.from_frames(generate_company(customers=300, seed=7))
+    report = build_report(data, "2026-06")
+    moves = report.mrr_movements.set_index("month").loc["2026-06-01"]
+    assert report.kpi("mrr")["current"] == pytest.approx(moves["end_mrr"])
+    assert report.kpi("gross_revenue_churn")["current"] == pytest.approx(
+        (-moves["churned"] - moves["contraction"]) / moves["start_mrr"])
+    assert len(report.trend) == 20  # the window opens in 2024-11
+    assert len(report.cohorts_logos) <= 24 and len(report.mrr_movements) <= 24
+    assert report.kpis["current"].notna().all(), report.kpis[report.kpis["current"].isna()]
+
+
+def test_period_object_is_accepted():
+    period = Period("month", parse_period("2026-09").first, parse_period("2026-09").first)
+    assert build_report(hand_data(), period).period.label == "2026-09"
