@@ -1,0 +1,553 @@
+"""The Excel functions called through xlwings' Office.js code path, as xlwings Lite and Server run them.
+
+Payloads are shaped like Office.js': every argument a 2-D list, ``None`` for blanks and omitted
+arguments, serial numbers for date cells, text as strings, error cells as error objects. The
+last part tests the classic (Windows COM) branches, which can't run here, by calling the
+functions and converters directly with what classic xlwings hands over.
+"""
+
+import datetime as dt
+import json
+import math
+import sys
+import types
+
+import numpy as np
+import pytest
+from udf_helpers import NUM, Shown, call, call_raw, col, shown, udfs, unwrap
+
+from addin import excel_values as ev
+from addin import metrics as m
+from addin.errors import InvalidInputError, UndefinedResultError
+from addin.examples import EXAMPLES
+
+NA_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+DIV0_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#DIV/0!", "errorType": "Div0"}
+
+
+def serial(day: str) -> float:
+    """The Excel serial number of an ISO date, as Office.js sends a date cell."""
+    return float((dt.date.fromisoformat(day) - dt.date(1899, 12, 30)).days)
+
+
+def core_message(function, *args) -> str:
+    with pytest.raises(InvalidInputError) as error:
+        function(*args)
+    return str(error.value)
+
+
+def invalid(message: str) -> Shown:
+    return Shown("#VALUE!", message)
+
+
+# --------------------------------------------------------------------------- guide examples
+
+# Each example's core function -> the Excel function and how its inputs become arguments.
+def _positional(name):
+    return lambda inputs: (name, [inputs[k] for k in inputs])
+
+
+def _answers(counts):
+    """A column of 0–10 answers with the given numbers of promoters, passives, detractors."""
+    return col(*([10] * counts["promoters"] + [8] * counts["passives"] + [0] * counts["detractors"]))
+
+
+EXCEL = {
+    m.customer_retention_rate: _positional("CRR"),
+    m.customer_churn_rate: _positional("CHURN_RATE"),
+    m.revenue_churn_rate: _positional("REVENUE_CHURN"),
+    m.gross_revenue_churn_rate: _positional("GROSS_REVENUE_CHURN"),
+    m.net_revenue_churn_rate: _positional("NET_REVENUE_CHURN"),
+    m.gross_revenue_retention: _positional("GRR"),
+    m.net_revenue_retention: _positional("NRR"),
+    m.existing_customer_revenue_growth: _positional("REVENUE_GROWTH"),
+    m.repeat_purchase_ratio: _positional("RPR"),
+    m.product_return_rate: _positional("RETURN_RATE"),
+    m.days_sales_outstanding: _positional("DSO"),
+    m.net_promoter_score: _positional("NPS"),
+    m.loyal_customer_rate: _positional("LOYAL_RATE"),
+    m.nps_margin_of_error: lambda i: ("NPS_MOE", [_answers(i), i["confidence"]]),
+    m.time_between_purchases: lambda i: (
+        "TBP",
+        [col(*i["customer_ids"]), col(*(serial(d) for d in i["purchase_dates"]))],
+    ),
+}
+
+
+def test_every_example_function_has_an_excel_function():
+    functions = {ex.function for ex in EXAMPLES}
+    functions |= {ex.correction.function for ex in EXAMPLES if ex.correction}
+    assert functions <= set(EXCEL), functions - set(EXCEL)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[ex.id for ex in EXAMPLES])
+def test_guide_example_through_excel(example):
+    name, args = EXCEL[example.function](example.inputs)
+    value = unwrap(call(name, *args))
+    assert value == pytest.approx(example.value, rel=1e-12)
+    # rounded as the guide rounds, the cell shows the guide's number
+    assert example.shown(value) == example.shown(example.guide_value) or not example.matches
+    if example.correction:
+        corrected_name, corrected_args = EXCEL[example.correction.function](
+            example.correction.inputs
+        )
+        corrected = unwrap(call(corrected_name, *corrected_args))
+        assert corrected == pytest.approx(example.correction.value, rel=1e-12)
+
+
+def test_nps_example_from_raw_answers_and_from_counts():
+    assert unwrap(call("NPS", 50, 25, 10)) == pytest.approx(47.0588, abs=1e-4)
+    answers = _answers({"promoters": 50, "passives": 25, "detractors": 10})
+    assert unwrap(call("NPS", answers)) == pytest.approx(47.0588, abs=1e-4)
+    assert unwrap(call("NPS_MOE", answers)) == pytest.approx(14.796, abs=1e-3)
+
+
+def test_tbp_examples_with_date_cells_serials_and_iso_text():
+    ids = col("A", "A", "A")
+    iso = col("2026-03-02", "2026-03-09", "2026-03-23")
+    serials = col(*(serial(d[0]) for d in iso))
+    formatted = [[{"type": "FormattedNumber", "basicValue": s[0], "numberFormat": "d/m/yyyy"}]
+                 for s in serials]
+    for dates in (iso, serials, formatted):
+        assert unwrap(call("TBP", ids, dates)) == 10.5
+
+
+# --------------------------------------------------------------------------- one value per function
+
+VALUES = [
+    ("CRR", (20, 24, 5), 0.95),
+    ("CHURN_RATE", (10_000, 500), 0.05),
+    ("ANNUALIZED_CHURN", (0.02, None), 1 - 0.98**12),
+    ("ANNUALIZED_CHURN", (0.05, 4), 1 - 0.95**4),
+    ("REVENUE_CHURN", (100, 90, 10), 0.0),
+    ("GROSS_REVENUE_CHURN", (100, 10, 10), 0.20),
+    ("GRR", (100, 10, 10), 0.80),
+    ("NET_REVENUE_CHURN", (100, 10, 10, 10), 0.10),
+    ("NRR", (100, 10, 10, 30), 1.10),
+    ("QUICK_RATIO", (30, 10, 5, 5), 4.0),
+    ("REVENUE_GROWTH", (50_000, 45_000), -0.10),
+    ("RPR", (4_000, 5_000), 0.80),
+    ("RPR", (col("a", "b", "a", None, "c", "b"),), 2 / 3),
+    ("RETURN_RATE", (7_000, 10_000), 0.70),
+    ("LOYAL_RATE", (5_000, 20_000), 0.25),
+    ("LOYAL_RATE", (col(101, 102, 101, 103),), 1 / 3),
+    ("DSO", (25_000, 100_000, None), 91.25),
+    ("DSO", (25_000, 100_000 / 12, 31), 93.0),
+    ("NPS", (col(9, 10, 7, 3, None, ""),), 100 * (2 - 1) / 4),
+    ("NPS", (50, 25, 10), 100 * 40 / 85),
+    ("NPS_MOE", (_answers({"promoters": 50, "passives": 25, "detractors": 10}), 0.95), 14.7961),
+    ("TBP", (col("A", "A", "B", "B", "C"), col(46000, 46010, 46000, 46004, 46001)), 7.0),
+    ("CLV", (1_200_000, 1_000, 3), 3_600.0),
+    ("CLV_CHURN", (100, 0.8, 0.05), 1_600.0),
+    ("ARPA", (50_000, 400), 125.0),
+    ("CRC", (12_000, 400), 30.0),
+    ("DAU_MAU", (250, 1_000), 0.25),
+]
+
+
+@pytest.mark.parametrize("name, args, expected", VALUES, ids=[v[0] for v in VALUES])
+def test_value(name, args, expected):
+    assert unwrap(call(name, *args)) == pytest.approx(expected, rel=1e-4)
+
+
+def test_dau_mau_from_activity_ranges():
+    # March 2026 (31 days): u1 active on 2 days, u2 on 1 day; the month runs to the 3rd
+    users = col("u1", "u1", "u2", "u1")
+    days = col(serial("2026-03-01"), serial("2026-03-01"), serial("2026-03-02"), serial("2026-03-03"))
+    expected = m.dau_mau_from_activity(["u1", "u1", "u2", "u1"], [d[0] for d in days])
+    assert unwrap(call("DAU_MAU", users, days)) == pytest.approx(expected)
+    assert expected == pytest.approx((3 / 3) / 2)
+
+
+# --------------------------------------------------------------------------- ranges
+
+ANSWERS = [9, 10, None, 7, 3, "", 10, 0]
+EXPECTED_NPS = m.nps_from_answers(np.array([9, 10, np.nan, 7, 3, np.nan, 10, 0], dtype=float))
+
+
+@pytest.mark.parametrize("shape", ["column", "row", "block", "ragged", "table column"])
+def test_range_shapes_give_the_same_nps(shape):
+    if shape in ("column", "table column"):
+        answers = col(*ANSWERS)  # a Table column arrives as its data body, a column
+    elif shape == "row":
+        answers = [ANSWERS]
+    elif shape == "block":
+        answers = [ANSWERS[0:4], ANSWERS[4:8]]
+    else:
+        answers = [ANSWERS[0:3], ANSWERS[3:4], [], ANSWERS[4:8]]
+    assert unwrap(call("NPS", answers)) == pytest.approx(EXPECTED_NPS)
+
+
+def test_a_one_cell_range_is_one_value():
+    assert unwrap(call("CRR", [[20]], [[24]], [[5]])) == 0.95
+    assert unwrap(call("NPS", [[9]])) == 100.0  # one answer, a promoter
+
+
+def test_blank_optional_arguments_take_their_defaults():
+    for days in (None, [[None]], [[""]]):
+        assert unwrap(call_raw("DSO", [[[25_000]], [[100_000]], days])) == 91.25
+    assert unwrap(call_raw("NPS_MOE", [col(10, 10, 0), None])) == pytest.approx(
+        m.nps_margin_of_error(2, 0, 1, 0.95)
+    )
+
+
+def test_integers_and_floats_alike():
+    assert unwrap(call("CRR", 20.0, 24.0, 5.0)) == unwrap(call("CRR", 20, 24, 5))
+
+
+# --------------------------------------------------------------------------- tables
+
+ORDERS_IDS = col("a", "b", "c", "a", "b", "a", None, "d")
+ORDERS_DAYS = col(
+    serial("2026-01-05"), serial("2026-01-20"), serial("2026-02-03"), serial("2026-02-10"),
+    serial("2026-03-01"), serial("2026-03-15"), serial("2026-03-20"), None,
+)
+
+
+def test_cohort_retention_spills_a_table_with_headers():
+    table = call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, None)
+    fmt = {"type": "FormattedNumber", "numberFormat": "yyyy-mm"}
+    assert table == [
+        ["cohort", "size", 0, 1, 2],
+        [{**fmt, "basicValue": serial("2026-01-01")}, 2.0, 1.0, 0.5, 1.0],
+        [{**fmt, "basicValue": serial("2026-02-01")}, 1.0, 1.0, 0.0, ""],
+    ]
+    # the same as the core's matrix, months not yet observed empty (NaN would be #NUM!)
+    frame = m.cohort_retention(
+        [r[0] for r in ORDERS_IDS], [r[0] for r in ORDERS_DAYS]
+    )
+    assert [row[2:] for row in unwrap(table)[1:]] == [
+        [("" if math.isnan(x) else x) for x in row] for row in frame.drop(columns="size").to_numpy()
+    ]
+
+
+def test_cohort_counts():
+    table = unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, True))
+    assert table[1][1:] == [2.0, 2.0, 1.0, 2.0]
+
+
+def test_tables_give_plain_serials_before_runtime_1_4():
+    table = call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, runtime="1.3")
+    assert table[1][0] == serial("2026-01-01")
+
+
+def test_mrr_movements_spills_a_table_with_headers():
+    ids = col("a", "b", "a", "b", "c", "a")
+    months = col(*(serial(d) for d in ("2026-01-01", "2026-01-01", "2026-02-01", "2026-02-01",
+                                       "2026-02-15", "2026-03-01")))
+    mrr = col(100, 50, 120, 0, 30, 90)
+    table = unwrap(call("MRR_MOVEMENTS", ids, months, mrr))
+    assert table[0] == ["month", "start_mrr", "new", "expansion", "contraction", "churned",
+                        "reactivation", "end_mrr"]
+    assert table[1] == [serial("2026-02-01"), 150.0, 30.0, 20.0, 0.0, 50.0, 0.0, 150.0]
+    assert table[2] == [serial("2026-03-01"), 150.0, 0.0, 0.0, 30.0, 30.0, 0.0, 90.0]
+
+
+def test_tables_are_rectangular_and_json_clean():
+    for table in (
+        call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS),
+        call("MRR_MOVEMENTS", col("a", "a"), col(46000, 46040), col(1, 2)),
+    ):
+        assert len({len(row) for row in table}) == 1
+        json.dumps(table, allow_nan=False)
+
+
+# --------------------------------------------------------------------------- errors
+
+UNDEFINED = [
+    ("CRR", (0, 0, 0)),
+    ("CHURN_RATE", (0, 0)),
+    ("REVENUE_CHURN", (0, 0, 0)),
+    ("GROSS_REVENUE_CHURN", (0, 0, 0)),
+    ("GRR", (0, 0, 0)),
+    ("NET_REVENUE_CHURN", (0, 0, 0, 0)),
+    ("NRR", (0, 0, 0, 0)),
+    ("QUICK_RATIO", (10, 5, 0, 0)),
+    ("REVENUE_GROWTH", (0, 10)),
+    ("RPR", (0, 0)),
+    ("RPR", (col(None, ""),)),
+    ("RETURN_RATE", (0, 0)),
+    ("LOYAL_RATE", (0, 0)),
+    ("DSO", (100, 0)),
+    ("NPS", (col(None, None),)),
+    ("NPS", (0, 0, 0)),
+    ("NPS_MOE", (col(None),)),
+    ("TBP", (col("a", "b"), col(46000, 46001))),
+    ("CLV", (1000, 0, 3)),
+    ("CLV_CHURN", (100, 0.8, 0)),
+    ("ARPA", (100, 0)),
+    ("CRC", (100, 0)),
+    ("DAU_MAU", (0, 0)),
+    ("COHORT_RETENTION", (col("a", None), col(None, 46000))),
+    ("MRR_MOVEMENTS", (col("a", "b"), col(46000, 46001), col(1, 2))),  # one month only
+]
+
+
+@pytest.mark.parametrize("name, args", UNDEFINED, ids=[u[0] for u in UNDEFINED])
+def test_undefined_result_is_div0(name, args):
+    assert call(name, *args) == [[{"type": "Error", "errorType": "Div0"}]]
+    assert call(name, *args, runtime="1.3") == [["#DIV/0!"]]  # no error objects before 1.4
+
+
+def test_every_function_has_an_undefined_case():
+    assert {u[0] for u in UNDEFINED} == set(udfs.__all__) - {"ANNUALIZED_CHURN"}
+
+
+INVALID = [
+    # (Excel function, arguments, the core function and its arguments giving the same message)
+    ("CRR", ("x", 24, 5), m.customer_retention_rate, ("x", 24, 5)),
+    ("CRR", ("12", 24, 5), m.customer_retention_rate, ("12", 24, 5)),  # text in a number cell
+    ("CRR", (20, 4, 5), m.customer_retention_rate, (20, 4, 5)),
+    ("CRR", (None, 24, 5), m.customer_retention_rate, (None, 24, 5)),
+    ("CRR", (True, 24, 5), m.customer_retention_rate, (True, 24, 5)),
+    ("CHURN_RATE", (-1, 0), m.customer_churn_rate, (-1, 0)),
+    ("CHURN_RATE", (10, 11), m.customer_churn_rate, (10, 11)),
+    ("ANNUALIZED_CHURN", (1.5, None), m.annualized_churn_rate, (1.5, 12)),
+    ("ANNUALIZED_CHURN", (0.02, 0), m.annualized_churn_rate, (0.02, 0)),
+    ("GRR", (100, 80, 30), m.gross_revenue_retention, (100, 80, 30)),
+    ("QUICK_RATIO", (10, -5, 1, 1), m.quick_ratio, (10, -5, 1, 1)),
+    ("RPR", (5, 4), m.repeat_purchase_ratio, (5, 4)),
+    ("LOYAL_RATE", (2.5, 4), m.loyal_customer_rate, (2.5, 4)),
+    ("DSO", (1, 1, -3), m.days_sales_outstanding, (1, 1, -3)),
+    ("NPS", (col(9, 11),), m.nps_from_answers, ([9, 11],)),
+    ("NPS", (col(9, "nine"),), m.nps_from_answers, ([9, "nine"],)),
+    ("NPS", (50, 25, None), m.net_promoter_score, (50, 25, None)),
+    ("NPS_MOE", (col(9, 10), 1.5), m.nps_margin_of_error_from_answers, ([9, 10], 1.5)),
+    ("TBP", (col("a", "a", "b"), col(46000, 46001)), m.time_between_purchases,
+     (["a", "a", "b"], [46000, 46001])),
+    ("TBP", (col("a", "a"), col(46000, "soon")), m.time_between_purchases,
+     (["a", "a"], [46000, "soon"])),
+    ("CLV_CHURN", (100, 80, 0.05), m.customer_lifetime_value_from_churn, (100, 80, 0.05)),
+    ("DAU_MAU", (2000, 1000), m.dau_mau, (2000, 1000)),
+    ("MRR_MOVEMENTS", (col("a", "a"), col(46000, 46040), col(1, -2)), m.mrr_movements,
+     (["a", "a"], [46000, 46040], [1, -2])),
+]
+
+
+@pytest.mark.parametrize("name, args, core, core_args", INVALID, ids=[i[0] for i in INVALID])
+def test_invalid_input_shows_the_core_message(name, args, core, core_args):
+    message = core_message(core, *core_args)
+    with pytest.raises(ev.ExcelInputError) as error:
+        call(name, *args)
+    assert str(error.value) == message
+    # what the cell shows: #VALUE! with the message, in xlwings Server and in xlwings Lite
+    assert shown(name, *args, host="server") == invalid(message)
+    assert shown(name, *args, host="lite") == invalid(message)
+    assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("cell", [NA_CELL, DIV0_CELL, {"type": "Error", "errorType": "Value"}])
+def test_error_cell_as_a_value(cell):
+    text = ev._OFFICEJS_ERROR_TYPES[cell["errorType"]]
+    assert shown("CRR", [[cell]], 24, 5) == invalid(
+        f"start_customers is the error {text}: correct that cell"
+    )
+    # an error cell in an optional argument is not a blank: no silent default
+    assert shown("DSO", 1, 2, [[cell]]) == invalid(f"days is the error {text}: correct that cell")
+
+
+def test_error_cell_in_a_range_is_named_by_position():
+    assert shown("NPS", [[9, 10], [NA_CELL, 3]]) == invalid(
+        "answers[3] is the error #N/A: correct that cell or leave it blank"
+    )
+    assert shown("RPR", col("a", DIV0_CELL)) == invalid(
+        "customer_ids[2] is the error #DIV/0!: correct that cell or leave it blank"
+    )
+    assert shown("TBP", col("a", "a"), col(46000, NA_CELL)) == invalid(
+        "purchase_dates[2] is the error #N/A: correct that cell or leave it blank"
+    )
+
+
+def test_a_range_where_one_value_belongs():
+    assert shown("CRR", col(20, 21), 24, 5) == invalid(
+        "start_customers is a range of 2 cells, expected a single value"
+    )
+
+
+def test_counts_flag_reads_like_excel():
+    base = unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, False))
+    counted = unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, True))
+    assert unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, 0)) == base
+    assert unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, 1)) == counted
+    assert unwrap(call("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, "true")) == counted
+    assert shown("COHORT_RETENTION", ORDERS_IDS, ORDERS_DAYS, "yes") == invalid(
+        "counts is text 'yes', expected TRUE or FALSE"
+    )
+
+
+def test_a_result_too_large_for_excel_is_num_not_infinity():
+    # the core returns inf here; inf is not JSON (xlwings Server would answer 500)
+    assert m.days_sales_outstanding(1e308, 1e-300) == math.inf
+    assert unwrap(call("DSO", 1e308, 1e-300)) == NUM
+    assert call("DSO", 1e308, 1e-300, runtime="1.3") == [["#NUM!"]]
+
+
+def test_other_data_types_are_refused():
+    entity = {"type": "Entity", "text": "Microsoft", "basicType": "Error", "basicValue": "#VALUE!"}
+    assert shown("CRR", [[entity]], 1, 1) == invalid(
+        "start_customers is a data type (Entity), expected a plain cell value"
+    )
+
+
+def test_pyodide_jsnull_is_a_blank(monkeypatch):
+    class JsNull:  # what Pyodide >= 0.28 hands over for JS null inside lists
+        pass
+
+    monkeypatch.setattr(ev, "_JsNull", JsNull)
+    assert unwrap(call("NPS", col(9, JsNull(), 0))) == 0.0
+    assert unwrap(call("DSO", 25_000, 100_000, [[JsNull()]])) == 91.25
+
+
+# --------------------------------------------------------------------------- xlwings facts pinned
+
+def test_what_xlwings_officejs_does_with_nan_none_and_error_strings():
+    """The facts docs/excel-functions.md relies on; an xlwings upgrade that changes them fails here."""
+    from xlwings.pro._xlofficejs import engine
+
+    def prepare(value, runtime):
+        return engine.prepare_xl_data_element(value, {"runtime": runtime, "date_format": None})
+
+    assert prepare(None, "1.4") == ""
+    assert prepare(math.nan, "1.4") == {"type": "Error", "errorType": "Num"}
+    assert prepare(math.nan, "1.3") == "#NUM!"
+    assert prepare("#DIV/0!", "1.4") == {"type": "Error", "errorType": "Div0"}
+    assert prepare("#N/A", "1.4") == {"type": "Error", "errorType": "NotAvailable"}
+    assert prepare("#DIV/0!", "1.3") == "#DIV/0!"
+    assert prepare(math.inf, "1.4") == math.inf  # not mapped: hence Result maps it
+
+
+def test_what_classic_xlwings_does_read_from_its_source():
+    """Classic can't run here; these are the lines of xlwings 0.37.8 the design rests on."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    package = Path(find_spec("xlwings").submodule_search_locations[0])
+    windows = (package / "_xlwindows.py").read_text(encoding="utf-8")
+    # results: NaN and None become "" (an empty cell); strings, "#DIV/0!" included, stay text
+    prepare = windows[windows.index("def prepare_xl_data_element"):]
+    prepare = prepare[: prepare.index("@staticmethod")]
+    assert 'elif pd and pd.isna(x):\n            return ""' in prepare
+    assert 'elif x is None:\n            return ""' in prepare
+    assert "#" not in prepare  # no error strings are mapped
+    # arguments: error cells arrive as these COM codes (ev.ExcelError.COM_CODES)
+    for text, code in ev.ExcelError.COM_CODES.items():
+        assert f'{code}: "{text}"' in windows
+    # exceptions: the generated VBA writes Err.Description into the cell
+    udfs_source = (package / "udfs.py").read_text(encoding="utf-8")
+    assert 'vba.writeln(fname + " = Err.Description")' in udfs_source
+
+
+def test_xlwings_default_converter_would_turn_error_cells_into_blanks():
+    # why every argument is declared with ev.Cells
+    from xlwings import conversion
+
+    assert conversion.read(None, [[NA_CELL]], {}, engine_name="officejs") is None
+
+
+# --------------------------------------------------------------------------- classic (COM) branches
+
+
+class FakeEngine:
+    def __init__(self, name):
+        self.name = name
+
+
+class Ctx:
+    def __init__(self, value, engine):
+        self.value, self.engine, self.range, self.meta = value, FakeEngine(engine), None, {}
+
+
+@pytest.fixture
+def fake_pywin32(monkeypatch):
+    """Just enough of pywin32 for the classic result path: VARIANT(VT_ERROR, code)."""
+
+    class VARIANT:
+        def __init__(self, varianttype, value):
+            self.varianttype, self.value = varianttype, value
+
+    pythoncom = types.SimpleNamespace(VT_ERROR=10)
+    client = types.ModuleType("win32com.client")
+    client.VARIANT = VARIANT
+    package = types.ModuleType("win32com")
+    package.client = client
+    monkeypatch.setitem(sys.modules, "pythoncom", pythoncom)
+    monkeypatch.setitem(sys.modules, "win32com", package)
+    monkeypatch.setitem(sys.modules, "win32com.client", client)
+    return VARIANT
+
+
+def test_classic_reads_com_error_codes_and_dates():
+    utc = dt.timezone.utc
+    raw = ((9.0, -2146826246), (dt.datetime(2026, 3, 2, tzinfo=utc), None))  # COM raw_value
+    ctx = Ctx(raw, "excel")
+    ev._CellsStage()(ctx)
+    assert ctx.value == [[9.0, ev.ExcelError("#N/A")], [serial("2026-03-02"), None]]
+    with pytest.raises(InvalidInputError, match=r"answers\[2\] is the error #N/A"):
+        ev.cells("answers", ctx.value)
+    # Office.js values are left alone
+    ctx = Ctx([[-2146826246.0]], "officejs")
+    ev._CellsStage()(ctx)
+    assert ctx.value == [[-2146826246.0]]
+
+
+def test_classic_call_gives_values_and_the_div0_sentinel():
+    # classic calls the decorated function with the converted arguments
+    assert udfs.CRR(20.0, 24.0, 5.0) == 0.95
+    assert udfs.CRR(0.0, 0.0, 0.0) is ev.DIV0
+    assert udfs.NPS(((9.0,), (None,), (0.0,))) == 0.0
+    with pytest.raises(ev.ExcelInputError, match="start_customers is the error #N/A"):
+        udfs.CRR(ev.ExcelError("#N/A"), 24.0, 5.0)
+
+
+def test_classic_results_are_com_errors_never_text(fake_pywin32):
+    ctx = Ctx(ev.DIV0, "excel")
+    ev._ResultStage()(ctx)
+    assert isinstance(ctx.value, fake_pywin32)
+    assert (ctx.value.varianttype, ctx.value.value) == (10, -2146826281)  # CVErr(xlErrDiv0)
+    ctx = Ctx([["a", math.inf], [None, 1.0]], "excel")
+    ev._ResultStage()(ctx)
+    assert ctx.value[0][1].value == -2146826252  # #NUM!
+    assert ctx.value[1] == [None, 1.0]  # None is an empty cell in classic
+
+
+def test_officejs_results_are_error_strings_for_xlwings():
+    ctx = Ctx([[ev.DIV0, math.nan, None, 2.0]], "officejs")
+    ev._ResultStage()(ctx)
+    assert ctx.value == [["#DIV/0!", "#NUM!", None, 2.0]]
+
+
+def test_classic_exception_is_a_com_exception_carrying_the_message():
+    class COMException(Exception):  # the constructor of win32com.server.exception.COMException
+        def __init__(self, description=None, scode=None, source=None):
+            self.description, self.scode, self.source = description, scode, source
+            Exception.__init__(self, scode, description, None, -1)
+
+    import xlwings as xw
+
+    cls = ev._input_error_class(COMException)
+    error = cls("start_customers is 3.5, expected a whole number")
+    # pywin32 reads .description into the COM error; xlwings' VBA writes it into the cell
+    assert error.description == "start_customers is 3.5, expected a whole number"
+    assert str(error) == error.description  # Lite / Server still show the message
+    assert isinstance(error, xw.XlwingsError) and isinstance(error, COMException)
+
+
+def test_the_exception_here_is_an_xlwings_error():
+    import xlwings as xw
+
+    error = ev.ExcelInputError("x is blank, expected a number")
+    assert isinstance(error, xw.XlwingsError) and str(error) == "x is blank, expected a number"
+
+
+def test_excel_function_maps_only_the_two_core_errors():
+    @ev.excel_function
+    def undefined():
+        raise UndefinedResultError("undefined: start_customers is 0")
+
+    @ev.excel_function
+    def bug():
+        raise KeyError("a bug stays a bug")
+
+    assert undefined() is ev.DIV0
+    with pytest.raises(KeyError):
+        bug()
