@@ -68,7 +68,7 @@ def _examples(args: argparse.Namespace) -> int:
 
 # Modules that add a subcommand: each has ``register(commands)``, which adds its parser to
 # the subparsers object and sets ``run`` (a function of the parsed args returning the exit code).
-COMMAND_MODULES: tuple[str, ...] = ("addin.excel.addin_builder", "addin.report_cli")
+COMMAND_MODULES: tuple[str, ...] = ("addin.excel.addin_builder", "addin.report_cli", "addin.excel.template")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,619 @@
+"""Every label of the template workbook, in English and in Italian (the guides' language).
+
+``TEXT[lang][key]`` is one string; ``TEXT[lang]["param"][name]`` labels a metric argument,
+``TEXT[lang]["calc"][key]`` is a Calculator row as (label, how the native formula works).
+The English notes and errata of the worked examples come from :mod:`addin.examples` (one
+source); their Italian versions are here, keyed by example id (``EXAMPLE_TEXT_IT``).
+Sheet names are not translated: the data loader, the report writer and the ribbon refresh
+find the sheets by name, and one set of names keeps every formula the same in both builds.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "it")
+
+TEXT: dict[str, dict] = {
+    "en": {
+        "language_name": "English",
+        "days": "days",
+        "points": "points",
+        "yes": "yes",
+        # ---------------------------------------------------------------- Start here
+        "start_title": "Customer retention metrics — template workbook",
+        "start_subtitle": (
+            "The worked examples of the guides, live: change an input and every number follows. "
+            "Replace the sample data with yours and get your report."
+        ),
+        "start_what": "What this workbook does",
+        "start_what_lines": (
+            "Guide examples: every worked example of the five retention guides (GUIDES.md), with "
+            "the guide's inputs, our Excel function, the same metric as a native Excel formula, "
+            "the guide's printed number, a check, and the erratum where the guide is wrong.",
+            "Sample data: a fictional company's Customers, Subscriptions, Orders, NPS answers, "
+            "Invoices, product Activity and retention Costs, one Excel Table per sheet.",
+            "Calculator: the guides' metrics computed from those Tables, with our functions beside "
+            "native Excel formulas (the Per customer sheet holds the native formulas' helper columns).",
+            "Report and Settings: the report period, segment, language and assumptions; the Report "
+            "sheet is filled by the ribbon's Refresh button or by `retention report`.",
+        ),
+        "start_sheets": "The sheets",
+        "sheet_desc": {
+            "Start here": "this page",
+            "Guide examples": "every worked example of the guides, checked against the guide's number",
+            "Calculator": "the metrics of the sample data (or of your data), function and native formula side by side",
+            "Per customer": "helper columns for the Calculator's native formulas, one row per customer",
+            "Report": "the retention report, filled by Refresh (ribbon) or the command line",
+            "Settings": "report period, segment, language, gross margin, programme cost",
+            "Customers": "Table Customers: customer_id, name, segment, signup_date, churn_date",
+            "Subscriptions": "Table Subscriptions: one row per customer and month with its MRR",
+            "Orders": "Table Orders: one row per order, with units sold and returned",
+            "NPS": "Table NPS: survey answers from 0 to 10",
+            "Invoices": "Table Invoices: issue, due and paid dates (blank = not paid yet)",
+            "Activity": "Table Activity: one row per user and active day",
+            "Costs": "Table Costs: retention spend per month",
+        },
+        "start_functions": "Turn on the Python functions",
+        "start_functions_lines": (
+            "The cells styled as 'Our function' call the add-in's functions (CRR, NPS, TBP, "
+            "COHORT_RETENTION, …). Until the add-in is on, they show #NAME?; everything else works.",
+            "Classic xlwings (desktop Excel on Windows or macOS): follow the README, section "
+            "\"Classic xlwings\".",
+            "xlwings Lite (Excel 365, desktop or web, no local Python): follow the README, section "
+            "\"xlwings Lite\". The functions are typed without a prefix: =CRR(B5,B6,B7).",
+            "xlwings Server (a shared Python server for a team): follow the README, section "
+            "\"xlwings Server\".",
+        ),
+        "start_legend": "Cell styles",
+        "legend": {
+            "input": ("Input", "type your own numbers or data here"),
+            "function": ("Our function", "calls the add-in (shows #NAME? while it is off)"),
+            "native": ("Native formula", "plain Excel: works everywhere, no add-in"),
+            "guide": ("Guide's number", "as printed in the guide, typed in"),
+            "check": ("Check", "TRUE when the native result agrees (green), FALSE otherwise (red)"),
+        },
+        "start_noaddin": "What works with no add-in at all",
+        "start_noaddin_lines": (
+            "Every native formula: the Guide examples' native results, checks and corrected "
+            "figures, and the Calculator's native column.",
+            "The Tables, the Settings and the checks. Excel recalculates the whole workbook when it "
+            "opens it.",
+            "Without Excel: `retention report` reads these Tables and writes the report.",
+        ),
+        "start_own_data": "Use your own data",
+        "start_own_data_lines": (
+            "Paste your rows into each Table under its headers (keep the column names); the "
+            "Tables grow and every formula follows.",
+            "Choose the month on the Settings sheet (blank = the latest month of the data).",
+            "The Per customer sheet has rows for {rows} customers: copy its last row down if you "
+            "have more (the Calculator shows a check).",
+        ),
+        "start_generated": "Generated by `retention template` (package addin {version}); rebuild it rather than editing its structure.",
+        # ---------------------------------------------------------------- Guide examples
+        "guide_title": "Guide examples: every worked example of the guides",
+        "guide_subtitle": (
+            "Yellow cells are the guide's inputs: change one and every number follows. 'Our "
+            "function' needs the add-in; the native formula and the check work in any spreadsheet."
+        ),
+        "guide_summary": "Checks passing",
+        "guide_block": "{id} — {metric} (guide {guide})",
+        "inputs": "Inputs",
+        "purchase_list": "Purchases (a small input Table: add or change rows)",
+        "our_function": "Our function",
+        "native_formula": "Native Excel formula",
+        "guide_says": "The guide says",
+        "check_guide": "Check: native = guide, {how}",
+        "rounded_to": "rounded to {n} decimals",
+        "truncated_to": "cut (not rounded) to {n} decimals",
+        "moe_answers": "Answers from the counts, for NPS_MOE (up to {n})",
+        "moe_args": "NPS_MOE(answers, confidence): the counts spelled out as 0–10 answers in column F",
+        "same_as_native": "Function = native",
+        "addin_off": "add-in off",
+        "differs": "DIFFERS",
+        "note": "Note",
+        "erratum": "Erratum",
+        "corrected_input": "Corrected: {label}",
+        "corrected_figure": "Corrected figure (native formula)",
+        "tbp_native_note": (
+            "Native formula per purchase row: purchases of one customer on the same day count "
+            "once in TBP, twice here (the lists here have none)."
+        ),
+        "col_customer_id": "customer_id",
+        "col_purchase_date": "purchase_date",
+        # ---------------------------------------------------------------- Calculator
+        "calc_title": "Calculator: the guides' metrics on the data Tables",
+        "calc_subtitle": (
+            "Computed from the Tables of this workbook for the month chosen on Settings (whole "
+            "company; the Report applies the segment). Column B uses our functions, column C "
+            "native Excel formulas."
+        ),
+        "calc_head": ("Metric", "Our function", "Native formula", "Function = native", "How the native formula works"),
+        "calc_sections": {
+            "period": "Report month",
+            "customers": "Customers (from Subscriptions)",
+            "revenue": "Recurring revenue (from Subscriptions, Settings and Costs)",
+            "orders": "Orders",
+            "nps": "Net Promoter Score (all answers of the NPS Table)",
+            "invoices": "Invoices",
+            "engagement": "Engagement (Activity)",
+            "movements": "MRR movements, month by month (spilled by MRR_MOVEMENTS)",
+            "cohorts": "Cohort retention by month of first subscription (spilled by COHORT_RETENTION)",
+        },
+        "calc": {
+            "month": ("Report month", "Settings_Period, or the latest month in Subscriptions when it is blank"),
+            "prev": ("Previous month", "EDATE(month, −1): the start of the period"),
+            "month_end": ("Last day of the month", "EOMONTH(month, 0)"),
+            "window_start": ("First month of the 12 months to the report month", "EDATE(month, −11)"),
+            "coverage": ("Check: Per customer rows cover every customer", "ROWS(Customers[customer_id]) ≤ the rows of the Per customer sheet"),
+            "S": ("Customers at the start (S): paying in the previous month", "COUNTIF over Per customer's MRR of the previous month"),
+            "E": ("Customers at the end (E): paying in the month", "COUNTIF over Per customer's MRR of the month"),
+            "kept": ("Customers paying in both months", "COUNTIFS on both MRR columns"),
+            "N": ("New customers (N): paying in the month, not in the previous one", "E − customers paying in both months (includes reactivations)"),
+            "L": ("Lost customers (L): paying in the previous month, not in the month", "S − customers paying in both months"),
+            "crr": ("Customer retention rate", "(E − N) / S  (guides 000, 001)"),
+            "churn": ("Customer churn rate (monthly)", "L / S  (guides 002, 004)"),
+            "annual_churn": ("Annualised churn", "1 − (1 − monthly churn)^12"),
+            "mrr_start": ("MRR at the start (previous month)", "SUMIFS(Subscriptions[mrr], Subscriptions[month], previous month)"),
+            "mrr_end": ("MRR at the end (the month)", "SUMIFS(Subscriptions[mrr], Subscriptions[month], month)"),
+            "new_mrr": ("New MRR (new and reactivated customers)", "MRR of the month of customers with no MRR the month before"),
+            "expansion": ("Expansion MRR", "rises of customers paying in both months"),
+            "contraction": ("Contraction MRR", "falls of customers paying in both months"),
+            "churned_mrr": ("Churned MRR", "previous month's MRR of customers with no MRR in the month"),
+            "existing_end": ("MRR at the end of the customers paying at the start", "SUMIFS on Per customer: existing customers only"),
+            "reconciles": ("Check: Per customer totals equal Subscriptions", "sums of both MRR columns = MRR at the start and at the end"),
+            "grc": ("Gross revenue churn", "(churned + contraction) / MRR at the start"),
+            "nrc": ("Net revenue churn", "(churned + contraction − expansion) / MRR at the start"),
+            "grr": ("Gross revenue retention (GRR)", "1 − gross revenue churn"),
+            "nrr": ("Net revenue retention (NRR)", "1 − net revenue churn"),
+            "quick": ("Quick ratio", "(new + expansion) / (churned + contraction)"),
+            "growth": ("Existing-customer revenue growth", "(existing customers' MRR at the end − MRR at the start) / MRR at the start  (guide 004)"),
+            "arpa": ("ARPA: average MRR per paying customer", "MRR at the end / E"),
+            "clv_churn": ("CLV from churn (monthly ARPA × gross margin / monthly churn)", "ARPA × Settings_GrossMargin / churn"),
+            "annual_revenue": ("Recurring revenue of the 12 months to the month", "SUMIFS over Subscriptions"),
+            "customers_12": ("Customers paying in those 12 months", "COUNTIF over Per customer's 12-month MRR"),
+            "lifespan": ("Average customer lifespan in years", "1 / annualised churn"),
+            "clv": ("Customer lifetime value (guides 002, 004)", "annual revenue / customers × lifespan in years"),
+            "spend": ("Retention spend in the month", "SUMIFS(Costs[retention_spend], Costs[month], month)"),
+            "crc": ("Customer retention cost per customer at the start", "retention spend / S  (guide 002)"),
+            "ordering": ("Customers with orders", "COUNTIF over Per customer's order counts, ≥ 1"),
+            "repeat": ("Customers with two or more orders", "COUNTIF over Per customer's order counts, ≥ 2"),
+            "rpr": ("Repeat purchase ratio", "customers with 2+ orders / customers with orders  (guide 004)"),
+            "loyal": ("Loyal customer rate", "customers who bought more than once / customers  (guide 004)"),
+            "units": ("Units sold", "SUM(Orders[units])"),
+            "returned": ("Units returned", "SUM(Orders[units_returned])"),
+            "return_rate": ("Product return rate", "units returned / units sold  (guide 004)"),
+            "tbp": ("Time between purchases (days)", "AVERAGEIF over Per customer's average gaps of repeat customers  (guide 004)"),
+            "answers": ("Answers", "COUNT(NPS[score])"),
+            "promoters": ("Promoters (9–10)", "COUNTIF(NPS[score], \">=9\")"),
+            "passives": ("Passives (7–8)", "COUNTIFS between 7 and 8"),
+            "detractors": ("Detractors (0–6)", "COUNTIF(NPS[score], \"<=6\")"),
+            "nps": ("Net Promoter Score", "(promoters − detractors) / answers × 100"),
+            "nps_moe": ("NPS margin of error (95 %)", "1.96 × √((p + d − (p − d)²) / n) × 100"),
+            "receivables": ("Receivables at the end of the month", "invoices issued by then and not paid by then"),
+            "sales": ("Invoiced in the month", "SUMIFS of the month's invoices"),
+            "days": ("Days in the month", "DAY(last day of the month)"),
+            "dso": ("Days sales outstanding (monthly)", "receivables / invoiced in the month × days  (guide 004)"),
+            "dau_mau": ("DAU / MAU of the latest month of Activity", "no native formula: distinct users of a month need UNIQUE, which LibreOffice 7.4 lacks"),
+        },
+        "calc_spill_note": "The function fills the cells below and to the right (a spilled range); #NAME? while the add-in is off.",
+        # ---------------------------------------------------------------- Per customer
+        "pc_title": "Per customer: helper columns for the Calculator's native formulas",
+        "pc_subtitle": (
+            "One row per row of Customers, for the Calculator's month. Copy the last row down if "
+            "you have more customers than rows."
+        ),
+        "pc_head": (
+            "#", "customer_id", "segment", "MRR previous month", "MRR month",
+            "MRR 12 months", "orders", "purchase days", "first order", "last order",
+            "average gap (days)",
+        ),
+        # ---------------------------------------------------------------- Report
+        "report_title": "Retention report",
+        "report_status_label": "Status",
+        "report_status": "Not refreshed yet: press Refresh on the ribbon, or run `retention report` on this workbook.",
+        "report_placeholder": (
+            "The report's blocks (KPIs, trends, cohorts, …) are written here by the report "
+            "writer; this sheet is their place."
+        ),
+        "report_block_empty": "(filled by Refresh)",
+        "report_layout_note": (
+            "Refresh writes the report's blocks below: the same blocks, titles and columns as "
+            "the sheets of a report exported with `retention report`, one after the other. Each "
+            "block's range has a defined name Report_<block>."
+        ),
+        "report_rows": "up to {n} rows",
+        "period_placeholder": "period",
+        "previous_placeholder": "previous period",
+        # ---------------------------------------------------------------- Settings
+        "settings_title": "Settings",
+        "settings_subtitle": "The report and the Calculator read these cells (by their defined names).",
+        "settings_head": ("Setting", "Value", "Defined name", "What it means"),
+        "settings": {
+            "Settings_Period": ("Report period (month)", "text like 2026-09; blank = the last complete month of the data"),
+            "Settings_Granularity": ("Trend granularity", "month or quarter"),
+            "Settings_Segment": ("Segment", "a value of Customers[segment]; blank = all customers"),
+            "Settings_Language": ("Report language", "en (English) or it (Italiano)"),
+            "Settings_GrossMargin": ("Gross margin", "share of revenue kept after the cost of serving it (for CLV)"),
+            "Settings_ProgramCost": ("Retention programme cost", "cost of the programme whose return you measure (for ROI)"),
+        },
+        "granularities": ("month", "quarter"),
+        "settings_language_error": "Choose en or it.",
+        "settings_period_help": "Type the month as text, e.g. 2026-09, or leave blank.",
+    },
+    "it": {
+        "language_name": "Italiano",
+        "days": "giorni",
+        "points": "punti",
+        "yes": "sì",
+        "start_title": "Metriche di fidelizzazione dei clienti — cartella di lavoro modello",
+        "start_subtitle": (
+            "Gli esempi delle guide, vivi: cambia un dato e ogni numero si aggiorna. Sostituisci i "
+            "dati di esempio con i tuoi e ottieni il tuo report."
+        ),
+        "start_what": "Che cosa fa questa cartella",
+        "start_what_lines": (
+            "Esempi delle guide: ogni esempio svolto delle cinque guide sulla fidelizzazione "
+            "(GUIDES.md), con i dati della guida, la nostra funzione Excel, la stessa metrica come "
+            "formula nativa di Excel, il numero stampato nella guida, un controllo e l'errata dove "
+            "la guida sbaglia.",
+            "Dati di esempio: Clienti, Abbonamenti, Ordini, risposte NPS, Fatture, Attività sul "
+            "prodotto e Costi di fidelizzazione di un'azienda immaginaria, una Tabella Excel per foglio.",
+            "Calcolatore: le metriche delle guide calcolate da quelle Tabelle, con le nostre "
+            "funzioni accanto alle formule native (il foglio Per customer contiene le colonne di "
+            "appoggio delle formule native).",
+            "Report e Settings: periodo, segmento, lingua e ipotesi del report; il foglio Report "
+            "si riempie con il pulsante Aggiorna della barra multifunzione o con `retention report`.",
+        ),
+        "start_sheets": "I fogli",
+        "sheet_desc": {
+            "Start here": "questa pagina",
+            "Guide examples": "ogni esempio svolto delle guide, confrontato con il numero della guida",
+            "Calculator": "le metriche dei dati di esempio (o dei tuoi), funzione e formula nativa affiancate",
+            "Per customer": "colonne di appoggio per le formule native del Calcolatore, una riga per cliente",
+            "Report": "il report di fidelizzazione, riempito da Aggiorna o dalla riga di comando",
+            "Settings": "periodo del report, segmento, lingua, margine lordo, costo del programma",
+            "Customers": "Tabella Customers: customer_id, name, segment, signup_date, churn_date",
+            "Subscriptions": "Tabella Subscriptions: una riga per cliente e mese con il suo MRR",
+            "Orders": "Tabella Orders: una riga per ordine, con unità vendute e rese",
+            "NPS": "Tabella NPS: risposte al sondaggio da 0 a 10",
+            "Invoices": "Tabella Invoices: date di emissione, scadenza e pagamento (vuota = non pagata)",
+            "Activity": "Tabella Activity: una riga per utente e giorno di attività",
+            "Costs": "Tabella Costs: spesa di fidelizzazione per mese",
+        },
+        "start_functions": "Attivare le funzioni Python",
+        "start_functions_lines": (
+            "Le celle con lo stile 'Nostra funzione' chiamano le funzioni del componente "
+            "aggiuntivo (CRR, NPS, TBP, COHORT_RETENTION, …). Finché non è attivo mostrano #NOME?; "
+            "tutto il resto funziona.",
+            "xlwings classico (Excel desktop su Windows o macOS): segui il README, sezione "
+            "\"Classic xlwings\".",
+            "xlwings Lite (Excel 365, desktop o web, senza Python locale): segui il README, sezione "
+            "\"xlwings Lite\". Le funzioni si scrivono senza prefisso: =CRR(B5;B6;B7).",
+            "xlwings Server (un server Python condiviso per un gruppo): segui il README, sezione "
+            "\"xlwings Server\".",
+        ),
+        "start_legend": "Stili delle celle",
+        "legend": {
+            "input": ("Dato", "scrivi qui i tuoi numeri o i tuoi dati"),
+            "function": ("Nostra funzione", "chiama il componente aggiuntivo (#NOME? finché è spento)"),
+            "native": ("Formula nativa", "Excel puro: funziona ovunque, senza componente aggiuntivo"),
+            "guide": ("Numero della guida", "come stampato nella guida, digitato"),
+            "check": ("Controllo", "VERO quando il risultato nativo concorda (verde), FALSO altrimenti (rosso)"),
+        },
+        "start_noaddin": "Che cosa funziona senza componente aggiuntivo",
+        "start_noaddin_lines": (
+            "Ogni formula nativa: i risultati nativi degli esempi, i controlli e le cifre "
+            "corrette, e la colonna nativa del Calcolatore.",
+            "Le Tabelle, le impostazioni e i controlli. Excel ricalcola tutta la cartella "
+            "all'apertura.",
+            "Senza Excel: `retention report` legge queste Tabelle e scrive il report.",
+        ),
+        "start_own_data": "Usare i propri dati",
+        "start_own_data_lines": (
+            "Incolla le tue righe in ogni Tabella sotto le intestazioni (lascia i nomi delle "
+            "colonne); le Tabelle si allungano e ogni formula le segue.",
+            "Scegli il mese nel foglio Settings (vuoto = l'ultimo mese dei dati).",
+            "Il foglio Per customer ha righe per {rows} clienti: se ne hai di più copia l'ultima "
+            "riga verso il basso (il Calcolatore mostra un controllo).",
+        ),
+        "start_generated": "Generata da `retention template` (pacchetto addin {version}); ricostruiscila invece di modificarne la struttura.",
+        "guide_title": "Esempi delle guide: ogni esempio svolto",
+        "guide_subtitle": (
+            "Le celle gialle sono i dati della guida: cambiane uno e ogni numero si aggiorna. "
+            "'Nostra funzione' richiede il componente aggiuntivo; la formula nativa e il "
+            "controllo funzionano in qualunque foglio di calcolo."
+        ),
+        "guide_summary": "Controlli superati",
+        "guide_block": "{id} — {metric} (guida {guide})",
+        "inputs": "Dati",
+        "purchase_list": "Acquisti (una piccola Tabella di dati: aggiungi o cambia righe)",
+        "our_function": "Nostra funzione",
+        "native_formula": "Formula nativa di Excel",
+        "guide_says": "La guida dice",
+        "check_guide": "Controllo: nativa = guida, {how}",
+        "rounded_to": "arrotondato a {n} decimali",
+        "truncated_to": "troncato (non arrotondato) a {n} decimali",
+        "moe_answers": "Risposte dai conteggi, per NPS_MOE (fino a {n})",
+        "moe_args": "NPS_MOE(risposte; confidenza): i conteggi scritti come risposte 0–10 nella colonna F",
+        "same_as_native": "Funzione = nativa",
+        "addin_off": "comp. aggiuntivo spento",
+        "differs": "DIVERSO",
+        "note": "Nota",
+        "erratum": "Errata",
+        "corrected_input": "Corretto: {label}",
+        "corrected_figure": "Cifra corretta (formula nativa)",
+        "tbp_native_note": (
+            "Formula nativa per riga di acquisto: gli acquisti di un cliente nello stesso giorno "
+            "contano una volta in TBP, due volte qui (in questi elenchi non ce ne sono)."
+        ),
+        "col_customer_id": "customer_id",
+        "col_purchase_date": "purchase_date",
+        "calc_title": "Calcolatore: le metriche delle guide sulle Tabelle dei dati",
+        "calc_subtitle": (
+            "Calcolate dalle Tabelle di questa cartella per il mese scelto in Settings (tutta "
+            "l'azienda; il report applica il segmento). La colonna B usa le nostre funzioni, la "
+            "colonna C formule native di Excel."
+        ),
+        "calc_head": ("Metrica", "Nostra funzione", "Formula nativa", "Funzione = nativa", "Come funziona la formula nativa"),
+        "calc_sections": {
+            "period": "Mese del report",
+            "customers": "Clienti (da Subscriptions)",
+            "revenue": "Ricavi ricorrenti (da Subscriptions, Settings e Costs)",
+            "orders": "Ordini",
+            "nps": "Net Promoter Score (tutte le risposte della Tabella NPS)",
+            "invoices": "Fatture",
+            "engagement": "Coinvolgimento (Activity)",
+            "movements": "Movimenti dell'MRR, mese per mese (espansi da MRR_MOVEMENTS)",
+            "cohorts": "Fidelizzazione per coorte del mese del primo abbonamento (espansa da COHORT_RETENTION)",
+        },
+        "calc": {
+            "month": ("Mese del report", "Settings_Period, o l'ultimo mese di Subscriptions se è vuoto"),
+            "prev": ("Mese precedente", "EDATE(mese; −1): l'inizio del periodo"),
+            "month_end": ("Ultimo giorno del mese", "EOMONTH(mese; 0)"),
+            "window_start": ("Primo mese dei 12 mesi fino al mese del report", "EDATE(mese; −11)"),
+            "coverage": ("Controllo: le righe di Per customer coprono ogni cliente", "RIGHE(Customers[customer_id]) ≤ le righe del foglio Per customer"),
+            "S": ("Clienti all'inizio (S): paganti nel mese precedente", "CONTA.SE sull'MRR del mese precedente in Per customer"),
+            "E": ("Clienti alla fine (E): paganti nel mese", "CONTA.SE sull'MRR del mese in Per customer"),
+            "kept": ("Clienti paganti in entrambi i mesi", "CONTA.PIÙ.SE su entrambe le colonne di MRR"),
+            "N": ("Nuovi clienti (N): paganti nel mese, non in quello precedente", "E − clienti paganti in entrambi i mesi (comprende le riattivazioni)"),
+            "L": ("Clienti persi (L): paganti nel mese precedente, non nel mese", "S − clienti paganti in entrambi i mesi"),
+            "crr": ("Tasso di fidelizzazione dei clienti", "(E − N) / S  (guide 000, 001)"),
+            "churn": ("Tasso di abbandono dei clienti (mensile)", "L / S  (guide 002, 004)"),
+            "annual_churn": ("Abbandono annualizzato", "1 − (1 − abbandono mensile)^12"),
+            "mrr_start": ("MRR all'inizio (mese precedente)", "SOMMA.PIÙ.SE(Subscriptions[mrr]; Subscriptions[month]; mese precedente)"),
+            "mrr_end": ("MRR alla fine (il mese)", "SOMMA.PIÙ.SE(Subscriptions[mrr]; Subscriptions[month]; mese)"),
+            "new_mrr": ("MRR nuovo (clienti nuovi e riattivati)", "MRR del mese dei clienti senza MRR il mese prima"),
+            "expansion": ("MRR di espansione", "aumenti dei clienti paganti in entrambi i mesi"),
+            "contraction": ("MRR di contrazione", "riduzioni dei clienti paganti in entrambi i mesi"),
+            "churned_mrr": ("MRR perso", "MRR del mese precedente dei clienti senza MRR nel mese"),
+            "existing_end": ("MRR alla fine dei clienti paganti all'inizio", "SOMMA.PIÙ.SE su Per customer: solo clienti esistenti"),
+            "reconciles": ("Controllo: i totali di Per customer coincidono con Subscriptions", "somme delle due colonne di MRR = MRR all'inizio e alla fine"),
+            "grc": ("Abbandono lordo dei ricavi", "(perso + contrazione) / MRR all'inizio"),
+            "nrc": ("Abbandono netto dei ricavi", "(perso + contrazione − espansione) / MRR all'inizio"),
+            "grr": ("Fidelizzazione lorda dei ricavi (GRR)", "1 − abbandono lordo dei ricavi"),
+            "nrr": ("Fidelizzazione netta dei ricavi (NRR)", "1 − abbandono netto dei ricavi"),
+            "quick": ("Quick ratio", "(nuovo + espansione) / (perso + contrazione)"),
+            "growth": ("Crescita dei ricavi dei clienti esistenti", "(MRR finale dei clienti esistenti − MRR all'inizio) / MRR all'inizio  (guida 004)"),
+            "arpa": ("ARPA: MRR medio per cliente pagante", "MRR alla fine / E"),
+            "clv_churn": ("CLV dall'abbandono (ARPA mensile × margine lordo / abbandono mensile)", "ARPA × Settings_GrossMargin / abbandono"),
+            "annual_revenue": ("Ricavi ricorrenti dei 12 mesi fino al mese", "SOMMA.PIÙ.SE su Subscriptions"),
+            "customers_12": ("Clienti paganti in quei 12 mesi", "CONTA.SE sull'MRR a 12 mesi in Per customer"),
+            "lifespan": ("Durata media del cliente in anni", "1 / abbandono annualizzato"),
+            "clv": ("Valore del ciclo di vita del cliente (guide 002, 004)", "ricavi annui / clienti × durata in anni"),
+            "spend": ("Spesa di fidelizzazione nel mese", "SOMMA.PIÙ.SE(Costs[retention_spend]; Costs[month]; mese)"),
+            "crc": ("Costo di fidelizzazione per cliente all'inizio", "spesa di fidelizzazione / S  (guida 002)"),
+            "ordering": ("Clienti con ordini", "CONTA.SE sul numero di ordini in Per customer, ≥ 1"),
+            "repeat": ("Clienti con due o più ordini", "CONTA.SE sul numero di ordini in Per customer, ≥ 2"),
+            "rpr": ("Tasso di riacquisto", "clienti con 2+ ordini / clienti con ordini  (guida 004)"),
+            "loyal": ("Tasso di clienti fedeli", "clienti che hanno comprato più di una volta / clienti  (guida 004)"),
+            "units": ("Unità vendute", "SOMMA(Orders[units])"),
+            "returned": ("Unità rese", "SOMMA(Orders[units_returned])"),
+            "return_rate": ("Tasso di reso dei prodotti", "unità rese / unità vendute  (guida 004)"),
+            "tbp": ("Tempo tra gli acquisti (giorni)", "MEDIA.SE sugli intervalli medi dei clienti ricorrenti in Per customer  (guida 004)"),
+            "answers": ("Risposte", "CONTA.NUMERI(NPS[score])"),
+            "promoters": ("Promotori (9–10)", "CONTA.SE(NPS[score]; \">=9\")"),
+            "passives": ("Passivi (7–8)", "CONTA.PIÙ.SE tra 7 e 8"),
+            "detractors": ("Detrattori (0–6)", "CONTA.SE(NPS[score]; \"<=6\")"),
+            "nps": ("Net Promoter Score", "(promotori − detrattori) / risposte × 100"),
+            "nps_moe": ("Margine di errore dell'NPS (95 %)", "1,96 × √((p + d − (p − d)²) / n) × 100"),
+            "receivables": ("Crediti a fine mese", "fatture emesse entro allora e non pagate entro allora"),
+            "sales": ("Fatturato nel mese", "SOMMA.PIÙ.SE delle fatture del mese"),
+            "days": ("Giorni del mese", "GIORNO(ultimo giorno del mese)"),
+            "dso": ("Giorni medi di incasso (DSO, mensile)", "crediti / fatturato del mese × giorni  (guida 004)"),
+            "dau_mau": ("DAU / MAU dell'ultimo mese di Activity", "nessuna formula nativa: gli utenti distinti di un mese richiedono UNICI, che LibreOffice 7.4 non ha"),
+        },
+        "calc_spill_note": "La funzione riempie le celle sotto e a destra (un intervallo espanso); #NOME? finché il componente aggiuntivo è spento.",
+        "pc_title": "Per customer: colonne di appoggio per le formule native del Calcolatore",
+        "pc_subtitle": (
+            "Una riga per riga di Customers, per il mese del Calcolatore. Se hai più clienti che "
+            "righe copia l'ultima riga verso il basso."
+        ),
+        "pc_head": (
+            "#", "customer_id", "segmento", "MRR mese precedente", "MRR mese",
+            "MRR 12 mesi", "ordini", "giorni di acquisto", "primo ordine", "ultimo ordine",
+            "intervallo medio (giorni)",
+        ),
+        "report_title": "Report di fidelizzazione",
+        "report_status_label": "Stato",
+        "report_status": "Non ancora aggiornato: premi Aggiorna sulla barra multifunzione, o esegui `retention report` su questa cartella.",
+        "report_placeholder": (
+            "I blocchi del report (KPI, andamenti, coorti, …) vengono scritti qui da chi scrive "
+            "il report; questo foglio è il loro posto."
+        ),
+        "report_block_empty": "(riempito da Aggiorna)",
+        "report_layout_note": (
+            "Aggiorna scrive qui sotto i blocchi del report: gli stessi blocchi, titoli e colonne "
+            "dei fogli di un report esportato con `retention report`, uno dopo l'altro. "
+            "L'intervallo di ogni blocco ha un nome definito Report_<blocco>."
+        ),
+        "report_rows": "fino a {n} righe",
+        "period_placeholder": "periodo",
+        "previous_placeholder": "periodo precedente",
+        "settings_title": "Impostazioni",
+        "settings_subtitle": "Il report e il Calcolatore leggono queste celle (con i loro nomi definiti).",
+        "settings_head": ("Impostazione", "Valore", "Nome definito", "Significato"),
+        "settings": {
+            "Settings_Period": ("Periodo del report (mese)", "testo come 2026-09; vuoto = l'ultimo mese completo dei dati"),
+            "Settings_Granularity": ("Granularità degli andamenti", "month (mese) o quarter (trimestre)"),
+            "Settings_Segment": ("Segmento", "un valore di Customers[segment]; vuoto = tutti i clienti"),
+            "Settings_Language": ("Lingua del report", "en (English) o it (Italiano)"),
+            "Settings_GrossMargin": ("Margine lordo", "quota dei ricavi che resta dopo il costo del servizio (per il CLV)"),
+            "Settings_ProgramCost": ("Costo del programma di fidelizzazione", "costo del programma di cui misuri il ritorno (per il ROI)"),
+        },
+        "granularities": ("month", "quarter"),
+        "settings_language_error": "Scegli en o it.",
+        "settings_period_help": "Scrivi il mese come testo, per esempio 2026-09, o lascia vuoto.",
+    },
+}
+
+#: Labels of the metric functions' arguments (the Guide examples' input rows).
+PARAM: dict[str, dict[str, str]] = {
+    "en": {
+        "start_customers": "Customers at the start (S)",
+        "end_customers": "Customers at the end (E)",
+        "new_customers": "New customers in the period (N)",
+        "lost_customers": "Customers lost in the period (L)",
+        "mrr_start": "MRR at the start",
+        "mrr_end": "MRR at the end",
+        "expansion_mrr": "Expansion MRR (upgrades)",
+        "churned_mrr": "Churned MRR",
+        "contraction_mrr": "Contraction MRR",
+        "returning_customers": "Returning customers",
+        "total_customers": "Total customers",
+        "repeat_customers": "Repeat customers",
+        "units_returned": "Units returned",
+        "units_sold": "Units sold",
+        "receivables": "Accounts receivable",
+        "revenue": "Revenue (credit sales)",
+        "days": "Days in the period",
+        "promoters": "Promoters (9–10)",
+        "passives": "Passives (7–8)",
+        "detractors": "Detractors (0–6)",
+        "confidence": "Confidence level",
+    },
+    "it": {
+        "start_customers": "Clienti all'inizio (S)",
+        "end_customers": "Clienti alla fine (E)",
+        "new_customers": "Nuovi clienti nel periodo (N)",
+        "lost_customers": "Clienti persi nel periodo (L)",
+        "mrr_start": "MRR all'inizio",
+        "mrr_end": "MRR alla fine",
+        "expansion_mrr": "MRR di espansione (upgrade)",
+        "churned_mrr": "MRR perso",
+        "contraction_mrr": "MRR di contrazione",
+        "returning_customers": "Clienti che ritornano",
+        "total_customers": "Clienti totali",
+        "repeat_customers": "Clienti ricorrenti",
+        "units_returned": "Unità rese",
+        "units_sold": "Unità vendute",
+        "receivables": "Crediti verso clienti",
+        "revenue": "Ricavi (vendite a credito)",
+        "days": "Giorni del periodo",
+        "promoters": "Promotori (9–10)",
+        "passives": "Passivi (7–8)",
+        "detractors": "Detrattori (0–6)",
+        "confidence": "Livello di confidenza",
+    },
+}
+
+#: Italian metric names, notes, input descriptions and errata of addin.examples.EXAMPLES.
+EXAMPLE_TEXT_IT: dict[str, dict[str, str]] = {
+    "000-a": {"metric": "Tasso di fidelizzazione dei clienti"},
+    "000-b": {
+        "metric": "Tasso di fidelizzazione dei clienti",
+        "note": "31 / 44 = 70,45 %; la guida arrotonda a 70 %.",
+    },
+    "004-Sep": {"metric": "Tasso di abbandono dei clienti"},
+    "004-Oct": {
+        "metric": "Tasso di abbandono dei clienti",
+        "note": "5,115 %; la guida lo tronca a 5,11 %.",
+        "erratum": (
+            "La guida scrive (9.775 − 9.225) / 9.755: il conteggio finale è 9.275 e il divisore "
+            "9.775; il suo risultato 5,11 % è giusto per 500 / 9.775. (S − E) / S con i nuovi "
+            "clienti in E sottostima l'abbandono: 2,25 % per settembre."
+        ),
+    },
+    "004-rev": {
+        "metric": "Tasso di abbandono dei ricavi (come stampato)",
+        "note": "Illustrazione di GUIDES.md (l'immagine d'esempio della guida è andata persa).",
+        "erratum": (
+            "La formula della guida 004 conta due volte l'espansione quando MRR_end comprende già "
+            "gli upgrade: è giusta solo con MRR_end misurato prima degli upgrade. Usa l'abbandono "
+            "lordo o netto dei ricavi."
+        ),
+    },
+    "004-rev-gross": {
+        "metric": "Abbandono lordo dei ricavi",
+        "note": "Definizione standard, illustrazione di GUIDES.md.",
+    },
+    "004-rev-net": {
+        "metric": "Abbandono netto dei ricavi",
+        "note": "Definizione standard, illustrazione di GUIDES.md.",
+    },
+    "004-rev-grr": {
+        "metric": "Fidelizzazione lorda dei ricavi (GRR)",
+        "note": "Definizione standard, illustrazione di GUIDES.md.",
+    },
+    "004-rev-nrr": {
+        "metric": "Fidelizzazione netta dei ricavi (NRR)",
+        "note": "Definizione standard, illustrazione di GUIDES.md.",
+    },
+    "004-growth-Sep": {"metric": "Crescita dei ricavi dei clienti esistenti"},
+    "004-growth-Oct": {
+        "metric": "Crescita dei ricavi dei clienti esistenti",
+        "note": (
+            "Settembre finisce a 45.000 $, ottobre comincia a 57.500 $: la differenza è l'MRR dei "
+            "nuovi clienti, che questa metrica esclude. Ogni mese è giusto da solo."
+        ),
+    },
+    "004-rpr": {"metric": "Tasso di riacquisto"},
+    "004-returns": {"metric": "Tasso di reso dei prodotti"},
+    "004-dso-annual": {
+        "metric": "Giorni medi di incasso (DSO)",
+        "erratum": (
+            "La guida usa come crediti i 75.000 $ incassati; i crediti sono i 25.000 $ non ancora "
+            "incassati: 25.000 / 100.000 × 365 = 91,25 giorni."
+        ),
+    },
+    "004-dso-monthly": {
+        "metric": "Giorni medi di incasso (DSO)",
+        "erratum": (
+            "La guida moltiplica un rapporto annuo per 31 giorni; il DSO mensile è crediti di fine "
+            "mese / vendite del mese × giorni: 25.000 / (100.000 / 12) × 31 = 93,0."
+        ),
+    },
+    "004-nps": {"metric": "Net Promoter Score", "note": "58,8 % − 11,8 % = 47,06."},
+    "004-nps-moe": {
+        "metric": "Margine di errore dell'NPS (95 %)",
+        "note": (
+            "Non è nelle guide: è ciò che serve all'analista accanto all'NPS (intervallo da 32,3 "
+            "a 61,9)."
+        ),
+    },
+    "004-tbp-one": {
+        "metric": "Tempo tra gli acquisti (un cliente)",
+        "inputs_text": "acquisti al giorno 0, 7 e 21 (intervalli di 7 e 14 giorni)",
+    },
+    "004-tbp": {
+        "metric": "Tempo tra gli acquisti",
+        "inputs_text": (
+            "5 clienti ricorrenti con intervalli medi di 10,5, 5, 8, 6,5 e 10 giorni (somma 40) e "
+            "1 cliente che ha comprato una volta sola"
+        ),
+        "note": (
+            "La tabella per cliente della guida è un'immagine persa; questi clienti riproducono la "
+            "sua somma di 40 giorni."
+        ),
+    },
+    "004-loyal": {
+        "metric": "Tasso di clienti fedeli",
+        "inputs_text": "2.000 clienti esistenti + 3.000 nuovi ricorrenti su 20.000",
+        "note": "La guida dice \"media\"; è una somma.",
+    },
+}
+
+
+def text(lang: str) -> dict:
+    """The labels of one language (KeyError for a language we do not have)."""
+    if lang not in TEXT:
+        raise KeyError(f"no template labels for language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    return TEXT[lang]

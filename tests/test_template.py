@@ -1,0 +1,553 @@
+"""The template workbook (addin.excel.template): committed = rebuilt, and every number checked.
+
+- The committed files equal a fresh build (bytes first; on any byte difference, cell values,
+  formulas, number formats, Tables, defined names and sheets through openpyxl).
+- LibreOffice recalculates the template headlessly: every native formula computes without an
+  error and to the value stored with it; every guide example's native result equals the
+  guide's printed number (and each erratum's corrected figure); the cells that call our
+  functions show #NAME? -- and no other cell does.
+- pycel evaluates the function cells with our functions plugged in (tests/pycel_plugin.py):
+  each equals its native twin.
+- python-calamine reads it; its structure (Tables, names, validation, no external links,
+  fullCalcOnLoad) is checked in the XML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
+
+from addin import metrics as m
+from addin.cli import main
+from addin.examples import EXAMPLES
+from addin.excel import template as tpl
+from addin.excel.template_text import EXAMPLE_TEXT_IT, PARAM, TEXT
+from addin.sample_data import TABLE_COLUMNS, generate_company
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = {lang: ROOT / "workbook_templates" / name for lang, name in tpl.TEMPLATE_FILES.items()}
+PICTURE = ROOT / "docs" / "img" / "template-guide-examples.png"
+FORMULA_SHEETS = ("Start here", "Guide examples", "Calculator", "Per customer", "Report", "Settings")
+UDF_CALL = re.compile(r"(?<![A-Za-z0-9_.\[])(" + "|".join(tpl.UDF_NAMES) + r")\(", re.IGNORECASE)
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
+
+
+def _small_company():
+    return generate_company(customers=40, months=6, seed=7)
+
+
+@pytest.fixture(scope="module")
+def small_template(tmp_path_factory):
+    """A template built on a small company (fast to build, recalculate and render)."""
+    tables = _small_company()
+    return tpl.build_template(tmp_path_factory.mktemp("small") / "small.xlsx", tables=tables), tables
+
+
+# --------------------------------------------------------------------------- reading helpers
+
+
+def _formula_text(value):
+    return value.text if isinstance(value, ArrayFormula) else value
+
+
+def _is_formula(value) -> bool:
+    text = _formula_text(value)
+    return isinstance(text, str) and text.startswith("=")
+
+
+def _cells(path, sheets=FORMULA_SHEETS, data_only=False) -> dict:
+    """{(sheet, "B5"): value} of the non-empty cells of some sheets (openpyxl, read-only)."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        return {
+            (name, cell.coordinate): cell.value
+            for name in sheets
+            for row in book[name].iter_rows()
+            for cell in row
+            if getattr(cell, "value", None) is not None
+        }
+    finally:
+        book.close()
+
+
+def _same(a, b) -> bool:
+    """Two cell values agree (numbers to 1e-9 relative; "" and None are both empty)."""
+    a = None if a == "" else a
+    b = None if b == "" else b
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return a == b
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def _is_error(value) -> bool:
+    return isinstance(value, str) and value.startswith(ERRORS)
+
+
+def _addresses(ref: str):
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    for row in range(min_row, max_row + 1):
+        for col in range(min_col, max_col + 1):
+            yield f"{openpyxl.utils.get_column_letter(col)}{row}"
+
+
+def _same_cells() -> set:
+    """The "Function = native" cells: native formulas over function cells."""
+    cells = {("Guide examples", b.same_cell) for b in tpl.plan_guide_examples()}
+    cells |= {("Calculator", r.same_cell) for r in tpl.plan_calculator().rows if r.kind == "metric"}
+    return cells
+
+
+def _function_cells(formulas: dict) -> tuple[set, set]:
+    """Cells whose formula calls our functions, and every cell of their spilled ranges."""
+    calls, spilled = set(), set()
+    for (sheet, coordinate), value in formulas.items():
+        if _is_formula(value) and UDF_CALL.search(_formula_text(value)):
+            calls.add((sheet, coordinate))
+            if isinstance(value, ArrayFormula):
+                spilled |= {(sheet, a) for a in _addresses(value.ref)}
+    return calls, spilled
+
+
+def _snapshot(path) -> dict:
+    """What the committed-vs-fresh comparison looks at, through openpyxl."""
+    book = openpyxl.load_workbook(path)
+    shot = {"sheets": book.sheetnames,
+            "names": {n: d.attr_text for n, d in book.defined_names.items()}}
+    for ws in book.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, ArrayFormula):
+                    value = ("array", value.ref, value.text)
+                if value is not None or cell.number_format != "General":
+                    cells[cell.coordinate] = (value, cell.number_format)
+        shot[ws.title] = {
+            "cells": cells,
+            "tables": {t.name: (t.ref, [c.name for c in t.tableColumns]) for t in ws.tables.values()},
+            "validations": sorted((str(v.sqref), v.type, v.formula1) for v in ws.data_validations.dataValidation),
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "freeze": ws.freeze_panes,
+        }
+    return shot
+
+
+def _xml(path, member: str) -> ElementTree.Element:
+    with zipfile.ZipFile(path) as archive:
+        return ElementTree.fromstring(archive.read(member))
+
+
+def _sheet_member(path, sheet: str) -> str:
+    workbook = _xml(path, "xl/workbook.xml")
+    rels = _xml(path, "xl/_rels/workbook.xml.rels")
+    target = {r.get("Id"): r.get("Target") for r in rels}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    for node in workbook.find("m:sheets", NS):
+        if node.get("name") == sheet:
+            return "xl/" + target[node.get(rid)].lstrip("/").removeprefix("xl/")
+    raise KeyError(sheet)
+
+
+# --------------------------------------------------------------------------- committed = rebuilt
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_committed_template_equals_a_fresh_build(lang, tmp_path):
+    fresh = tpl.build_template(tmp_path / f"fresh_{lang}.xlsx", lang)
+    committed = COMMITTED[lang]
+    assert committed.exists(), f"run `retention template --lang {lang}` and commit {committed.name}"
+    if fresh.read_bytes() == committed.read_bytes():
+        return  # byte for byte the same (the build is byte-stable): nothing can differ
+    old, new = _snapshot(committed), _snapshot(fresh)
+    assert old["sheets"] == new["sheets"]
+    assert old["names"] == new["names"]
+    for sheet in new["sheets"]:
+        for key in ("tables", "validations", "merged", "freeze"):
+            assert old[sheet][key] == new[sheet][key], f"{sheet}: {key} differ"
+        differ = [
+            (c, old[sheet]["cells"].get(c), new[sheet]["cells"].get(c))
+            for c in sorted(set(old[sheet]["cells"]) | set(new[sheet]["cells"]))
+            if old[sheet]["cells"].get(c) != new[sheet]["cells"].get(c)
+        ]
+        assert not differ, (
+            f"{committed.name} differs from a fresh build on sheet {sheet} "
+            f"({len(differ)} cells, first: {differ[:3]}): run `retention template --lang {lang}`"
+        )
+
+
+def test_builds_are_byte_stable(small_template, tmp_path):
+    first, tables = small_template
+    second = tpl.build_template(tmp_path / "b.xlsx", tables=tables)
+    assert first.read_bytes() == second.read_bytes()
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_sheets_tables_names_and_settings():
+    path = COMMITTED["en"]
+    workbook = _xml(path, "xl/workbook.xml")
+    assert [s.get("name") for s in workbook.find("m:sheets", NS)] == list(tpl.SHEETS)
+    calc = workbook.find("m:calcPr", NS)
+    assert calc.get("fullCalcOnLoad") == "1"
+    assert workbook.find("m:externalReferences", NS) is None
+    with zipfile.ZipFile(path) as archive:
+        members = archive.namelist()
+        custom = archive.read("docProps/custom.xml").decode()
+        core = archive.read("docProps/core.xml").decode()
+    assert not [n for n in members if "externalLink" in n]
+    assert tpl.MARKER_PROPERTY in custom and tpl.is_generated_template(path)
+    assert "2026-01-01T00:00:00Z" in core  # fixed document date: byte-stable builds
+
+    names = {d.get("name"): d.text for d in workbook.find("m:definedNames", NS)}
+    for name in ("Settings_Period", "Settings_Segment", "Settings_Language", "Settings_GrossMargin",
+                 "Settings_ProgramCost", "Settings_Granularity", "Report_Status",
+                 "Guide_ChecksPassing", "Calc_Month"):
+        assert name in names, name
+    for block in tpl.plan_guide_examples():  # every guide input has a name
+        for arg, row in block.input_rows.items():
+            assert names[f"{block.name_prefix}_{arg}"] == f"'Guide examples'!$B${row}"
+
+    tables = {}
+    for member in members:
+        if member.startswith("xl/tables/"):
+            node = _xml(path, member)
+            tables[node.get("name")] = (node.get("ref"),
+                                        [c.get("name") for c in node.find("m:tableColumns", NS)])
+    company = generate_company()
+    for name, columns in TABLE_COLUMNS.items():
+        ref, headers = tables[name]
+        assert headers == list(columns)
+        assert ref == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{len(company[name]) + 1}"
+        sheet = _xml(path, _sheet_member(path, name))
+        assert len(sheet.find("m:tableParts", NS)) == 1  # the Table lives on its own sheet
+    assert {b.table for b in tpl.plan_guide_examples() if b.table} <= set(tables)
+
+    settings = _xml(path, _sheet_member(path, "Settings"))
+    validations = {v.get("sqref"): v for v in settings.iter(f"{{{NS['m']}}}dataValidation")}
+    language_cell = names["Settings_Language"].split("$")[-2] + names["Settings_Language"].split("$")[-1]
+    assert validations[language_cell].get("type") == "list"
+    assert validations[language_cell].find("m:formula1", NS).text == '"en,it"'
+
+    values = _cells(path, ("Settings", "Report"))
+    by_name = {n: values.get((v.split("!")[0].strip("'"), v.split("!")[1].replace("$", "")))
+               for n, v in names.items() if n.startswith(("Settings_", "Report_Status"))}
+    assert by_name["Settings_Language"] == "en"
+    assert by_name["Settings_GrossMargin"] == 0.8
+    assert by_name["Settings_Period"] is None and by_name["Settings_Segment"] is None
+    assert isinstance(by_name["Settings_ProgramCost"], (int, float))
+    assert by_name["Report_Status"]
+
+
+def test_report_sheet_renders_the_report_layout():
+    from addin import layout
+
+    plan = tpl.plan_report()
+    assert plan is not None
+    blocks = [item for item in plan if item.kind == "block"]
+    assert [b.name for b in blocks] == [b.name for s in layout.LAYOUT for b in s.blocks]
+    rows = [(b.row, b.row + 1 + b.max_rows) for b in blocks]
+    assert all(end < start for (_, end), (start, _) in zip(rows, rows[1:])), "blocks overlap"
+    workbook = _xml(COMMITTED["en"], "xl/workbook.xml")
+    names = {d.get("name") for d in workbook.find("m:definedNames", NS)}
+    assert {f"Report_{b.name}" for b in blocks} <= names
+    values = _cells(COMMITTED["en"], ("Report",))
+    for block in blocks:
+        assert values.get(("Report", f"A{block.row}")), f"block {block.name} has no title"
+
+
+def test_italian_build_has_the_same_formulas_and_italian_labels():
+    en, it = _cells(COMMITTED["en"]), _cells(COMMITTED["it"])
+    en_formulas = {k: _formula_text(v) for k, v in en.items() if _is_formula(v)}
+    it_formulas = {k: _formula_text(v) for k, v in it.items() if _is_formula(v)}
+    # the "Function = native" cells say "add-in off" in each language: the rest is identical
+    same = _same_cells()
+    assert set(en_formulas) == set(it_formulas)
+    assert {k: v for k, v in en_formulas.items() if k not in same} == \
+        {k: v for k, v in it_formulas.items() if k not in same}
+    assert it[("Start here", "B1")] == TEXT["it"]["start_title"]
+    assert it[("Guide examples", "A1")] == TEXT["it"]["guide_title"]
+    assert en[("Start here", "B1")] == TEXT["en"]["start_title"]
+
+
+def test_every_example_has_a_block_and_italian_text():
+    blocks = tpl.plan_guide_examples()
+    assert [b.example.id for b in blocks] == [e.id for e in EXAMPLES]
+    assert all(a.last_row < b.band_row for a, b in zip(blocks, blocks[1:]))
+    for block in blocks:
+        ex = block.example
+        assert (block.corrected_cell is not None) == (ex.correction is not None)
+        italian = EXAMPLE_TEXT_IT[ex.id]
+        assert italian["metric"]
+        for key, english in (("note", ex.note), ("inputs_text", ex.inputs_text),
+                             ("erratum", ex.correction.text if ex.correction else "")):
+            assert bool(italian.get(key)) == bool(english), (ex.id, key)
+        for name in [*ex.inputs, *(ex.correction.inputs if ex.correction else ())]:
+            if name not in ("customer_ids", "purchase_dates"):
+                assert name in PARAM["en"] and name in PARAM["it"], name
+    formulas = _cells(COMMITTED["en"], ("Guide examples",))
+    for block in blocks:  # each block's formulas read only its own cells
+        for row in range(block.band_row, block.last_row + 1):
+            text = _formula_text(formulas.get(("Guide examples", f"B{row}")))
+            if isinstance(text, str) and text.startswith("="):
+                for col, ref_row in re.findall(r"\$?([A-F])\$?(\d+)", text):
+                    last = block.band_row + tpl.MOE_ANSWER_ROWS if col == "F" else block.last_row
+                    assert block.band_row <= int(ref_row) <= last, (block.example.id, text)
+    for lang in ("en", "it"):
+        assert set(TEXT[lang]) == set(TEXT["en"])
+        assert set(TEXT[lang]["calc"]) >= {r.key for r in tpl.plan_calculator().rows if r.kind != "section"}
+        assert set(TEXT[lang]["sheet_desc"]) == set(tpl.SHEETS)
+
+
+def test_python_calamine_reads_the_template():
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(COMMITTED["en"]))
+    assert book.sheet_names == list(tpl.SHEETS)
+    company = generate_company()
+    for name in TABLE_COLUMNS:
+        rows = book.get_sheet_by_name(name).to_python()
+        assert rows[0] == list(TABLE_COLUMNS[name])
+        assert len(rows) == len(company[name]) + 1
+    guide = book.get_sheet_by_name("Guide examples").to_python(skip_empty_area=False)
+    for block in tpl.plan_guide_examples():  # the stored results: readable without Excel
+        row = int(block.function_cell[1:]) - 1
+        assert math.isclose(guide[row][1], block.example.value, rel_tol=1e-12)
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_every_native_formula(tmp_path):
+    from addin.excel.libreoffice import recalculate
+
+    path = COMMITTED["en"]
+    out = recalculate(path, tmp_path)  # opens, recalculates everything, saves: no repair
+    formulas = _cells(path)
+    stored = _cells(path, data_only=True)
+    lo = _cells(out, data_only=True)
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == list(tpl.SHEETS)
+    calls, spilled = _function_cells(formulas)
+    same = _same_cells()
+    assert len(calls) >= len(EXAMPLES) + 20
+    problems = []
+    for key, value in formulas.items():
+        if not _is_formula(value):
+            continue
+        got = lo.get(key)
+        text = _formula_text(value)
+        if key in calls:
+            # LibreOffice reads NPS( as the Table named NPS, not an unknown function
+            expected = "#VALUE!" if text.upper().startswith("=NPS(") else "#NAME?"
+            if got != expected:
+                problems.append(f"{key} {text}: {got!r}, expected {expected}")
+        elif key in same:
+            function = formulas[(key[0], f"B{key[1][1:]}")]
+            # LibreOffice's error for NPS( is not #NAME? (ERROR.TYPE 5): no "add-in off" there
+            expected = ("#N/A",) if _formula_text(function).upper().startswith("=NPS(") else \
+                (TEXT["en"]["addin_off"],)
+            if got not in expected:
+                problems.append(f"{key}: {got!r}, expected {expected!r}")
+        elif _is_error(got):
+            problems.append(f"{key} {text[:80]}: {got}")
+        elif not _same(got, stored.get(key)):
+            problems.append(f"{key} {text[:80]}: LibreOffice {got!r}, stored {stored.get(key)!r}")
+    for key, got in lo.items():
+        if got == "#NAME?" and key not in calls | spilled:
+            problems.append(f"{key}: #NAME? in a cell that calls none of our functions")
+    for key in spilled:
+        if lo.get(key) not in ("#NAME?", "#VALUE!"):
+            problems.append(f"{key}: spilled cell {lo.get(key)!r}")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+    # every guide example: the native result is the guide's number, as the guide rounds it
+    sheet = "Guide examples"
+    for block in tpl.plan_guide_examples():
+        ex = block.example
+        native = lo[(sheet, block.native_cell)]
+        assert ex.shown(native) == ex.shown(ex.guide_value), ex.id
+        assert lo[(sheet, block.check_cell)] is True, ex.id
+        assert math.isclose(native, ex.value, rel_tol=1e-12), ex.id
+        if ex.correction is not None:
+            assert math.isclose(lo[(sheet, block.corrected_cell)], ex.correction.value,
+                                rel_tol=1e-12), ex.id
+    assert lo[(sheet, "B3")] == len(EXAMPLES)
+
+    # the Calculator's native column, against the metric core on the same data
+    plan = tpl.plan_calculator()
+    calc = {r.key: lo[("Calculator", r.native_cell)] for r in plan.rows if r.kind in ("value", "metric", "check")}
+    assert calc["coverage"] is True and calc["reconciles"] is True
+    company = generate_company()
+    orders, subs = company["Orders"], company["Subscriptions"]
+    scores = company["NPS"]["score"]
+    assert math.isclose(calc["tbp"], m.time_between_purchases(orders["customer_id"], orders["order_date"]))
+    assert math.isclose(calc["rpr"], m.repeat_purchase_ratio_from_orders(orders["customer_id"]))
+    assert math.isclose(calc["nps"], m.nps_from_answers(scores))
+    assert math.isclose(calc["nps_moe"], m.nps_margin_of_error_from_answers(scores))
+    movements = m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"])
+    last = movements.iloc[-1]
+    assert calc["month"] == last["month"].to_pydatetime()
+    for key, column in (("mrr_start", "start_mrr"), ("mrr_end", "end_mrr"), ("expansion", "expansion"),
+                        ("contraction", "contraction"), ("churned_mrr", "churned")):
+        assert math.isclose(calc[key], last[column], rel_tol=1e-9), key
+    assert math.isclose(calc["new_mrr"], last["new"] + last["reactivation"], rel_tol=1e-9)
+
+
+@pytest.mark.libreoffice
+def test_changed_inputs_flow_through_in_libreoffice(small_template, tmp_path):
+    """An analyst's edits: another report month on Settings, another guide input."""
+    from addin.excel.libreoffice import recalculate
+
+    built, small = small_template
+    book = openpyxl.load_workbook(built)
+    names = {n: d.attr_text for n, d in book.defined_names.items()}
+    period = names["Settings_Period"].split("!")[1].replace("$", "")
+    book["Settings"][period] = "2026-08"  # typed as text, like the cell's format asks
+    first = tpl.plan_guide_examples()[0]  # 000-a: S = 20 becomes 40
+    book["Guide examples"][first.inputs["start_customers"]] = 40
+    book.save(tmp_path / "edited.xlsx")
+    out = recalculate(tmp_path / "edited.xlsx", tmp_path / "out")
+    values = openpyxl.load_workbook(out, data_only=True)
+    calc, plan = values["Calculator"], tpl.plan_calculator()
+    subs = small["Subscriptions"]
+    movements = m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"])
+    august = movements[movements["month"] == "2026-08-01"].iloc[0]
+    assert calc[plan.row("month").native_cell].value == dt.datetime(2026, 8, 1)
+    assert math.isclose(calc[plan.row("mrr_start").native_cell].value, august["start_mrr"])
+    assert math.isclose(calc[plan.row("mrr_end").native_cell].value, august["end_mrr"])
+    assert calc[plan.row("reconciles").native_cell].value is True
+    guide = values["Guide examples"]
+    assert math.isclose(guide[first.native_cell].value, (24 - 5) / 40)
+    assert guide[first.check_cell].value is False  # no longer the guide's 95 %
+    assert guide["B3"].value == len(EXAMPLES) - 1
+
+
+@pytest.mark.libreoffice
+def test_guide_examples_render_to_pdf_and_png(small_template, tmp_path):
+    pages = tpl.render_sheet("Guide examples", tmp_path, dpi=30, template=small_template[0])
+    assert len(pages) >= 3 and all(p.stat().st_size > 1000 for p in pages)
+
+
+def test_readme_picture_is_there_and_small():
+    assert PICTURE.exists(), "render it with addin.excel.template.render_sheet"
+    assert PICTURE.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert PICTURE.stat().st_size <= 250 * 1024
+
+
+# --------------------------------------------------------------------------- pycel
+
+
+def test_function_cells_equal_their_native_twins_in_pycel():
+    from pycel import ExcelCompiler
+    from pycel.excelwrapper import ExcelOpxWrapperNoData
+
+    from addin.excel_values import table as spill_table
+
+    class Wrapper(ExcelOpxWrapperNoData):
+        """pycel 1.0b30 reads defined names the openpyxl < 3.1 way."""
+
+        @property
+        def defined_names(self):
+            if self._defined_names is None:
+                self._defined_names = {
+                    name: [(cells, sheet) for sheet, cells in d.destinations if sheet in self.workbook]
+                    for name, d in self.workbook.defined_names.items()
+                }
+            return self._defined_names
+
+    path = COMMITTED["en"]
+    stored = _cells(path, data_only=True)
+    book = openpyxl.load_workbook(path)
+    same = _same_cells()
+    # native formulas take their stored values (LibreOffice checks those): pycel evaluates
+    # only our functions and the "Function = native" cells above them
+    for name in FORMULA_SHEETS:
+        for row in book[name].iter_rows():
+            for cell in row:
+                value = cell.value
+                if _is_formula(value) and not UDF_CALL.search(_formula_text(value)) \
+                        and (name, cell.coordinate) not in same:
+                    cell.value = stored.get((name, cell.coordinate))
+    compiler = ExcelCompiler(excel=Wrapper(book), plugins=["pycel_plugin"])
+
+    for block in tpl.plan_guide_examples():
+        got = compiler.evaluate(f"'Guide examples'!{block.function_cell}")
+        assert math.isclose(got, stored[("Guide examples", block.native_cell)], rel_tol=1e-12), block.example.id
+        assert compiler.evaluate(f"'Guide examples'!{block.same_cell}") is True, block.example.id
+
+    plan = tpl.plan_calculator()
+    for r in plan.rows:
+        if r.kind == "metric":
+            got = compiler.evaluate(f"Calculator!{r.function_cell}")
+            assert math.isclose(got, stored[("Calculator", r.native_cell)], rel_tol=1e-9), r.key
+            assert compiler.evaluate(f"Calculator!{r.same_cell}") is True, r.key
+    company = generate_company()
+    activity, subs = company["Activity"], company["Subscriptions"]
+    got = compiler.evaluate(f"Calculator!{plan.row('dau_mau').function_cell}")
+    assert math.isclose(got, m.dau_mau_from_activity(activity["user_id"], activity["date"]), rel_tol=1e-12)
+
+    # the spilled tables: the whole range, equal to the core's table
+    epoch = dt.datetime(1899, 12, 30)
+
+    def plain(v):
+        if isinstance(v, dt.datetime):
+            return (v - epoch).days
+        return v
+
+    for key, frame, index in (
+        ("movements", m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"]), False),
+        ("cohorts", m.cohort_retention(subs["customer_id"], subs["month"]), True),
+    ):
+        expected = [[plain(v) for v in row] for row in spill_table(frame, index=index)]
+        min_col, min_row, _, _ = range_boundaries(plan.spills[key])
+        ref = (f"{plan.spills[key]}:{openpyxl.utils.get_column_letter(min_col + len(expected[0]) - 1)}"
+               f"{min_row + len(expected) - 1}")
+        got = compiler.evaluate(f"Calculator!{ref}")
+        assert len(got) == len(expected) and len(got[0]) == len(expected[0]), key
+        for got_row, want_row in zip(got, expected):
+            for g, w in zip(got_row, want_row):
+                assert _same(g, w) or (w is None and g in (None, "")), (key, got_row[0], g, w)
+    # the month's row of MRR_MOVEMENTS = the Calculator's native movements
+    movements = spill_table(m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"]), index=False)
+    row = dict(zip(movements[0], movements[-1]))
+    native = {r.key: stored[("Calculator", r.native_cell)] for r in plan.rows if r.kind == "value"}
+    assert math.isclose(row["start_mrr"], native["mrr_start"], rel_tol=1e-9)
+    assert math.isclose(row["end_mrr"], native["mrr_end"], rel_tol=1e-9)
+    assert math.isclose(row["new"] + row["reactivation"], native["new_mrr"], rel_tol=1e-9)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_builds_and_refuses_to_overwrite_other_files(tmp_path, monkeypatch, capsys):
+    small = _small_company()
+    monkeypatch.setattr(tpl, "generate_company", lambda: small)
+    other = tmp_path / "mine.xlsx"
+    other.write_bytes(b"an analyst's own workbook")
+    assert main(["template", "-o", str(other)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert other.read_bytes() == b"an analyst's own workbook"
+    assert main(["template", "-o", str(other), "--force"]) == 0
+    assert tpl.is_generated_template(other)
+    assert main(["template", "-o", str(other), "--lang", "it"]) == 0  # its own: rebuilt
+    assert _cells(other, ("Settings",))[("Settings", "B8")] == "it"
+    assert main(["template", "-o", str(tmp_path / "x.csv")]) == 2
+    assert tpl.default_path("en") == ROOT / "workbook_templates" / "retention_template.xlsx"
+    assert tpl.default_path("it") == ROOT / "workbook_templates" / "retention_template_it.xlsx"
+    with pytest.raises(KeyError):
+        tpl.build_template(tmp_path / "fr.xlsx", "fr")
