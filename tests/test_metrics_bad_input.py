@@ -269,3 +269,34 @@ def test_dau_mau_from_activity():
     # February, days 1–2 observed: user-days {u1, u2} + {u1, u3} = 4 over 2 days → DAU 2; MAU 3
     assert m.dau_mau_from_activity(users, dates) == pytest.approx(2 / 3)
     assert m.dau_mau_by_month(users, dates)["days"].tolist() == [2]
+
+
+# --------------------------------------------------------------- extremes (found by the UDF fuzz)
+
+
+def test_overflowing_results_are_invalid_never_infinite():
+    invalid(m.days_sales_outstanding, 1e308, 1e-300, match="too large to compute")
+    invalid(m.existing_customer_revenue_growth, 5e-324, 1, match="too large to compute")
+    invalid(m.quick_ratio, 1e308, 1e308, 1e-300, 0, match="too large to compute")
+    invalid(m.customer_lifetime_value, 1e308, 1, 10, match="too large to compute")
+
+
+def test_huge_integers_are_invalid_with_a_short_message():
+    error = invalid(m.customer_churn_rate, 10**400, 1, match="too large for a number")
+    assert len(str(error)) < 120
+    error = invalid(m.customer_churn_rate, 1e300, 1e301, match="lost_customers")
+    assert "1e+301" in str(error) and len(str(error)) < 120
+
+
+def test_a_mistyped_year_is_invalid_not_a_huge_matrix():
+    invalid(m.cohort_retention, ["a", "b"], ["0004-01-01", "2026-01-01"], match="mistyped year")
+    invalid(m.mrr_movements, ["a", "b"], ["2026-01-01", "6157-01-01"], [1, 2], match="mistyped year")
+    invalid(m.dau_mau_from_activity, ["a", "b"], ["2026-01-01", "6157-01-01"], match="mistyped year")
+
+
+def test_ids_beyond_exact_integers_stay_distinct():
+    assert m.count_repeat_customers([1e300, 2e300, 1e300]).total == 2
+
+
+def test_cohort_counts_flag_must_be_a_boolean():
+    invalid(m.cohort_retention, ["a"], ["2026-01-01"], counts="FALSE", match="counts is 'FALSE'")

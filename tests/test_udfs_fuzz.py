@@ -86,10 +86,9 @@ scalar_args = st.one_of(
 answer_cells = st.one_of(st.integers(0, 10), st.integers(0, 10), st.none(), any_cell)
 
 # Paired columns (ids and dates, and amounts): clean rows half of the time, so the metrics run,
-# messy rows (any cell) otherwise. Dates of COHORT_RETENTION stay within a few years: the core
-# builds a dense cohort × month matrix, whose size grows with the square of the date span, so
-# one date in year 4 next to one in 6157 asks for 40 GiB (MemoryError). That is a core issue,
-# open at the time of writing; widen "narrow dates" to any_cell once the core bounds it.
+# messy rows (any cell) otherwise. "narrow dates" used to keep COHORT_RETENTION within a few
+# years, when one date in year 4 next to one in 6157 asked the dense cohort matrix for 40 GiB;
+# the core now refuses spans over a hundred years, so they are as messy as the other dates.
 ID_POOL = st.sampled_from(["a", "b", "c", "d", 101, 102.0, 7, None])
 WINDOW = st.integers(45_900, 46_300)  # 2025-08 .. 2026-10 as serial numbers
 CLEAN = {"ids": ID_POOL, "dates": WINDOW, "amounts": st.integers(0, 500)}
@@ -97,11 +96,7 @@ MESSY = {
     "ids": st.one_of(ID_POOL, any_cell),
     "dates": st.one_of(WINDOW, st.none(), any_cell),
     "amounts": st.one_of(st.integers(0, 500), st.none(), any_cell),
-    "narrow dates": st.one_of(
-        WINDOW, st.none(), texts.filter(lambda t: not t[:1].isdigit()), st.booleans(),
-        error_cells, st.floats(max_value=0.5), st.floats(min_value=2958466),
-        st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)).map(lambda d: d.isoformat()),
-    ),
+    "narrow dates": st.one_of(WINDOW, st.none(), any_cell),
 }
 
 

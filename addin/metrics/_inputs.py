@@ -26,7 +26,12 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 def _show(value: object) -> str:
     """The value as the analyst would recognise it in a message."""
     if isinstance(value, str):
-        return repr(value)
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and abs(value) >= 1e15:
+        try:
+            return f"{float(value):.6g}"
+        except OverflowError:
+            return f"a number of {len(str(abs(int(value))))} digits"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -42,7 +47,10 @@ def number(name: str, value: object) -> float:
         raise InvalidInputError(f"{name} is text {value!r}, expected a number")
     if not isinstance(value, numbers.Real):
         raise InvalidInputError(f"{name} is {_show(value)}, expected a number")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:
+        raise InvalidInputError(f"{name} is {_show(value)}, too large for a number") from None
     if math.isnan(result):
         raise InvalidInputError(f"{name} is not a number (NaN)")
     if math.isinf(result):
@@ -92,11 +100,21 @@ def at_most(name: str, value: float, limit_name: str, limit: float) -> None:
         )
 
 
-def divide(numerator: float, denominator: float, what: str) -> float:
-    """numerator / denominator, UndefinedResultError ("what is 0") when the denominator is 0."""
+def divide(numerator: float, denominator: float, what: str, times: float = 1.0) -> float:
+    """numerator / denominator × times; UndefinedResultError ("what is 0") for a zero denominator.
+
+    A quotient too large for a float (1e308 / 1e-300) is InvalidInputError, never infinity:
+    no real data gives it, so an input is in the wrong unit or mistyped.
+    """
     if denominator == 0:
         raise UndefinedResultError(f"undefined: {what} is 0")
-    return numerator / denominator
+    with np.errstate(over="ignore"):
+        result = numerator / denominator * times
+    if not math.isfinite(result):
+        raise InvalidInputError(
+            f"the result is too large to compute ({what} is {_show(denominator)}): check the inputs"
+        )
+    return result
 
 
 # --------------------------------------------------------------------------- raw data
@@ -191,7 +209,9 @@ def id_codes(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Whole floats are read as integers, so the id 101 typed as 101.0 by Excel is the same
     customer as the 101 of a CSV.
     """
-    if array.dtype.kind == "f" and np.all(np.mod(array[~np.isnan(array)], 1) == 0):
+    whole = array[~np.isnan(array)] if array.dtype.kind == "f" else None
+    # whole floats beyond 2**53 are not exact integers: keep them as floats
+    if whole is not None and np.all(np.mod(whole, 1) == 0) and np.all(np.abs(whole) < 2**53):
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
         return codes.astype(np.int64), np.asarray(uniques).astype(np.int64)
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
@@ -277,6 +297,20 @@ def unique_sorted(keys: np.ndarray) -> np.ndarray:
     if len(ordered) == 0:
         return ordered
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
+MAX_MONTHS = 1200  # a hundred years: a wider span means a mistyped year
+
+
+def month_span(name: str, months: np.ndarray) -> tuple[int, int]:
+    """First month and number of months covered; InvalidInputError beyond MAX_MONTHS."""
+    origin, last = int(months.min()), int(months.max())
+    if last - origin + 1 > MAX_MONTHS:
+        raise InvalidInputError(
+            f"{name} run from {month_label(origin):%Y-%m} to {month_label(last):%Y-%m}, more "
+            f"than {MAX_MONTHS // 12} years: check for a mistyped year"
+        )
+    return origin, last - origin + 1
 
 
 def month_index(days: np.ndarray) -> np.ndarray:

@@ -21,6 +21,8 @@ def cohort_retention(customer_ids, activity_dates, counts=False, values=None) ->
     skipped; ``attrs["skipped"]`` counts them. Index: cohort month; also a ``size`` column
     (customers, or month-0 value).
     """
+    if not isinstance(counts, (bool, np.bool_)):
+        raise v.InvalidInputError(f"counts is {v._show(counts)}, expected TRUE or FALSE")
     codes, uniques, days, weights, skipped = v.id_date_rows(
         "customer_ids", customer_ids, "activity_dates", activity_dates,
         None if values is None else "values", values,
@@ -28,7 +30,8 @@ def cohort_retention(customer_ids, activity_dates, counts=False, values=None) ->
     months = v.month_index(days)
     if len(months):
         # the observed window is the whole data's, even where a month has only zero values
-        origin, last = int(months.min()), int(months.max())
+        origin, span = v.month_span("activity_dates", months)
+        last = origin + span - 1
     if weights is not None:
         v.require_non_negative_values("values", weights)
         active = weights > 0

@@ -26,8 +26,7 @@ def dau_mau_by_month(user_ids, dates) -> pd.DataFrame:
     active_day = user_days % span + first_day
     user = user_days // span
     month_of_day = v.month_index(active_day.astype("datetime64[D]"))
-    origin = int(month_of_day.min())
-    n_months = int(month_of_day.max()) - origin + 1
+    origin, n_months = v.month_span("dates", month_of_day)
     user_day_count = np.bincount(month_of_day - origin, minlength=n_months)
     monthly_users = v.unique_sorted(user * n_months + (month_of_day - origin)) % n_months
     mau = np.bincount(monthly_users, minlength=n_months)

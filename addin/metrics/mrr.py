@@ -30,8 +30,7 @@ def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
     month_numbers = v.month_index(days)
     if len(amounts) == 0:
         raise v.UndefinedResultError("undefined: every row has a blank")
-    origin = int(month_numbers.min())
-    n_months = int(month_numbers.max()) - origin + 1
+    origin, n_months = v.month_span("months", month_numbers)
     if n_months < 2:
         raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
 

@@ -52,7 +52,7 @@ def net_promoter_score(promoters, passives, detractors) -> float:
     No answers at all is undefined.
     """
     p, _, d, n = _counts(promoters, passives, detractors)
-    return v.divide(p - d, n, "the number of answers") * 100.0
+    return v.divide(p - d, n, "the number of answers", times=100.0)
 
 
 def nps_margin_of_error(promoters, passives, detractors, confidence=0.95) -> float:

@@ -105,7 +105,7 @@ def days_sales_outstanding(receivables, revenue, days=365) -> float:
     owed = v.non_negative("receivables", receivables)
     sales = v.non_negative("revenue", revenue)
     period = v.positive("days", days)
-    return v.divide(owed, sales, "revenue") * period
+    return v.divide(owed, sales, "revenue", times=period)
 
 
 def average_revenue_per_account(revenue, customers) -> float:
@@ -135,7 +135,7 @@ def customer_lifetime_value(annual_revenue, customers, lifespan_years) -> float:
     revenue = v.non_negative("annual_revenue", annual_revenue)
     accounts = v.count("customers", customers)
     lifespan = v.non_negative("lifespan_years", lifespan_years)
-    return v.divide(revenue, accounts, "customers") * lifespan
+    return v.divide(revenue, accounts, "customers", times=lifespan)
 
 
 def customer_lifetime_value_from_churn(arpa, gross_margin, churn_rate) -> float:
