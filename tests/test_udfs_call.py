@@ -375,11 +375,11 @@ def test_counts_flag_reads_like_excel():
     )
 
 
-def test_a_result_too_large_for_excel_is_num_not_infinity():
-    # the core returns inf here; inf is not JSON (xlwings Server would answer 500)
-    assert m.days_sales_outstanding(1e308, 1e-300) == math.inf
-    assert unwrap(call("DSO", 1e308, 1e-300)) == NUM
-    assert call("DSO", 1e308, 1e-300, runtime="1.3") == [["#NUM!"]]
+def test_a_result_too_large_for_a_float_shows_the_cores_message_never_infinity():
+    # inf is not JSON (xlwings Server would answer 500): the core refuses such inputs instead
+    with pytest.raises(InvalidInputError) as core:
+        m.days_sales_outstanding(1e308, 1e-300)
+    assert shown("DSO", 1e308, 1e-300) == invalid(str(core.value))
 
 
 def test_other_data_types_are_refused():
