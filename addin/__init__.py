@@ -5,3 +5,14 @@
 """
 
 __version__ = "0.1.0"
+
+
+def main():
+    """Refresh the Report sheet of the active workbook: what the ribbon's button runs.
+
+    Imported here only when called, so ``import addin`` stays light (no xlwings, no pandas);
+    see :mod:`addin.refresh`.
+    """
+    from .refresh import main as _main
+
+    return _main()

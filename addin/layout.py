@@ -245,3 +245,55 @@ def sheet(name: str) -> Sheet:
         if candidate.name == name:
             return candidate
     raise KeyError(name)
+
+
+# --------------------------------------------------------------------------- the Report sheet
+
+#: The template's one report sheet. The template builder (:mod:`addin.excel.template`) lays it
+#: out and the ribbon refresh (:mod:`addin.refresh`) rewrites it: the blocks of every sheet of
+#: :data:`LAYOUT`, in order, one below the other in column A, each sheet's blocks under a band
+#: row with the sheet's name. A block keeps its shape from the exporter's sheets: title at its
+#: anchor here, then (tables only) the header row, then ``max_rows`` rows; a table's columns
+#: keep their places (a column without data stays blank instead of closing up, so charts
+#: and formulas bound to a column keep finding it), and a heatmap block has room for
+#: :data:`MAX_AGES` age columns after its listed ones.
+REPORT_SHEET = "Report"
+#: Defined name of the Report sheet's status cell (the refresh writes "refreshed ..." or the
+#: reason it did not), and the cell the template gives that name.
+REPORT_STATUS = "Report_Status"
+REPORT_STATUS_CELL = "B3"
+#: xlwings Lite's sheet button: a shape of this name on the Report sheet, linked to (and
+#: hiding) this cell; the refresh script is bound to it with ``@script(button=...)``.
+REPORT_BUTTON_SHAPE = "Refresh_Report"
+REPORT_BUTTON_CELL = "J2"
+#: Cohort ages (columns after a heatmap block's listed ones) at most: report.TREND_MONTHS.
+MAX_AGES = 24
+
+#: Band row of each sheet of LAYOUT on the Report sheet.
+REPORT_BANDS: dict[str, str] = {
+    "KPIs": "A7",
+    "Trend": "A63",
+    "Cohorts": "A92",
+    "MRR movements": "A148",
+    "NPS": "A177",
+    "Ageing": "A220",
+    "Data quality": "A231",
+    "Definitions": "A359",
+}
+
+#: Title cell of each block of LAYOUT on the Report sheet (its anchor there).
+REPORT_ANCHORS: dict[str, str] = {
+    "meta": "A9",
+    "kpis": "A17",
+    "notes": "A50",
+    "trend": "A65",
+    "cohorts_logos": "A94",
+    "cohorts_revenue": "A121",
+    "mrr_movements": "A150",
+    "nps_distribution": "A179",
+    "nps_monthly": "A193",
+    "ageing": "A222",
+    "quality": "A233",
+    "data_notes": "A296",
+    "definitions": "A361",
+}
