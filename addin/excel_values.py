@@ -155,23 +155,34 @@ except ImportError:
 ExcelInputError = _input_error_class(_COMException)
 
 
-def excel_function(function):
+def excel_function(function=None, *, explain_undefined: bool = False):
     """Map the core's errors for Excel: undefined → ``#DIV/0!``, invalid → the message.
 
     Put it right above ``def`` (below the xlwings decorators); ``functools.wraps`` keeps the
     name, the docstring and the signature that xlwings reads.
+
+    ``@excel_function(explain_undefined=True)`` shows an undefined result with its reason,
+    like invalid input (``#VALUE!`` and the message in Lite/Server, the message in classic):
+    for the model fits (CLV_MODEL, CLV_FORECAST), where "too few repeat buyers: needs 10, the
+    data have 4" or "the fit did not converge" tells the analyst what to do and a bare
+    ``#DIV/0!`` would not.
     """
 
-    @functools.wraps(function)
-    def call(*args):
-        try:
-            return function(*args)
-        except UndefinedResultError:
-            return DIV0
-        except InvalidInputError as error:
-            raise ExcelInputError(str(error)) from error
+    def decorate(function):
+        @functools.wraps(function)
+        def call(*args):
+            try:
+                return function(*args)
+            except UndefinedResultError as error:
+                if explain_undefined:
+                    raise ExcelInputError(str(error)) from error
+                return DIV0
+            except InvalidInputError as error:
+                raise ExcelInputError(str(error)) from error
 
-    return call
+        return call
+
+    return decorate if function is None else decorate(function)
 
 
 # --------------------------------------------------------------------------- arguments

@@ -119,6 +119,73 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Data source",
         "data_range": "Data from / to",
         "language_note": "Definitions are quoted from the metric functions (English).",
+        # --- retention value (what-if) and customer value (predictive CLV)
+        "retention_whatif_title": "What-if: the value of lower churn, from the period's customers, churn and ARPA",
+        "whatif_today": "Today ({period})",
+        "whatif_cut_10": "Churn −10 %",
+        "whatif_cut_20": "Churn −20 %",
+        "whatif_cut_30": "Churn −30 %",
+        "whatif_customers": "Customers at the end of the period (the base)",
+        "whatif_churn": "Customer churn per period",
+        "whatif_retention": "Yearly retention",
+        "whatif_margin": "Gross margin",
+        "whatif_arpa": "ARPA per period",
+        "whatif_clv": "Customer lifetime value (margin)",
+        "whatif_value": "Value of the churn cut",
+        "whatif_cost": "Retention programme cost",
+        "whatif_roi": "Return on the programme (ROI)",
+        "whatif_uplift_5": "Profit uplift after 5 years",
+        "whatif_uplift_10": "Profit uplift after 10 years",
+        "whatif_note_churn": "the scenarios cut the period's churn by 10, 20 and 30 %",
+        "whatif_note_retention": "(1 − churn) ^ periods in a year",
+        "whatif_note_margin": "from the settings",
+        "whatif_note_arpa": "MRR × months in the period / paying customers",
+        "whatif_note_clv": "ARPA × gross margin / churn, not discounted",
+        "whatif_note_value": "customers × (CLV at the lower churn − CLV today)",
+        "whatif_note_cost": "from the settings",
+        "whatif_note_roi": "(value − cost) / cost",
+        "whatif_note_uplift": "yearly retention today → after the cut, the same new customers each year, profit per customer flat (Reichheld)",
+        "no_program_cost": "n/a — no programme cost given (Settings_ProgramCost, or --program-cost)",
+        "clv_notes_title": "Predicted customer value",
+        "top_customers_title": "Most valuable customers: the top 20 by predicted CLV (next 52 weeks)",
+        "customer_id": "Customer",
+        "clv_predicted": "Predicted CLV",
+        "share_of_value": "Share of the total",
+        "cumulative_share": "Cumulative share",
+        "p_alive": "P(alive)",
+        "expected_purchases": "Expected purchases",
+        "expected_spend": "Expected spend per purchase",
+        "clv_model_note": (
+            "Predicted customer lifetime value over the next 52 weeks: BG/NBD (purchases) and "
+            "Gamma-Gamma (spend per purchase) fitted to the Orders up to {end} ({customers} "
+            "customers, {repeat} repeat buyers); revenue (no margin applied), not discounted."
+        ),
+        "clv_top_share": "The top {n} customers hold {share} of the total predicted value ({top} of {total}).",
+        "clv_spend_excluded": "{n} repeat buyer(s) whose repeat orders total 0 are left out of the spend model (they still get a forecast).",
+        "clv_negative": "{n} order(s) with a negative amount (refunds) are left out.",
+        "clv_skipped": "{n} order(s) with a blank amount are left out.",
+        "clv_too_few": (
+            "n/a — too few repeat buyers to fit the model: it needs at least {needed} customers who "
+            "bought on 2 or more days; the Orders up to {end} have {have} (of {customers} customers)."
+        ),
+        "clv_no_model": "n/a — the model could not be fitted: {reason}",
+        "clv_no_orders": "n/a — no orders up to {end}",
+        "rule_whatif_label": "What-if: the value of lower churn",
+        "rule_whatif": (
+            "From the period's customers at the end, churn and ARPA (MRR × months in the period / "
+            "paying customers), with the gross margin and programme cost of the settings. CLV = ARPA "
+            "× margin / churn; the value of a churn cut = customers × (CLV at the lower churn − CLV "
+            "today); ROI = (value − cost) / cost; profit uplift: yearly retention (1 − churn)^periods "
+            "in a year today and after the cut, the same new customers every year, profit per "
+            "customer flat (Reichheld). The scenarios cut the period's churn by 10, 20 and 30 %."
+        ),
+        "rule_clv_label": "Most valuable customers (predictive CLV)",
+        "rule_clv": (
+            "BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader & Hardie 2013) fitted to the "
+            "Orders up to the period end (at least 10 repeat buyers needed), in weeks; predicted "
+            "CLV = expected purchases in the next 52 weeks × expected spend per purchase, revenue, "
+            "not discounted. Orders with a negative amount are left out."
+        ),
         # --- notes and n/a
         "needs_table": "n/a — needs the {tables} table",
         "table_or": " or ",
@@ -287,6 +354,74 @@ TEXTS: dict[str, dict[str, str]] = {
         "source": "Origine dei dati",
         "data_range": "Dati dal / al",
         "language_note": "Le definizioni sono citate dalle funzioni di calcolo (in inglese).",
+        "retention_whatif_title": "What-if: il valore di un abbandono più basso, dai clienti, dall'abbandono e dall'ARPA del periodo",
+        "whatif_today": "Oggi ({period})",
+        "whatif_cut_10": "Abbandono −10 %",
+        "whatif_cut_20": "Abbandono −20 %",
+        "whatif_cut_30": "Abbandono −30 %",
+        "whatif_customers": "Clienti a fine periodo (la base)",
+        "whatif_churn": "Abbandono clienti per periodo",
+        "whatif_retention": "Fidelizzazione annua",
+        "whatif_margin": "Margine lordo",
+        "whatif_arpa": "ARPA per periodo",
+        "whatif_clv": "Valore del cliente nel tempo (margine)",
+        "whatif_value": "Valore della riduzione dell'abbandono",
+        "whatif_cost": "Costo del programma di fidelizzazione",
+        "whatif_roi": "Ritorno del programma (ROI)",
+        "whatif_uplift_5": "Aumento dei profitti dopo 5 anni",
+        "whatif_uplift_10": "Aumento dei profitti dopo 10 anni",
+        "whatif_note_churn": "gli scenari riducono l'abbandono del periodo del 10, 20 e 30 %",
+        "whatif_note_retention": "(1 − abbandono) ^ periodi in un anno",
+        "whatif_note_margin": "dalle impostazioni",
+        "whatif_note_arpa": "MRR × mesi del periodo / clienti paganti",
+        "whatif_note_clv": "ARPA × margine lordo / abbandono, senza sconto",
+        "whatif_note_value": "clienti × (CLV con l'abbandono più basso − CLV oggi)",
+        "whatif_note_cost": "dalle impostazioni",
+        "whatif_note_roi": "(valore − costo) / costo",
+        "whatif_note_uplift": "fidelizzazione annua oggi → dopo la riduzione, gli stessi nuovi clienti ogni anno, profitto per cliente costante (Reichheld)",
+        "no_program_cost": "n/d — nessun costo del programma indicato (Settings_ProgramCost, o --program-cost)",
+        "clv_notes_title": "Valore previsto dei clienti",
+        "top_customers_title": "I clienti di maggior valore: i primi 20 per CLV previsto (prossime 52 settimane)",
+        "customer_id": "Cliente",
+        "clv_predicted": "CLV previsto",
+        "share_of_value": "Quota del totale",
+        "cumulative_share": "Quota cumulata",
+        "p_alive": "P(attivo)",
+        "expected_purchases": "Acquisti attesi",
+        "expected_spend": "Spesa attesa per acquisto",
+        "clv_model_note": (
+            "Valore del cliente nel tempo previsto per le prossime 52 settimane: BG/NBD (acquisti) e "
+            "Gamma-Gamma (spesa per acquisto) stimati sugli Orders fino al {end} ({customers} "
+            "clienti, {repeat} con acquisti ripetuti); ricavi (senza margine), senza sconto."
+        ),
+        "clv_top_share": "I primi {n} clienti valgono il {share} del valore previsto totale ({top} su {total}).",
+        "clv_spend_excluded": "{n} clienti con acquisti ripetuti di importo totale 0 sono esclusi dal modello della spesa (hanno comunque una previsione).",
+        "clv_negative": "{n} ordini con importo negativo (rimborsi) sono esclusi.",
+        "clv_skipped": "{n} ordini senza importo sono esclusi.",
+        "clv_too_few": (
+            "n/d — troppo pochi clienti con acquisti ripetuti per stimare il modello: ne servono "
+            "almeno {needed} che abbiano comprato in 2 o più giorni; gli Orders fino al {end} ne "
+            "hanno {have} (su {customers} clienti)."
+        ),
+        "clv_no_model": "n/d — il modello non si può stimare: {reason}",
+        "clv_no_orders": "n/d — nessun ordine fino al {end}",
+        "rule_whatif_label": "What-if: il valore di un abbandono più basso",
+        "rule_whatif": (
+            "Dai clienti a fine periodo, dall'abbandono e dall'ARPA del periodo (MRR × mesi del "
+            "periodo / clienti paganti), con margine lordo e costo del programma delle impostazioni. "
+            "CLV = ARPA × margine / abbandono; valore di una riduzione dell'abbandono = clienti × "
+            "(CLV con l'abbandono più basso − CLV oggi); ROI = (valore − costo) / costo; aumento dei "
+            "profitti: fidelizzazione annua (1 − abbandono)^periodi in un anno oggi e dopo la "
+            "riduzione, gli stessi nuovi clienti ogni anno, profitto per cliente costante "
+            "(Reichheld). Gli scenari riducono l'abbandono del periodo del 10, 20 e 30 %."
+        ),
+        "rule_clv_label": "I clienti di maggior valore (CLV predittivo)",
+        "rule_clv": (
+            "BG/NBD (Fader, Hardie & Lee 2005) e Gamma-Gamma (Fader & Hardie 2013) stimati sugli "
+            "Orders fino alla fine del periodo (servono almeno 10 clienti con acquisti ripetuti), in "
+            "settimane; CLV previsto = acquisti attesi nelle prossime 52 settimane × spesa attesa per "
+            "acquisto, ricavi, senza sconto. Gli ordini con importo negativo sono esclusi."
+        ),
         "needs_table": "n/d — serve la tabella {tables}",
         "table_or": " o ",
         "previous_prefix": "periodo precedente: ",

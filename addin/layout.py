@@ -222,6 +222,32 @@ LAYOUT: tuple[Sheet, ...] = (
             Column("amount", number_format=MONEY_CENTS), Column("share", number_format=PERCENT),
         )),
     )),
+    # Why retention pays: the template's what-if on the period's churn, ARPA and customers
+    # (Report.retention_whatif, one row per item, the value columns by the row's unit)
+    Sheet("Retention value", freeze="B3", blocks=(
+        Block("retention_whatif", "retention_whatif_title", "A1", max_rows=12, columns=(
+            Column("label", header="label", width=46),
+            Column("today", header="whatif_today", number_format=BY_UNIT),
+            Column("cut_10", header="whatif_cut_10", number_format=BY_UNIT),
+            Column("cut_20", header="whatif_cut_20", number_format=BY_UNIT),
+            Column("cut_30", header="whatif_cut_30", number_format=BY_UNIT),
+            Column("note", header="note", width=70, wrap=True),
+        )),
+    )),
+    # Predictive CLV: how the model was fitted (or why it could not be), then the most
+    # valuable customers (Report.clv_notes, Report.top_customers)
+    Sheet("Customer value", blocks=(
+        Block("clv_notes", "clv_notes_title", "A1", max_rows=6, kind="lines"),
+        Block("top_customers", "top_customers_title", "A10", max_rows=20, columns=(
+            Column("customer_id", header="customer_id", width=14),
+            Column("clv", header="clv_predicted", number_format=MONEY_CENTS),
+            Column("share", header="share_of_value", number_format=PERCENT),
+            Column("cumulative_share", header="cumulative_share", number_format=PERCENT),
+            Column("p_alive", header="p_alive", number_format=PERCENT),
+            Column("expected_purchases", header="expected_purchases", number_format=RATIO),
+            Column("expected_spend", header="expected_spend", number_format=MONEY_CENTS),
+        )),
+    )),
     Sheet("Data quality", freeze="A3", blocks=(
         Block("quality", "quality_title", "A1", max_rows=60, columns=(
             Column("table"), Column("rows_read", number_format=COUNT),
@@ -277,8 +303,10 @@ REPORT_BANDS: dict[str, str] = {
     "MRR movements": "A148",
     "NPS": "A177",
     "Ageing": "A220",
-    "Data quality": "A231",
-    "Definitions": "A359",
+    "Retention value": "A231",
+    "Customer value": "A248",
+    "Data quality": "A282",
+    "Definitions": "A410",
 }
 
 #: Title cell of each block of LAYOUT on the Report sheet (its anchor there).
@@ -293,7 +321,10 @@ REPORT_ANCHORS: dict[str, str] = {
     "nps_distribution": "A179",
     "nps_monthly": "A193",
     "ageing": "A222",
-    "quality": "A233",
-    "data_notes": "A296",
-    "definitions": "A361",
+    "retention_whatif": "A233",
+    "clv_notes": "A250",
+    "top_customers": "A259",
+    "quality": "A284",
+    "data_notes": "A347",
+    "definitions": "A412",
 }

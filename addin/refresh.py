@@ -57,6 +57,7 @@ SETTING_NAMES = {
     "segment": "Settings_Segment",
     "lang": "Settings_Language",
     "gross_margin": "Settings_GrossMargin",
+    "program_cost": "Settings_ProgramCost",
 }
 
 _STATUS = {
@@ -333,18 +334,30 @@ def _gross_margin(value: object) -> float | None:
     return number
 
 
+def _program_cost(value: object) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise InvalidInputError(
+            f"{SETTING_NAMES['program_cost']} is {value!r}, expected the retention programme's "
+            "cost, a number of 0 or more")
+    return float(value)
+
+
 def read_settings(book) -> dict[str, object]:
-    """build_report's arguments from the Settings names: period, segment, lang, gross_margin.
+    """build_report's arguments from the Settings names: period, segment, lang, gross_margin,
+    program_cost.
 
     Blank or missing names give the defaults (the last complete month, all segments,
-    English, a gross margin of 100 % with a note); a bad value is an InvalidInputError
-    naming the setting.
+    English, a gross margin of 100 % with a note, no programme cost); a bad value is an
+    InvalidInputError naming the setting.
     """
     return {
         "period": _period(_setting(book, SETTING_NAMES["period"])),
         "segment": _segment(_setting(book, SETTING_NAMES["segment"])),
         "lang": _language(_setting(book, SETTING_NAMES["lang"])),
         "gross_margin": _gross_margin(_setting(book, SETTING_NAMES["gross_margin"])),
+        "program_cost": _program_cost(_setting(book, SETTING_NAMES["program_cost"])),
     }
 
 
@@ -597,7 +610,8 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
         except DataError as error:
             raise _placed(error, book.name, sources) from None
         report = build_report(data, settings["period"], settings["segment"], lang,
-                              {"gross_margin": settings["gross_margin"]})
+                              {"gross_margin": settings["gross_margin"],
+                               "program_cost": settings["program_cost"]})
         writes = plan_writes(report)
         status = _status_line(report, data)
     except MetricError as error:

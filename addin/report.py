@@ -40,7 +40,12 @@ __all__ = ["KPIS", "KpiSpec", "Period", "Report", "build_report", "parse_period"
 TREND_MONTHS = 24  # months of trend, cohorts, MRR movements and NPS by month
 NAT = np.iinfo(np.int64).min  # a missing date as a day number
 NEVER = np.iinfo(np.int64).max  # "not churned", "not paid": after every day
-DEFAULT_SETTINGS: dict[str, object] = {"gross_margin": None, "confidence": 0.95}
+DEFAULT_SETTINGS: dict[str, object] = {"gross_margin": None, "confidence": 0.95,
+                                        "program_cost": None}
+WHATIF_CUTS = (0.10, 0.20, 0.30)  # the what-if's scenarios: shares of the period's churn cut
+UPLIFT_YEARS = (5, 10)  # the what-if's profit uplift horizons, in years
+TOP_CUSTOMERS = 20  # rows of the most valuable customers
+CLV_HORIZON_WEEKS = 52  # the predictive CLV's horizon
 
 # --------------------------------------------------------------------------- periods
 
@@ -172,6 +177,13 @@ class Report:
     definitions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     data_notes: list[str] = field(default_factory=list)
+    #: The what-if of the period: one row per item (key, label, unit, today, cut_10, cut_20,
+    #: cut_30, note); the scenarios cut the period's churn by WHATIF_CUTS.
+    retention_whatif: pd.DataFrame = field(default_factory=lambda: _empty(_WHATIF_COLUMNS))
+    #: The predictive CLV's notes (how it was fitted, the top customers' share, or why n/a).
+    clv_notes: list[str] = field(default_factory=list)
+    #: The TOP_CUSTOMERS customers of the largest predicted CLV, largest first.
+    top_customers: pd.DataFrame = field(default_factory=lambda: _empty(_TOP_COLUMNS))
 
     def kpi(self, key: str) -> pd.Series:
         """The row of one KPI (current, previous, change, note, ...)."""
@@ -259,10 +271,12 @@ class _Data:
         codes: dict[str, np.ndarray] = {}
         coded = [n for n in ("Subscriptions", "Orders") if n in tables]
         self.n_ids = 0
+        self.id_values = np.zeros(0, dtype=object)  # the customer id of each code
         if coded:
             all_codes, uniques = pd.factorize(
                 pd.concat([tables[n]["customer_id"][rows(n)] for n in coded], ignore_index=True))
             self.n_ids = len(uniques)
+            self.id_values = np.asarray(uniques, dtype=object)
             at = 0
             for name in coded:
                 size = int(rows(name).sum())
@@ -796,7 +810,8 @@ def _definitions(lang: str) -> pd.DataFrame:
             text, source = i18n.text(lang, spec.definition), "addin.report"
         rows.append({"label": i18n.text(lang, spec.key), "definition": text,
                      "source_function": source})
-    for rule in ("rule_customers", "rule_mrr", "rule_orders", "rule_nps_dso", "rule_other"):
+    for rule in ("rule_customers", "rule_mrr", "rule_orders", "rule_nps_dso", "rule_other",
+                 "rule_whatif", "rule_clv"):
         rows.append({
             "label": i18n.text(lang, f"{rule}_label"),
             "definition": i18n.text(lang, rule),
@@ -1004,6 +1019,169 @@ def _quality(data: RetentionData, lang: str) -> pd.DataFrame:
     return pd.concat([frame[columns], extra], ignore_index=True) if missing else frame[columns]
 
 
+# --------------------------------------------------------------------------- why retention pays
+
+_WHATIF_COLUMNS = ["key", "label", "unit", "today", "cut_10", "cut_20", "cut_30", "note"]
+_TOP_COLUMNS = ["customer_id", "clv", "share", "cumulative_share", "p_alive",
+                "expected_purchases", "expected_spend"]
+
+
+def _retention_whatif(facts: _Facts, lang: str, settings: dict) -> pd.DataFrame:
+    """The template's what-if on the period's numbers: the value, ROI and profit uplift of
+    cutting the period's churn by each of WHATIF_CUTS (every number from addin.metrics)."""
+    t = lambda key: i18n.text(lang, key)  # noqa: E731
+    periods = facts.p.periods_per_year
+
+    def measured(compute: Callable[[], float]) -> tuple[float, str | None]:
+        try:
+            return float(compute()), None
+        except _Missing as missing:
+            return np.nan, missing.note(lang)
+        except MetricError as error:
+            return np.nan, str(error)
+
+    base, base_note = measured(lambda: facts.E)
+    churn, churn_note = measured(lambda: facts.churn)
+    arpa, arpa_note = measured(
+        lambda: M.average_revenue_per_account(facts.mrr * facts.p.months, facts.paying_end))
+    margin = facts.gross_margin()
+    cost = settings.get("program_cost")
+    cost = np.nan if cost is None else float(cost)
+
+    def safe(compute: Callable[[], float], *inputs: float) -> tuple[float, str | None]:
+        if any(np.isnan(x) for x in inputs):
+            return np.nan, None
+        return measured(compute)
+
+    def retention(c: float) -> tuple[float, str | None]:
+        return safe(lambda: 1.0 - M.annualized_churn_rate(c, periods), c)
+
+    cuts = [(churn * k, churn * (1.0 - k)) if not np.isnan(churn) else (np.nan, np.nan)
+            for k in WHATIF_CUTS]
+    r_today, _ = retention(churn)
+    rows: list[tuple[str, str, list[tuple[float, str | None]], str | None]] = []
+
+    def row(key: str, unit: str, cells: list[tuple[float, str | None]], note: str | None):
+        rows.append((key, unit, cells, note))
+
+    blank = (np.nan, None)
+    row("customers", "count", [(base, base_note)], None)
+    row("churn", "%", [(churn, churn_note)] + [(after, None) for _, after in cuts],
+        t("whatif_note_churn"))
+    row("retention", "%", [(r_today, None)] + [retention(after) for _, after in cuts],
+        t("whatif_note_retention"))
+    margin_note = t("whatif_note_margin") if settings.get("gross_margin") is not None \
+        else t("default_margin")
+    row("margin", "%", [(margin, None)], margin_note)
+    row("arpa", "money", [(arpa, arpa_note)], t("whatif_note_arpa"))
+    row("clv", "money",
+        [safe(lambda: M.customer_value(arpa, margin, churn), arpa, churn)]
+        + [safe(lambda a=after: M.customer_value(arpa, margin, a), arpa, after)
+           for _, after in cuts],
+        t("whatif_note_clv"))
+    values = [safe(lambda r=cut: M.retention_value(base, arpa, margin, churn, r),
+                   base, arpa, churn) for cut, _ in cuts]
+    row("value", "money", [blank] + values, t("whatif_note_value"))
+    row("cost", "money", [(cost, None)],
+        t("no_program_cost") if np.isnan(cost) else t("whatif_note_cost"))
+    rois = [safe(lambda r=cut: M.retention_roi(base, arpa, margin, churn, r, cost),
+                 base, arpa, churn, cost) for cut, _ in cuts]
+    row("roi", "%", [blank] + rois, t("whatif_note_roi"))
+    for years in UPLIFT_YEARS:
+        uplifts = []
+        for _, after in cuts:
+            r_after, _ = retention(after)
+            uplifts.append(safe(lambda ra=r_after: M.profit_uplift(r_today, ra - r_today, years),
+                                r_today, r_after))
+        row(f"uplift_{years}", "%", [blank] + uplifts, t("whatif_note_uplift"))
+
+    records = []
+    for key, unit, cells, note in rows:
+        cells = cells + [blank] * (1 + len(WHATIF_CUTS) - len(cells))
+        reasons = [why for _, why in cells if why]
+        records.append({
+            "key": key,
+            "label": t(f"whatif_{key}"),
+            "unit": unit,
+            "today": cells[0][0],
+            **{f"cut_{round(k * 100)}": cells[1 + i][0] for i, k in enumerate(WHATIF_CUTS)},
+            "note": reasons[0] if reasons else (note or ""),
+        })
+    return pd.DataFrame(records, columns=_WHATIF_COLUMNS)
+
+
+def _number_text(lang: str, value: float, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
+
+
+def _customer_value(data: _Data, period: Period, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """(the TOP_CUSTOMERS customers by predicted CLV, notes): BG/NBD + Gamma-Gamma fitted to
+    the Orders up to the period end (or the data's last day, if earlier), forecast over
+    CLV_HORIZON_WEEKS weeks. An empty table and the reason when it cannot be fitted."""
+    t = lambda key, **values: i18n.text(lang, key, **values)  # noqa: E731
+    empty = _empty(_TOP_COLUMNS)
+    if data.orders is None:
+        return empty, [_needs("Orders").note(lang)]
+    orders = data.orders
+    if orders["amount"] is None:
+        return empty, [_Missing("needs_columns", columns="amount", table="Orders").note(lang)]
+    end_day = min(period.end_day, data.extent[1])
+    end = _day_date(end_day).isoformat()
+    stop = int(np.searchsorted(orders["day"], end_day, "right"))
+    amount = orders["amount"][:stop]
+    negative = amount < 0  # NaN compares False: a blank amount is the core's to skip
+    keep = ~negative
+    notes = []
+    if negative.any():
+        notes.append(t("clv_negative", n=int(negative.sum())))
+    if not keep.any():
+        return empty, [t("clv_no_orders", end=end), *notes]
+    ids = data.id_values[orders["ids"][:stop][keep]]
+    days = orders["day"][:stop][keep].astype("datetime64[D]")
+    amount = amount[keep]
+    try:
+        model = M.fit_clv_model(ids, days, amount, calibration_end=end, time_unit="W")
+        forecast = M.forecast_clv(model, CLV_HORIZON_WEEKS)
+    except MetricError as error:
+        try:
+            summary = M.rfm_summary(ids, days, amount, calibration_end=end, time_unit="W")
+        except MetricError:
+            summary = None
+        repeat = None if summary is None else int((summary["frequency"] > 0).sum())
+        if repeat is not None and repeat < M.MIN_REPEAT_BUYERS:
+            reason = t("clv_too_few", needed=M.MIN_REPEAT_BUYERS, end=end, have=repeat,
+                       customers=len(summary))
+        else:
+            reason = t("clv_no_model", reason=str(error))
+        return empty, [reason, *notes]
+    total = float(forecast["clv"].sum())
+    top = forecast.head(TOP_CUSTOMERS).reset_index(drop=True)
+    share = top["clv"] / total if total > 0 else pd.Series(np.nan, index=top.index)
+    table = pd.DataFrame({
+        "customer_id": top["customer_id"],
+        "clv": top["clv"],
+        "share": share,
+        "cumulative_share": share.cumsum(),
+        "p_alive": top["p_alive"],
+        "expected_purchases": top["expected_purchases"],
+        "expected_spend": top["expected_spend"],
+    }, columns=_TOP_COLUMNS)
+    bg = model.bg_nbd
+    lines = [t("clv_model_note", end=end, customers=_number_text(lang, bg.customers),
+               repeat=_number_text(lang, bg.repeat_buyers))]
+    if total > 0:
+        held = float(top["clv"].sum())
+        lines.append(t("clv_top_share", n=len(top),
+                       share=_number_text(lang, 100 * held / total, 1) + " %",
+                       top=_number_text(lang, held), total=_number_text(lang, total)))
+    if model.spend_excluded:
+        lines.append(t("clv_spend_excluded", n=model.spend_excluded))
+    if model.skipped:
+        lines.append(t("clv_skipped", n=model.skipped))
+    return table, lines + notes
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1034,8 +1212,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
 
     ``data`` is a :class:`addin.data.RetentionData` (anything with a ``tables`` dict of
     DataFrames and, optionally, ``quality``, ``notes`` and ``source``). ``settings``:
-    ``gross_margin`` (a fraction, for CLV from churn; default 100 % with a note) and
-    ``confidence`` (of the NPS margin of error, default 0.95). ``progress`` is called with
+    ``gross_margin`` (a fraction, for CLV from churn and the what-if; default 100 % with a
+    note), ``program_cost`` (of the retention programme, for the what-if's ROI; default none:
+    the ROI is n/a with a note) and ``confidence`` (of the NPS margin of error, default 0.95). ``progress`` is called with
     the name of each step as it starts.
 
     Raises InvalidInputError for a bad period, segment or language, or a period outside the
@@ -1091,6 +1270,10 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     distribution, nps_monthly = _nps_tables(facts, prepared, the_period, lang, settings)
     step("ageing")
     ageing = _ageing(prepared, the_period, lang)
+    step("retention ROI")
+    whatif = _retention_whatif(facts(the_period), lang, settings)
+    step("predictive CLV")
+    top_customers, clv_notes = _customer_value(prepared, the_period, lang)
 
     source = str(getattr(data, "source", "") or "")
     t = lambda key: i18n.text(lang, key)  # noqa: E731
@@ -1122,4 +1305,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         definitions=_definitions(lang),
         notes=notes,
         data_notes=[str(n) for n in (getattr(data, "notes", None) or [])],
+        retention_whatif=whatif,
+        clv_notes=clv_notes,
+        top_customers=top_customers,
     )

@@ -3,7 +3,8 @@
 ::
 
     retention report DATA -o report.xlsx [--period 2026-09|2026-Q3|2026] [--segment SMB]
-                                          [--lang en|it] [--force] [--quiet]
+                                          [--lang en|it] [--gross-margin 70%]
+                                          [--program-cost 50000] [--force] [--quiet]
     retention demo -o demo_report.xlsx    (the bundled sample data)
 
 DATA is a workbook (.xlsx/.xlsm), a folder of CSV files or one CSV file (see addin.data).
@@ -26,7 +27,7 @@ class _Progress:
     """A progress bar of the report's steps on stderr; silent when quiet or not a terminal."""
 
     STEPS = ("read", "prepare", "KPIs", "trend", "cohorts", "MRR movements", "NPS", "ageing",
-             "write")
+             "retention ROI", "predictive CLV", "write")
 
     def __init__(self, quiet: bool):
         self.bar = None
@@ -62,6 +63,17 @@ def _percent_or_fraction(text: str) -> float:
     return number
 
 
+def _money(text: str) -> float:
+    """--program-cost 50000 (or 50,000 / 50_000): an amount, 0 or more."""
+    try:
+        number = float(text.strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount (give e.g. 50000)") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount of 0 or more")
+    return number
+
+
 def _options(parser: argparse.ArgumentParser, default_output: str | None) -> None:
     parser.add_argument("-o", "--output", metavar="REPORT.xlsx", required=default_output is None,
                         default=default_output,
@@ -71,7 +83,11 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
     parser.add_argument("--segment", help="report on one segment of Customers.segment (default: all)")
     parser.add_argument("--lang", choices=("en", "it"), default="en", help="report language (default en)")
     parser.add_argument("--gross-margin", type=_percent_or_fraction, metavar="MARGIN",
-                        help="gross margin for CLV from churn, e.g. 0.7 or 70%% (default 100 %%, noted)")
+                        help="gross margin for CLV from churn and the what-if, e.g. 0.7 or 70%% "
+                             "(default 100 %%, noted)")
+    parser.add_argument("--program-cost", type=_money, metavar="COST",
+                        help="cost of the retention programme, for the what-if's ROI, e.g. 50000 "
+                             "(default none: the ROI shows n/a)")
     parser.add_argument("--force", action="store_true",
                         help="replace an existing report written by this command (never any other file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
@@ -122,7 +138,8 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 
 
 def export_report(source, output, *, period=None, segment=None, lang="en", gross_margin=None,
-                  force=False, decimal=None, date_format=None, progress: _Progress | None = None):
+                  program_cost=None, force=False, decimal=None, date_format=None,
+                  progress: _Progress | None = None):
     """``retention report`` as a Python function: returns (Report, path written).
 
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a CSV folder, one CSV
@@ -139,7 +156,9 @@ def export_report(source, output, *, period=None, segment=None, lang="en", gross
     step("read")
     data = source if isinstance(source, RetentionData) else load_data(
         source, decimal=decimal, date_format=date_format)
-    report = build_report(data, period, segment, lang, {"gross_margin": gross_margin}, progress=step)
+    report = build_report(data, period, segment, lang,
+                          {"gross_margin": gross_margin, "program_cost": program_cost},
+                          progress=step)
     step("write")
     return report, write_report(report, output, force=force, protect=protect)
 
@@ -156,7 +175,8 @@ def _run_report(args: argparse.Namespace) -> int:
     try:
         report, path = export_report(args.data, args.output, period=args.period,
                                      segment=args.segment, lang=args.lang,
-                                     gross_margin=args.gross_margin, force=args.force,
+                                     gross_margin=args.gross_margin,
+                                     program_cost=args.program_cost, force=args.force,
                                      decimal=args.decimal, date_format=args.date_format,
                                      progress=progress)
     finally:
@@ -173,7 +193,8 @@ def _run_demo(args: argparse.Namespace) -> int:
         data = RetentionData.from_frames(generate_company(), source=SAMPLE_SOURCE)
         report, path = export_report(data, args.output, period=args.period, segment=args.segment,
                                      lang=args.lang, gross_margin=args.gross_margin,
-                                     force=args.force, progress=progress)
+                                     program_cost=args.program_cost, force=args.force,
+                                     progress=progress)
     finally:
         progress.close()
     return _finish(args, report, path)

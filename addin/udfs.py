@@ -32,16 +32,31 @@ __all__ = [
     "NPS", "NPS_MOE", "TBP",
     "CLV", "CLV_CHURN", "ARPA", "CRC", "DAU_MAU",
     "COHORT_RETENTION", "MRR_MOVEMENTS",
+    "CUSTOMER_LIFETIME", "RETENTION_VALUE", "RETENTION_ROI", "PROFIT_UPLIFT",
+    "LTV_CAC", "CAC_PAYBACK",
+    "CLV_MODEL", "CLV_FORECAST",
 ]
 
 CATEGORY = "Retention metrics"  # classic xlwings: the Insert Function category
 MONTHS = "yyyy-mm"  # Lite/Server: number format of the month column of spilled tables
+DAYS = "yyyy-mm-dd"  # Lite/Server: number format of a date in a spilled table
 
 _S = "S: customers at the start of the period."
 _MRR_START = "MRR at the start of the period, existing customers."
 _CHURNED = "MRR of customers who left during the period."
 _CONTRACTION = "MRR lost to downgrades of customers who stayed."
 _EXPANSION = "MRR gained from upgrades of existing customers."
+_CUSTOMERS_NOW = "Customers today, the base the lower churn applies to."
+_ARPA = "Average revenue per account per period (a month with monthly churn)."
+_MARGIN = "Gross margin as a fraction (80 % is 0.8)."
+_CHURN = "Churn per period as a fraction, the period of arpa (5 % a month is 0.05)."
+_REDUCTION = "How much lower churn gets, in the same unit: 0.01 takes 5 % to 4 %."
+_DISCOUNT = "Discount rate per period, 0 (the default) for none."
+_ORDER_IDS = "Customer id of each order (one row per order; rows with a blank are skipped)."
+_ORDER_DATES = "Date of each order, same rows: date cells, serial numbers or text like 2026-09-30."
+_AMOUNTS = "Amount of each order, same rows, 0 or more (net refunds off their orders)."
+_CALIBRATION = "Last day of the history the model learns from; later orders are ignored. Blank: the latest order."
+_TIME_UNIT = "Time unit of the model: W weeks (the default), D days or M months."
 
 
 # --------------------------------------------------------------------------- customers
@@ -419,5 +434,171 @@ def MRR_MOVEMENTS(customer_ids, months, mrr):
         ev.cells("customer_ids", customer_ids),
         ev.cells("months", months),
         ev.cells("mrr", mrr),
+    )
+    return ev.table(frame, index=False)
+
+
+# --------------------------------------------------------------------------- why retention pays
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("churn_rate", Cells, doc=_CHURN)
+@xw.ret(Result)
+@excel_function
+def CUSTOMER_LIFETIME(churn_rate):
+    """Expected customer lifetime in periods: 1 / churn rate per period. Example: 5 % a month → 20 months. Churn 0 gives #DIV/0! (customers would never leave)."""
+    return m.customer_lifetime(ev.scalar("churn_rate", churn_rate))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customers", Cells, doc=_CUSTOMERS_NOW)
+@xw.arg("arpa", Cells, doc=_ARPA)
+@xw.arg("gross_margin", Cells, doc=_MARGIN)
+@xw.arg("churn_rate", Cells, doc=_CHURN)
+@xw.arg("churn_reduction", Cells, doc=_REDUCTION)
+@xw.arg("discount_rate", Cells, doc=_DISCOUNT)
+@xw.ret(Result)
+@excel_function
+def RETENTION_VALUE(customers, arpa, gross_margin, churn_rate, churn_reduction, discount_rate=0):
+    """Value of a churn reduction: customers × (CLV at the lower churn − CLV today), CLV = ARPA × margin × (1 + i) / (i + churn). Example: 1,000, 100, 0.8, 5 % → 4 %: CLV 1,600 → 2,000, value 400,000."""
+    return m.retention_value(
+        ev.scalar("customers", customers),
+        ev.scalar("arpa", arpa),
+        ev.scalar("gross_margin", gross_margin),
+        ev.scalar("churn_rate", churn_rate),
+        ev.scalar("churn_reduction", churn_reduction),
+        ev.scalar("discount_rate", discount_rate, 0),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customers", Cells, doc=_CUSTOMERS_NOW)
+@xw.arg("arpa", Cells, doc=_ARPA)
+@xw.arg("gross_margin", Cells, doc=_MARGIN)
+@xw.arg("churn_rate", Cells, doc=_CHURN)
+@xw.arg("churn_reduction", Cells, doc=_REDUCTION)
+@xw.arg("program_cost", Cells, doc="Cost of the retention programme that brings the churn reduction.")
+@xw.arg("discount_rate", Cells, doc=_DISCOUNT)
+@xw.ret(Result)
+@excel_function
+def RETENTION_ROI(customers, arpa, gross_margin, churn_rate, churn_reduction, program_cost,
+                  discount_rate=0):
+    """Return on a retention programme: (RETENTION_VALUE − cost) / cost. Example: value 400,000 for a programme costing 100,000 → 300 %. A cost of 0 gives #DIV/0!."""
+    return m.retention_roi(
+        ev.scalar("customers", customers),
+        ev.scalar("arpa", arpa),
+        ev.scalar("gross_margin", gross_margin),
+        ev.scalar("churn_rate", churn_rate),
+        ev.scalar("churn_reduction", churn_reduction),
+        ev.scalar("program_cost", program_cost),
+        ev.scalar("discount_rate", discount_rate, 0),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("retention_rate", Cells, doc="Yearly retention today as a fraction (80 % is 0.8).")
+@xw.arg("retention_gain", Cells, doc="Points of yearly retention gained: 0.05 takes 80 % to 85 %.")
+@xw.arg("years", Cells, doc="Years after the gain, a whole number: 5 for the profit in five years.")
+@xw.arg("profit_growth", Cells, doc="Yearly growth of a customer's profit with tenure, 0 (the default) for flat.")
+@xw.ret(Result)
+@excel_function
+def PROFIT_UPLIFT(retention_rate, retention_gain, years, profit_growth=0):
+    """Extra profit a retention gain brings after some years (Reichheld): profit then / profit today − 1, same new customers each year. Example: 80 % + 5 points → +18.5 % after 5 years, +33.3 % after 200."""
+    return m.profit_uplift(
+        ev.scalar("retention_rate", retention_rate),
+        ev.scalar("retention_gain", retention_gain),
+        ev.scalar("years", years),
+        ev.scalar("profit_growth", profit_growth, 0),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ltv", Cells, doc="Lifetime value of a customer (e.g. from CLV_CHURN).")
+@xw.arg("cac", Cells, doc="Customer acquisition cost: what winning one customer costs.")
+@xw.ret(Result)
+@excel_function
+def LTV_CAC(ltv, cac):
+    """LTV : CAC ratio, lifetime value / acquisition cost. Example: LTV 1,600, CAC 400 → 4.0 (3 or more is the usual rule of thumb). CAC 0 gives #DIV/0!."""
+    return m.ltv_cac(ev.scalar("ltv", ltv), ev.scalar("cac", cac))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("cac", Cells, doc="Customer acquisition cost: what winning one customer costs.")
+@xw.arg("arpa", Cells, doc=_ARPA)
+@xw.arg("gross_margin", Cells, doc=_MARGIN)
+@xw.ret(Result)
+@excel_function
+def CAC_PAYBACK(cac, arpa, gross_margin):
+    """CAC payback in periods (months with a monthly ARPA): CAC / (ARPA × gross margin). Example: 400, 100 a month, 0.8 → 5 months. It ignores churn. A zero margin gives #DIV/0!."""
+    return m.cac_payback(
+        ev.scalar("cac", cac), ev.scalar("arpa", arpa), ev.scalar("gross_margin", gross_margin)
+    )
+
+
+# --------------------------------------------------------------------------- predictive CLV
+
+
+def _fit(customer_ids, order_dates, amounts, calibration_end, time_unit):
+    return m.fit_clv_model(
+        ev.cells("customer_ids", customer_ids),
+        ev.cells("order_dates", order_dates),
+        ev.cells("amounts", amounts),
+        ev.scalar("calibration_end", calibration_end),
+        ev.scalar("time_unit", time_unit, "W"),
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", Cells, doc=_ORDER_IDS)
+@xw.arg("order_dates", Cells, doc=_ORDER_DATES)
+@xw.arg("amounts", Cells, doc=_AMOUNTS)
+@xw.arg("calibration_end", Cells, doc=_CALIBRATION)
+@xw.arg("time_unit", Cells, doc=_TIME_UNIT)
+@xw.ret(Result, date_format=DAYS)
+@excel_function(explain_undefined=True)
+def CLV_MODEL(customer_ids, order_dates, amounts, calibration_end=None, time_unit="W"):
+    """Fits BG/NBD (purchases) and Gamma-Gamma (spend) to an order list. Spills the parameters r, alpha, a, b, p, q, gamma with their names, log-likelihoods and counts. Needs 10+ repeat buyers; else the reason."""
+    model = _fit(customer_ids, order_dates, amounts, calibration_end, time_unit)
+    bg, gg = model.bg_nbd, model.gamma_gamma
+    return [
+        ["parameter", "value"],
+        ["r", bg.r],
+        ["alpha", bg.alpha],
+        ["a", bg.a],
+        ["b", bg.b],
+        ["p", gg.p],
+        ["q", gg.q],
+        ["gamma", gg.gamma],
+        ["BG/NBD log-likelihood", bg.log_likelihood],
+        ["Gamma-Gamma log-likelihood", gg.log_likelihood],
+        ["customers", bg.customers],
+        ["repeat buyers", bg.repeat_buyers],
+        ["spend model customers", gg.customers],
+        ["left out of spend model (repeat spend 0)", model.spend_excluded],
+        ["rows skipped (blank)", model.skipped],
+        ["orders after calibration_end", model.ignored_orders],
+        ["calibration_end", model.calibration_end.to_pydatetime()],
+        ["time unit", model.time_unit],
+    ]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", Cells, doc=_ORDER_IDS)
+@xw.arg("order_dates", Cells, doc=_ORDER_DATES)
+@xw.arg("amounts", Cells, doc=_AMOUNTS)
+@xw.arg("horizon", Cells, doc="Time units to forecast, a whole number: 52 weeks (the default) is a year.")
+@xw.arg("discount_rate", Cells, doc="Discount rate per time unit, 0 (the default) for none: 10 % a year is about 0.0018 a week.")
+@xw.arg("calibration_end", Cells, doc=_CALIBRATION)
+@xw.arg("time_unit", Cells, doc=_TIME_UNIT)
+@xw.ret(Result)
+@excel_function(explain_undefined=True)
+def CLV_FORECAST(customer_ids, order_dates, amounts, horizon=52, discount_rate=None,
+                 calibration_end=None, time_unit="W"):
+    """Predictive CLV per customer (BG/NBD + Gamma-Gamma). Spills a header, then one row per customer by CLV, largest first: id, P(alive), expected purchases and spend per purchase in the horizon, CLV."""
+    model = _fit(customer_ids, order_dates, amounts, calibration_end, time_unit)
+    frame = m.forecast_clv(
+        model,
+        ev.scalar("horizon", horizon, 52),
+        ev.scalar("discount_rate", discount_rate, 0),
     )
     return ev.table(frame, index=False)

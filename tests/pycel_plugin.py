@@ -130,6 +130,12 @@ def _core():
             m.cohort_retention(flat(ids), flat(dates), bool(one(counts))), index=True),
         "MRR_MOVEMENTS": lambda ids, months, mrr: table(
             m.mrr_movements(flat(ids), flat(months), flat(mrr)), index=False),
+        "CUSTOMER_LIFETIME": lambda c: m.customer_lifetime(one(c)),
+        "RETENTION_VALUE": lambda *a: m.retention_value(*map(one, a)),
+        "RETENTION_ROI": lambda *a: m.retention_roi(*map(one, a)),
+        "PROFIT_UPLIFT": lambda *a: m.profit_uplift(*map(one, a)),
+        "LTV_CAC": lambda a, b: m.ltv_cac(one(a), one(b)),
+        "CAC_PAYBACK": lambda a, b, c: m.cac_payback(one(a), one(b), one(c)),
     }
 
 
@@ -139,7 +145,8 @@ FUNCTIONS = (
     "CRR", "CHURN_RATE", "ANNUALIZED_CHURN", "REVENUE_CHURN", "GROSS_REVENUE_CHURN", "GRR",
     "NET_REVENUE_CHURN", "NRR", "QUICK_RATIO", "REVENUE_GROWTH", "RPR", "RETURN_RATE",
     "LOYAL_RATE", "DSO", "NPS", "NPS_MOE", "TBP", "CLV", "CLV_CHURN", "ARPA", "CRC", "DAU_MAU",
-    "COHORT_RETENTION", "MRR_MOVEMENTS",
+    "COHORT_RETENTION", "MRR_MOVEMENTS", "CUSTOMER_LIFETIME", "RETENTION_VALUE", "RETENTION_ROI",
+    "PROFIT_UPLIFT", "LTV_CAC", "CAC_PAYBACK",
 )
 
 for _name in FUNCTIONS:

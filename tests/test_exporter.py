@@ -551,3 +551,76 @@ def test_export_report_is_the_command_as_a_function(tmp_path):
     # a RetentionData is taken as it is
     report, _ = export_report(hand_data(), tmp_path / "again.xlsx", period="2026-09")
     assert report.kpi("mrr")["current"] == 345
+
+
+# ---------------------------------------------------------------------------- why retention pays
+
+
+def _block_rows(ws, sheet: str, block: str, width: int) -> list[list]:
+    header, left = anchor(sheet, block)
+    rows = []
+    for r in range(header, ws.max_row + 1):
+        row = [ws.cell(r, left + i) for i in range(width)]
+        if all(c.value is None for c in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def test_retention_value_sheet_reads_back(tmp_path):
+    report = build_report(hand_data(), "2026-09", settings={"gross_margin": 0.8, "program_cost": 50})
+    ws = openpyxl.load_workbook(write_report(report, tmp_path / "r.xlsx"))["Retention value"]
+    assert ws["A1"].value == "What-if: the value of lower churn, from the period's customers, churn and ARPA"
+    header, *rows = _block_rows(ws, "Retention value", "retention_whatif", 6)
+    assert [c.value for c in header] == ["Item", "Today (2026-09)", "Churn −10 %", "Churn −20 %",
+                                         "Churn −30 %", "Note"]
+    by_label = {row[0].value: row for row in rows}
+    assert len(rows) == len(report.retention_whatif)
+    value = by_label["Value of the churn cut"]
+    assert value[1].value is None and value[2].value == pytest.approx(92)  # 5 x (184 - 165.6)
+    assert value[2].number_format == layout.UNIT_FORMATS["money"]
+    roi = by_label["Return on the programme (ROI)"]
+    assert roi[2].value == pytest.approx(0.84) and roi[2].number_format == layout.PERCENT
+    customers = by_label["Customers at the end of the period (the base)"]
+    assert customers[1].value == 5 and customers[1].number_format == layout.COUNT
+    assert by_label["Customer lifetime value (margin)"][1].value == pytest.approx(165.6)
+
+
+def test_customer_value_sheet_reads_back(tmp_path):
+    from addin.sample_data import generate_company
+
+    report = build_report(RetentionData.from_frames(generate_company()), "2026-09")
+    ws = openpyxl.load_workbook(write_report(report, tmp_path / "s.xlsx"))["Customer value"]
+    assert ws["A1"].value == "Predicted customer value"
+    assert [ws.cell(2 + i, 1).value for i in range(len(report.clv_notes))] == report.clv_notes
+    header, *rows = _block_rows(ws, "Customer value", "top_customers", 7)
+    assert [c.value for c in header] == ["Customer", "Predicted CLV", "Share of the total",
+                                         "Cumulative share", "P(alive)", "Expected purchases",
+                                         "Expected spend per purchase"]
+    assert len(rows) == 20
+    assert [r[0].value for r in rows] == list(report.top_customers["customer_id"])
+    assert [r[1].value for r in rows] == pytest.approx(list(report.top_customers["clv"]))
+    assert rows[0][1].number_format == layout.MONEY_CENTS
+    assert rows[0][2].number_format == layout.PERCENT
+    # the hand-made company has too few repeat buyers: the sheet says so, no table
+    hand = openpyxl.load_workbook(write_report(build_report(hand_data(), "2026-09"),
+                                               tmp_path / "h.xlsx"))["Customer value"]
+    assert hand["A2"].value.startswith("n/a — too few repeat buyers to fit the model")
+    header_row, left = anchor("Customer value", "top_customers")
+    assert hand.cell(header_row + 1, left).value is None
+
+
+def test_cli_program_cost(tmp_path, capsys):
+    data = data_workbook(tmp_path / "data.xlsx")
+    out = tmp_path / "report.xlsx"
+    assert run(capsys, "report", str(data), "-o", str(out), "-q", "--period", "2026-09",
+               "--gross-margin", "80%", "--program-cost", "50")[0] == 0
+    ws = openpyxl.load_workbook(out)["Retention value"]
+    rows = {row[0].value: row for row in _block_rows(ws, "Retention value", "retention_whatif", 6)}
+    assert rows["Retention programme cost"][1].value == 50
+    assert rows["Return on the programme (ROI)"][2].value == pytest.approx((92 - 50) / 50)
+    with pytest.raises(SystemExit) as exit_:  # argparse refuses it
+        main(["report", str(data), "-o", str(tmp_path / "x.xlsx"), "--program-cost", "-5"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "'-5' is not an amount of 0 or more" in err
+    assert not (tmp_path / "x.xlsx").exists()

@@ -570,3 +570,20 @@ def test_cdnow_pipeline_is_fast(cdnow):
     P.fit_clv_model(*cdnow, calibration_end="1997-09-30")
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"the CDNOW fit took {elapsed:.2f} s"
+
+
+def test_forecast_clv_discounted_horizon_is_bounded(cdnow_model):
+    # a date typed as the horizon (46,000 weeks) would run for hours with a discount rate
+    with pytest.raises(InvalidInputError) as error:
+        P.forecast_clv(cdnow_model, horizon=46_000, discount_rate=0.001)
+    assert one_line(error).startswith(
+        f"horizon is 46000 with a discount rate, expected at most {P.MAX_DISCOUNTED_HORIZON} weeks"
+    )
+    undiscounted = P.forecast_clv(cdnow_model, horizon=46_000)  # one evaluation: allowed
+    assert np.all(np.isfinite(undiscounted["clv"]))
+
+
+def test_forecast_clv_huge_discount_rate_discounts_to_zero(cdnow_model):
+    # found by the Excel-function fuzz: (1 + 847,179)^52 overflows a float
+    table = P.forecast_clv(cdnow_model, horizon=52, discount_rate=847_179)
+    assert np.all(table["clv"] >= 0) and table["clv"].max() < 1e-3

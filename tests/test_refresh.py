@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_templates" / "retention_template.xlsx"
 BLOCKS = [block for sheet in layout.LAYOUT for block in sheet.blocks]
 SHEET_OF = {block.name: sheet.name for sheet in layout.LAYOUT for block in sheet.blocks}
-MAX_CALLS = 70  # every call a refresh of the sample data makes: values, formats, colours
+MAX_CALLS = 80  # every call a refresh of the sample data makes: values, formats, colours
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -165,8 +165,19 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def _program_cost(path: Path) -> float | None:
+    """The workbook's Settings_ProgramCost, read with openpyxl (None when blank or absent)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    if "Settings_ProgramCost" not in wb.defined_names:
+        return None
+    sheet, cell = next(wb.defined_names["Settings_ProgramCost"].destinations)
+    return wb[sheet][cell.replace("$", "")].value
+
+
 def _expected(case: SimpleNamespace, **kwargs):
     settings = {"gross_margin": 0.8}
+    if hasattr(case, "path"):
+        settings["program_cost"] = _program_cost(case.path)
     settings.update(kwargs.pop("settings", {}))
     return build_report(case.data if hasattr(case, "data") else load_data(case.path),
                         kwargs.pop("period", None), kwargs.pop("segment", None),
@@ -451,6 +462,7 @@ def test_a_period_excel_turned_into_a_date_is_its_month(tmp_path, company):
     ("Settings_Language", "fr", "Settings_Language is 'fr', expected one of en, it"),
     ("Settings_Period", "soon", "Settings_Period: period is 'soon', expected a month"),
     ("Settings_GrossMargin", "lots", "Settings_GrossMargin is 'lots', expected a share"),
+    ("Settings_ProgramCost", -5, "Settings_ProgramCost is -5, expected the retention programme's cost"),
     ("Settings_Segment", "Martians", "segment 'Martians' is not in the data"),
     ("Settings_Period", "2031-01", "period 2031-01 is outside the data"),
 ])
@@ -634,3 +646,19 @@ def test_imports_in_every_xlwings_mode():
         print("classic ok")
     """, {})
     assert "classic ok" in out
+
+
+def test_settings_program_cost_reaches_the_what_if(tmp_path, company):
+    case = _small(tmp_path, company, {"Settings_ProgramCost": 12_345, "Settings_GrossMargin": 0.8})
+    assert _alerts(case.actions) == []
+    expected = build_report(load_data(case.path), None, None, "en",
+                            {"gross_margin": 0.8, "program_cost": 12_345})
+    without = build_report(load_data(case.path), None, None, "en", {"gross_margin": 0.8})
+    assert not expected.retention_whatif.equals(without.retention_whatif)
+    written = _values_at(case.actions, _report_position(case.payload),
+                         layout.REPORT_ANCHORS["retention_whatif"])
+    flat = [cell for row in written for cell in row]
+    roi = [v for v in expected.retention_whatif.select_dtypes("number").to_numpy().ravel()
+           if not math.isnan(v)]
+    assert all(any(_same(v, cell) for cell in flat) for v in roi)
+

@@ -30,6 +30,7 @@ Costs: 2025-10 100 (only to open the data window 12 months before September), 20
 from __future__ import annotations
 
 import math
+import types
 
 import numpy as np
 import pandas as pd
@@ -512,3 +513,215 @@ def test_sample_company_period_movements_match_the_monthly_table():
 def test_period_object_is_accepted():
     period = Period("month", parse_period("2026-09").first, parse_period("2026-09").first)
     assert build_report(hand_data(), period).period.label == "2026-09"
+
+
+# ---------------------------------------------------------------------------- why retention pays
+
+
+def whatif(report) -> pd.DataFrame:
+    return report.retention_whatif.set_index("key")
+
+
+def test_whatif_by_hand_is_retention_value_with_the_periods_numbers():
+    from addin import metrics as M
+
+    report = build_report(hand_data(), "2026-09", settings={"gross_margin": 0.8, "program_cost": 50})
+    w = whatif(report)
+    assert list(report.retention_whatif.columns) == [
+        "key", "label", "unit", "today", "cut_10", "cut_20", "cut_30", "note"]
+    # September: E = 5 customers, churn = L / S = 2 / 6, ARPA = MRR 345 / 5 paying = 69
+    assert w.loc["customers", "today"] == 5
+    assert w.loc["churn", "today"] == pytest.approx(2 / 6)
+    assert w.loc["arpa", "today"] == pytest.approx(69)
+    assert w.loc["margin", "today"] == 0.8 and w.loc["cost", "today"] == 50
+    # the scenarios cut churn by 10, 20, 30 %: 1/3 -> 0.3, 0.2667, 0.2333
+    assert list(w.loc["churn", ["cut_10", "cut_20", "cut_30"]]) == pytest.approx([0.3, 0.8 / 3, 0.7 / 3])
+    # CLV = ARPA x margin / churn: 69 x 0.8 / (1/3) = 165.6 (the KPI's CLV from churn), 184 at 0.3
+    assert w.loc["clv", "today"] == pytest.approx(165.6)
+    assert w.loc["clv", "today"] == pytest.approx(report.kpi("clv_churn")["current"])
+    assert w.loc["clv", "cut_10"] == pytest.approx(184)
+    # value = 5 x (184 - 165.6) = 92: retention_value called with the period's numbers
+    assert w.loc["value", "cut_10"] == pytest.approx(92)
+    for k, column in ((0.1, "cut_10"), (0.2, "cut_20"), (0.3, "cut_30")):
+        assert w.loc["value", column] == pytest.approx(
+            M.retention_value(5, 69, 0.8, 2 / 6, 2 / 6 * k), rel=1e-12)
+        assert w.loc["roi", column] == pytest.approx(
+            M.retention_roi(5, 69, 0.8, 2 / 6, 2 / 6 * k, 50), rel=1e-12)
+        # profit uplift: yearly retention (1 - churn)^12 today and after the cut
+        r, r_after = (1 - 2 / 6) ** 12, (1 - 2 / 6 * (1 - k)) ** 12
+        assert w.loc["retention", column] == pytest.approx(r_after)
+        assert w.loc["uplift_5", column] == pytest.approx(M.profit_uplift(r, r_after - r, 5))
+        assert w.loc["uplift_10", column] == pytest.approx(M.profit_uplift(r, r_after - r, 10))
+    assert w.loc["roi", "cut_10"] == pytest.approx((92 - 50) / 50)
+    # today has no value, ROI or uplift; the inputs have no scenarios
+    assert np.isnan(w.loc["value", "today"]) and np.isnan(w.loc["customers", "cut_10"])
+    assert w.loc["margin", "note"] == "from the settings"
+    assert w.loc["value", "unit"] == "money" and w.loc["roi", "unit"] == "%"
+
+
+def test_whatif_of_a_quarter_uses_quarterly_churn_and_arpa():
+    from addin import metrics as M
+
+    report = build_report(hand_data(), "2026-Q3", settings={"gross_margin": 0.5})
+    w = whatif(report)
+    churn, customers = report.kpi("churn")["current"], report.kpi("customers_end")["current"]
+    arpa = 345 * 3 / 5  # MRR of September x 3 months / paying customers
+    assert w.loc["churn", "today"] == pytest.approx(churn)
+    assert w.loc["arpa", "today"] == pytest.approx(arpa)
+    assert w.loc["clv", "today"] == pytest.approx(report.kpi("clv_churn")["current"])
+    assert w.loc["value", "cut_20"] == pytest.approx(
+        M.retention_value(customers, arpa, 0.5, churn, churn * 0.2))
+    r, r_after = (1 - churn) ** 4, (1 - churn * 0.8) ** 4  # 4 quarters a year
+    assert w.loc["uplift_5", "cut_20"] == pytest.approx(M.profit_uplift(r, r_after - r, 5))
+
+
+def test_whatif_without_programme_cost_or_margin_says_so():
+    w = whatif(build_report(hand_data(), "2026-09"))
+    assert w[["cut_10", "cut_20", "cut_30"]].loc["roi"].isna().all()
+    assert w.loc["roi", "note"] == "" or "programme cost" in w.loc["cost", "note"]
+    assert w.loc["cost", "note"].startswith("n/a — no programme cost given")
+    assert np.isnan(w.loc["cost", "today"])
+    assert w.loc["margin", "today"] == 1.0
+    assert w.loc["margin", "note"] == "gross margin 100 % (no gross margin given)"
+    assert w.loc["value", "cut_10"] == pytest.approx(5 * (69 / 0.3 - 69 / (1 / 3)))
+
+
+def test_whatif_never_makes_up_a_number():
+    # only Orders: no customers, churn or ARPA -> every value blank, and why
+    w = whatif(build_report(hand_data("Orders"), "2026-09"))
+    numbers = w[["today", "cut_10", "cut_20", "cut_30"]].drop(index=["margin"])
+    assert numbers.isna().all().all()
+    assert w.loc["customers", "note"] == "n/a — needs the Customers or Subscriptions table"
+    assert w.loc["arpa", "note"] == "n/a — needs the Subscriptions table"
+    # nobody lost in the period: churn 0, so CLV is infinite: blank with the core's reason
+    frames = hand_frames()
+    frames["Customers"]["churn_date"] = None
+    w = whatif(build_report(hand_data(frames=frames), "2026-09"))
+    assert w.loc["churn", "today"] == 0
+    assert np.isnan(w.loc["clv", "today"])
+    assert w.loc["clv", "note"].startswith("undefined: churn is 0 and discount_rate is 0")
+
+
+def test_most_valuable_customers_na_with_too_few_repeat_buyers(report):
+    # Orders up to 30 Sep: C1 (3 days), C3 (two orders on one day: one transaction),
+    # C4, C5 (2 days), C2 -> 2 repeat buyers of 5 customers
+    assert report.top_customers.empty
+    assert list(report.top_customers.columns) == [
+        "customer_id", "clv", "share", "cumulative_share", "p_alive", "expected_purchases",
+        "expected_spend"]
+    assert report.clv_notes == [
+        "n/a — too few repeat buyers to fit the model: it needs at least 10 customers who bought "
+        "on 2 or more days; the Orders up to 2026-09-30 have 2 (of 5 customers)."]
+    italian = build_report(hand_data(), "2026-09", lang="it")
+    assert italian.clv_notes[0].startswith("n/d — troppo pochi clienti")
+    assert build_report(hand_data("Customers"), "2026-09").clv_notes == [
+        "n/a — needs the Orders table"]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from addin.sample_data import generate_company
+
+    frames = generate_company()
+    return frames, build_report(RetentionData.from_frames(frames), "2026-09")
+
+
+def _forecast(orders: pd.DataFrame, end: str) -> pd.DataFrame:
+    from addin import metrics as M
+
+    orders = orders[orders["order_date"] <= end]
+    model = M.fit_clv_model(orders["customer_id"], orders["order_date"], orders["amount"],
+                            calibration_end=end, time_unit="W")
+    return M.forecast_clv(model, 52)
+
+
+def test_most_valuable_customers_equal_the_forecast_on_the_orders_to_the_period_end(sample):
+    frames, report = sample
+    expected = _forecast(frames["Orders"], "2026-09-30")
+    top = report.top_customers
+    assert len(top) == 20
+    assert list(top["customer_id"]) == list(expected["customer_id"][:20])
+    for column in ("clv", "p_alive", "expected_purchases", "expected_spend"):
+        assert np.allclose(top[column], expected[column][:20], rtol=1e-9), column
+    total = expected["clv"].sum()
+    assert np.allclose(top["share"], expected["clv"][:20] / total)
+    assert top["cumulative_share"].iloc[-1] == pytest.approx(expected["clv"][:20].sum() / total)
+    assert top["clv"].is_monotonic_decreasing
+    share = f"{100 * expected['clv'][:20].sum() / total:.1f} %"
+    assert report.clv_notes[1].startswith(f"The top 20 customers hold {share} of the total")
+    assert "fitted to the Orders up to 2026-09-30" in report.clv_notes[0]
+
+
+def test_most_valuable_customers_leave_out_refunds_and_count_them(sample):
+    frames, _ = sample
+    frames = {k: v.copy() for k, v in frames.items()}
+    orders = frames["Orders"]
+    refunds = orders.index[orders["order_date"] <= "2026-09-30"][[5, 50, 500]]
+    orders.loc[refunds, "amount"] = -orders.loc[refunds, "amount"]
+    expected = _forecast(orders.drop(index=refunds), "2026-09-30")
+    # the data loader drops them (Data quality counts them) ...
+    loaded = build_report(RetentionData.from_frames(frames), "2026-09")
+    assert list(loaded.top_customers["customer_id"]) == list(expected["customer_id"][:20])
+    assert "negative amount" in " ".join(loaded.quality["reason"].dropna())
+    # ... and tables handed over as they are (build_report takes any object with tables) get
+    # the same forecast, the refunds left out and counted, never a failed model
+    raw = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
+    assert list(raw.top_customers["customer_id"]) == list(expected["customer_id"][:20])
+    assert np.allclose(raw.top_customers["clv"], expected["clv"][:20])
+    assert "3 order(s) with a negative amount (refunds) are left out." in raw.clv_notes
+
+
+def test_most_valuable_customers_of_a_segment(sample):
+    frames, _ = sample
+    segment = frames["Customers"]["segment"].iloc[0]
+    report = build_report(RetentionData.from_frames(frames), "2026-09", segment=segment)
+    ours = set(frames["Customers"].loc[frames["Customers"]["segment"] == segment, "customer_id"])
+    assert len(report.top_customers) and set(report.top_customers["customer_id"]) <= ours
+    orders = frames["Orders"][frames["Orders"]["customer_id"].isin(ours)]
+    expected = _forecast(orders, "2026-09-30")
+    assert list(report.top_customers["customer_id"]) == list(expected["customer_id"][:20])
+
+
+def test_definitions_explain_the_new_blocks(report):
+    labels = list(report.definitions["label"])
+    assert "What-if: the value of lower churn" in labels
+    assert "Most valuable customers (predictive CLV)" in labels
+    assert len(report.definitions) <= 40  # the layout's rows for it
+
+
+def test_most_valuable_customers_say_why_a_fit_fails(sample, monkeypatch):
+    from scipy import optimize
+
+    from addin.metrics import predictive
+
+    frames, _ = sample
+
+    def failing(fun, x0, **kwargs):
+        return optimize.OptimizeResult(x=np.full_like(x0, np.nan), fun=np.nan, success=False,
+                                       message="ABNORMAL", jac=x0 * 0)
+
+    monkeypatch.setattr(predictive.optimize, "minimize", failing)
+    report = build_report(RetentionData.from_frames(frames), "2026-09")
+    assert report.top_customers.empty
+    assert report.clv_notes[0].startswith(
+        "n/a — the model could not be fitted: the BG/NBD fit did not converge (optimiser: ABNORMAL)")
+    # the rest of the report is there
+    assert not np.isnan(report.kpi("crr")["current"])
+
+
+def test_most_valuable_customers_count_free_repeat_buyers_and_need_amounts(sample):
+    frames, _ = sample
+    frames = {k: v.copy() for k, v in frames.items()}
+    orders = frames["Orders"]
+    # every order of three repeat buyers free: left out of the spend model, still forecast
+    counts = orders[orders["order_date"] <= "2026-09-30"]["customer_id"].value_counts()
+    free = list(counts[counts >= 3].index[:3])
+    orders.loc[orders["customer_id"].isin(free), "amount"] = 0.0
+    report = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
+    assert "3 repeat buyer(s) whose repeat orders total 0 are left out of the spend model " \
+           "(they still get a forecast)." in report.clv_notes
+    expected = _forecast(orders, "2026-09-30")
+    assert list(report.top_customers["customer_id"]) == list(expected["customer_id"][:20])
+    frames["Orders"] = orders.drop(columns="amount")
+    report = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
+    assert report.clv_notes == ["n/a — needs the amount column(s) of Orders"]

@@ -253,3 +253,11 @@ def test_cac_payback():
     with pytest.raises(InvalidInputError) as error:
         roi.cac_payback(400, 100, 80)
     assert one_line(error).startswith("gross_margin is 80")
+
+
+def test_profit_uplift_overflow_is_undefined_not_an_exception():
+    # found by the Excel-function fuzz: (1 × 236)^130 overflows a float, which Python's **
+    # raises as OverflowError instead of returning inf
+    with pytest.raises(UndefinedResultError) as error:
+        roi.profit_uplift(0, 1, 130, 235)
+    assert "overflows" in one_line(error)

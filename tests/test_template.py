@@ -36,7 +36,10 @@ from addin.sample_data import TABLE_COLUMNS, generate_company
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = {lang: ROOT / "workbook_templates" / name for lang, name in tpl.TEMPLATE_FILES.items()}
 PICTURE = ROOT / "docs" / "img" / "template-guide-examples.png"
-FORMULA_SHEETS = ("Start here", "Guide examples", "Calculator", "Per customer", "Report", "Settings")
+WHY_PICTURE = ROOT / "docs" / "img" / "template-why-retention-pays.png"
+WHY = tpl.WHY_SHEET
+FORMULA_SHEETS = ("Start here", "Guide examples", WHY, "Calculator", "Per customer", "Report",
+                  "Settings")
 UDF_CALL = re.compile(r"(?<![A-Za-z0-9_.\[])(" + "|".join(tpl.UDF_NAMES) + r")\(", re.IGNORECASE)
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
@@ -108,6 +111,9 @@ def _same_cells() -> set:
     """The "Function = native" cells: native formulas over function cells."""
     cells = {("Guide examples", b.same_cell) for b in tpl.plan_guide_examples()}
     cells |= {("Calculator", r.same_cell) for r in tpl.plan_calculator().rows if r.kind == "metric"}
+    why = tpl.plan_why_retention()
+    cells |= {(WHY, r.same_cell) for r in why.results if r.function}
+    cells |= {(WHY, r.same_cell) for r in why.examples}
     return cells
 
 
@@ -313,6 +319,56 @@ def test_every_example_has_a_block_and_italian_text():
         assert set(TEXT[lang]["sheet_desc"]) == set(tpl.SHEETS)
 
 
+def test_why_retention_pays_sheet_structure():
+    why = tpl.plan_why_retention()
+    rows = [why.claim_rows[-1], *(int(c.strip("$B")) for c in why.inputs.values()),
+            *(r.row for r in why.results), *(r.row for r in why.examples)]
+    assert rows == sorted(rows) and len(set(rows)) == len(rows), "rows overlap"
+    assert why.results[-1].row < int(why.chart_anchor[1:]) < why.examples[0].row - 2
+    for lang in ("en", "it"):
+        t = TEXT[lang]
+        assert set(t["why_inputs"]) == set(why.inputs)
+        assert set(t["why_results"]) == {r.key for r in why.results}
+        assert set(t["why_examples"]) == {r.key for r in why.examples}
+        assert len(t["why_claims"]) == len(why.claim_rows) == 5
+    # the guides' figures, quoted with their numbers (seeds 000 and 003) in both languages
+    figures = ("5–25", "25–95 %", "140 %", "90 %", "10 %", "37 %")
+    for lang, marks in (("en", "“”"), ("it", "«»")):
+        quotes = " ".join(claim[0] for claim in TEXT[lang]["why_claims"])
+        assert all(mark in quotes for mark in marks)
+        for number in ("5", "25", "95", "140", "90", "10", "37"):
+            assert number in quotes, (lang, number)
+    assert [c[1] for c in TEXT["en"]["why_claims"]] == [c[1].replace("fino a", "up to")
+                                                        for c in TEXT["it"]["why_claims"]]
+    assert all(any(f in c[1] for f in figures) for c in TEXT["en"]["why_claims"])
+    seeds = ROOT.parents[0] / "shared" / "seeds"
+    if seeds.is_dir():  # the Italian quotes are the guides' own words
+        text = " ".join(p.read_text(encoding="utf-8") for p in seeds.glob("00[03]_*.txt"))
+        for claim in TEXT["it"]["why_claims"]:
+            for quote in re.findall(r"«…?(.*?)»", claim[0]):
+                assert quote[1:-1].lower() in text.lower(), quote
+
+
+def test_why_retention_pays_has_a_native_chart_of_the_customer_base():
+    path = COMMITTED["en"]
+    member = _sheet_member(path, WHY)
+    sheet = _xml(path, member)
+    assert sheet.find("m:drawing", NS) is not None
+    with zipfile.ZipFile(path) as archive:
+        rels = archive.read(member.replace("worksheets/", "worksheets/_rels/") + ".rels").decode()
+        drawing = "xl/drawings/" + re.search(r'Target="\.\./drawings/([^"]+)"', rels).group(1)
+        drawing_rels = archive.read(drawing.replace("drawings/", "drawings/_rels/") + ".rels").decode()
+        chart = "xl/charts/" + re.search(r'Target="\.\./charts/([^"]+)"', drawing_rels).group(1)
+        xml = archive.read(chart).decode()
+    why = tpl.plan_why_retention()
+    first, last = why.path_rows
+    assert "<c:lineChart>" in xml
+    for column in ("J", "K"):  # today's retention and after the programme, by year
+        assert f"'{WHY}'!${column}${first}:${column}${last}" in xml
+    assert f"'{WHY}'!$I${first}:$I${last}" in xml
+    assert TEXT["en"]["why_chart_title"] in xml
+
+
 def test_python_calamine_reads_the_template():
     from python_calamine import CalamineWorkbook
 
@@ -407,6 +463,64 @@ def test_libreoffice_recalculates_every_native_formula(tmp_path):
         assert math.isclose(calc[key], last[column], rel_tol=1e-9), key
     assert math.isclose(calc["new_mrr"], last["new"] + last["reactivation"], rel_tol=1e-9)
 
+    # Why retention pays: the what-if as built is the issue's hand example
+    why = tpl.plan_why_retention()
+    result = {r.key: lo[(WHY, r.native_cell)] for r in why.results}
+    assert result["clv"] == 1_600 and result["clv_after"] == pytest.approx(2_000)
+    assert result["value"] == pytest.approx(400_000, rel=1e-12)
+    assert result["roi"] == pytest.approx(3.0, rel=1e-12)
+    assert result["lifetime"] == pytest.approx(20) and result["lifetime_after"] == pytest.approx(25)
+    assert result["ltv_cac"] == pytest.approx(4.0) and result["payback"] == pytest.approx(5.0)
+    _assert_why_equals_the_core(lo, why, dict((k, v) for k, v, _ in tpl.WHY_INPUTS))
+    for example in why.examples:  # the worked examples: native = the example's number
+        assert lo[(WHY, example.check_cell)] is True, example.key
+        assert lo[(WHY, example.same_cell)] == TEXT["en"]["addin_off"], example.key
+        assert math.isclose(lo[(WHY, example.native_cell)], example.value, rel_tol=1e-12)
+    shown = {e.key: lo[(WHY, e.native_cell)] for e in why.examples}
+    assert round(shown["uplift_5"] * 100, 1) == 18.5 and round(shown["uplift_200"] * 100, 1) == 33.3
+    assert shown["value"] == pytest.approx(400_000) and shown["roi"] == pytest.approx(3.0)
+
+
+def _assert_why_equals_the_core(lo: dict, why, x: dict) -> None:
+    """The what-if's native formulas (recalculated by LibreOffice) against the metric core
+    called with the same inputs ``x``."""
+    result = {r.key: lo[(WHY, r.native_cell)] for r in why.results}
+    reduction = x["reduction"]
+    after = x["churn"] - reduction
+    core = {
+        "churn_after": after,
+        "lifetime": m.customer_lifetime(x["churn"]),
+        "lifetime_after": m.customer_lifetime(after),
+        "clv": m.customer_value(x["arpa"], x["gross_margin"], x["churn"], x["discount"]),
+        "clv_after": m.customer_value(x["arpa"], x["gross_margin"], after, x["discount"]),
+        "value": m.retention_value(x["customers"], x["arpa"], x["gross_margin"], x["churn"],
+                                   reduction, x["discount"]),
+        "roi": m.retention_roi(x["customers"], x["arpa"], x["gross_margin"], x["churn"],
+                               reduction, x["program_cost"], x["discount"]),
+        "payback": m.cac_payback(x["cac"], x["arpa"], x["gross_margin"]),
+        "retention": 1 - m.annualized_churn_rate(x["churn"], x["periods_per_year"]),
+        "retention_after": 1 - m.annualized_churn_rate(after, x["periods_per_year"]),
+    }
+    core["ltv_cac"] = m.ltv_cac(core["clv"], x["cac"])
+    core["ltv_cac_after"] = m.ltv_cac(core["clv_after"], x["cac"])
+    core["gain"] = core["retention_after"] - core["retention"]
+    core["uplift"] = m.profit_uplift(core["retention"], core["gain"], x["years"])
+    core["uplift_long_run"] = m.profit_uplift(core["retention"], core["gain"], 2000)
+    assert set(core) == set(result)
+    for key, expected in core.items():
+        assert math.isclose(result[key], expected, rel_tol=1e-9, abs_tol=1e-12), (key, result[key])
+    # the year-by-year base (the chart's data): the core's path, scaled to the base
+    path = m.customer_base_path(core["retention"], core["gain"], tpl.WHY_PATH_YEARS)
+    new_per_year = x["customers"] * (1 - core["retention"])
+    first, last = why.path_rows
+    for year in range(tpl.WHY_PATH_YEARS + 1):
+        assert lo[(WHY, f"I{first + year}")] == year
+        assert math.isclose(lo[(WHY, f"J{first + year}")],
+                            path["current_retention"].iloc[year] * new_per_year, rel_tol=1e-9)
+        assert math.isclose(lo[(WHY, f"K{first + year}")],
+                            path["improved_retention"].iloc[year] * new_per_year, rel_tol=1e-9)
+    assert last == first + tpl.WHY_PATH_YEARS
+
 
 @pytest.mark.libreoffice
 def test_changed_inputs_flow_through_in_libreoffice(small_template, tmp_path):
@@ -420,6 +534,12 @@ def test_changed_inputs_flow_through_in_libreoffice(small_template, tmp_path):
     book["Settings"][period] = "2026-08"  # typed as text, like the cell's format asks
     first = tpl.plan_guide_examples()[0]  # 000-a: S = 20 becomes 40
     book["Guide examples"][first.inputs["start_customers"]] = 40
+    why = tpl.plan_why_retention()
+    mine = {"customers": 2_500, "arpa": 42.5, "gross_margin": 0.65, "churn": 0.031,
+            "reduction": 0.004, "program_cost": 30_000, "discount": 0.008, "cac": 180,
+            "periods_per_year": 12, "years": 7}
+    for key, value in mine.items():
+        book[WHY][why.inputs[key].replace("$", "")] = value
     book.save(tmp_path / "edited.xlsx")
     out = recalculate(tmp_path / "edited.xlsx", tmp_path / "out")
     values = openpyxl.load_workbook(out, data_only=True)
@@ -435,6 +555,10 @@ def test_changed_inputs_flow_through_in_libreoffice(small_template, tmp_path):
     assert math.isclose(guide[first.native_cell].value, (24 - 5) / 40)
     assert guide[first.check_cell].value is False  # no longer the guide's 95 %
     assert guide["B3"].value == len(EXAMPLES) - 1
+    # the what-if follows the analyst's numbers; the worked examples' checks stay green
+    lo = {(WHY, cell.coordinate): cell.value for row in values[WHY].iter_rows() for cell in row}
+    _assert_why_equals_the_core(lo, why, mine)
+    assert all(lo[(WHY, e.check_cell)] is True for e in why.examples)
 
 
 @pytest.mark.libreoffice
@@ -443,10 +567,17 @@ def test_guide_examples_render_to_pdf_and_png(small_template, tmp_path):
     assert len(pages) >= 3 and all(p.stat().st_size > 1000 for p in pages)
 
 
-def test_readme_picture_is_there_and_small():
-    assert PICTURE.exists(), "render it with addin.excel.template.render_sheet"
-    assert PICTURE.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert PICTURE.stat().st_size <= 250 * 1024
+@pytest.mark.libreoffice
+def test_why_retention_pays_renders_to_one_page(tmp_path):
+    pages = tpl.render_sheet(WHY, tmp_path, dpi=30)
+    assert len(pages) == 1 and pages[0].stat().st_size > 1000
+
+
+@pytest.mark.parametrize("picture", [PICTURE, WHY_PICTURE], ids=["guide", "why"])
+def test_readme_picture_is_there_and_small(picture):
+    assert picture.exists(), "render it with addin.excel.template.render_sheet"
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert picture.stat().st_size <= 250 * 1024
 
 
 # --------------------------------------------------------------------------- pycel
@@ -489,6 +620,13 @@ def test_function_cells_equal_their_native_twins_in_pycel():
         got = compiler.evaluate(f"'Guide examples'!{block.function_cell}")
         assert math.isclose(got, stored[("Guide examples", block.native_cell)], rel_tol=1e-12), block.example.id
         assert compiler.evaluate(f"'Guide examples'!{block.same_cell}") is True, block.example.id
+
+    why = tpl.plan_why_retention()
+    for r in [*why.results, *why.examples]:
+        if r.function:
+            got = compiler.evaluate(f"'{WHY}'!{r.function_cell}")
+            assert math.isclose(got, stored[(WHY, r.native_cell)], rel_tol=1e-9), r.key
+            assert compiler.evaluate(f"'{WHY}'!{r.same_cell}") is True, r.key
 
     plan = tpl.plan_calculator()
     for r in plan.rows:

@@ -11,6 +11,7 @@ import json
 import math
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -142,6 +143,15 @@ VALUES = [
     ("ARPA", (50_000, 400), 125.0),
     ("CRC", (12_000, 400), 30.0),
     ("DAU_MAU", (250, 1_000), 0.25),
+    # the issue's hand examples of the retention economics
+    ("CUSTOMER_LIFETIME", (0.05,), 20.0),
+    ("RETENTION_VALUE", (1_000, 100, 0.8, 0.05, 0.01), 400_000.0),
+    ("RETENTION_VALUE", (1_000, 100, 0.8, 0.05, 0.01, None), 400_000.0),
+    ("RETENTION_ROI", (1_000, 100, 0.8, 0.05, 0.01, 100_000), 3.0),
+    ("PROFIT_UPLIFT", (0.80, 0.05, 5), 0.185431),
+    ("PROFIT_UPLIFT", (0.80, 0.05, 200), 1 / 3),
+    ("LTV_CAC", (1_600, 400), 4.0),
+    ("CAC_PAYBACK", (400, 100, 0.8), 5.0),
 ]
 
 
@@ -280,7 +290,16 @@ UNDEFINED = [
     ("DAU_MAU", (0, 0)),
     ("COHORT_RETENTION", (col("a", None), col(None, 46000))),
     ("MRR_MOVEMENTS", (col("a", "b"), col(46000, 46001), col(1, 2))),  # one month only
+    ("CUSTOMER_LIFETIME", (0,)),
+    ("RETENTION_VALUE", (1_000, 100, 0.8, 0.05, 0.05)),  # churn cut to 0: infinite lifetime
+    ("RETENTION_ROI", (1_000, 100, 0.8, 0.05, 0.01, 0)),
+    ("PROFIT_UPLIFT", (1, 0, 5)),
+    ("LTV_CAC", (1_600, 0)),
+    ("CAC_PAYBACK", (400, 0, 0.8)),
 ]
+
+#: The model fits show an undefined result with its reason (tested below), never a bare #DIV/0!.
+EXPLAINED = {"CLV_MODEL", "CLV_FORECAST"}
 
 
 @pytest.mark.parametrize("name, args", UNDEFINED, ids=[u[0] for u in UNDEFINED])
@@ -290,7 +309,7 @@ def test_undefined_result_is_div0(name, args):
 
 
 def test_every_function_has_an_undefined_case():
-    assert {u[0] for u in UNDEFINED} == set(udfs.__all__) - {"ANNUALIZED_CHURN"}
+    assert {u[0] for u in UNDEFINED} == set(udfs.__all__) - {"ANNUALIZED_CHURN"} - EXPLAINED
 
 
 INVALID = [
@@ -321,6 +340,21 @@ INVALID = [
     ("DAU_MAU", (2000, 1000), m.dau_mau, (2000, 1000)),
     ("MRR_MOVEMENTS", (col("a", "a"), col(46000, 46040), col(1, -2)), m.mrr_movements,
      (["a", "a"], [46000, 46040], [1, -2])),
+    ("CUSTOMER_LIFETIME", (1.5,), m.customer_lifetime, (1.5,)),
+    ("RETENTION_VALUE", (1_000, 100, 0.8, 0.05, 0.06), m.retention_value,
+     (1_000, 100, 0.8, 0.05, 0.06)),
+    ("RETENTION_VALUE", (1_000, 100, 80, 0.05, 0.01), m.retention_value,
+     (1_000, 100, 80, 0.05, 0.01)),
+    ("RETENTION_ROI", (1_000, 100, 0.8, 0.05, 0.01, -5), m.retention_roi,
+     (1_000, 100, 0.8, 0.05, 0.01, -5)),
+    ("PROFIT_UPLIFT", (0.8, 0.3, 5), m.profit_uplift, (0.8, 0.3, 5)),
+    ("PROFIT_UPLIFT", (0.8, 0.05, 2.5), m.profit_uplift, (0.8, 0.05, 2.5)),
+    ("LTV_CAC", ("x", 400), m.ltv_cac, ("x", 400)),
+    ("CAC_PAYBACK", (400, 100, 1.2), m.cac_payback, (400, 100, 1.2)),
+    ("CLV_MODEL", (col(1, 1, 2), col("2024-01-01", "2024-02-01", "2024-01-05"), col(10, -10, 5)),
+     m.fit_clv_model, ([1, 1, 2], ["2024-01-01", "2024-02-01", "2024-01-05"], [10, -10, 5])),
+    ("CLV_FORECAST", (col(1, 1), col(46000, 46010), col(1, 2), None, None, None, "Y"),
+     m.fit_clv_model, ([1, 1], [46000, 46010], [1, 2], None, "Y")),
 ]
 
 
@@ -551,3 +585,166 @@ def test_excel_function_maps_only_the_two_core_errors():
     assert undefined() is ev.DIV0
     with pytest.raises(KeyError):
         bug()
+
+
+# --------------------------------------------------------------------------- why retention pays
+
+
+def test_retention_value_hand_example_step_by_step():
+    # 1,000 customers, ARPA 100, margin 0.8, churn 5 % → 4 %: CLV 1,600 → 2,000, value 400,000
+    assert unwrap(call("CLV_CHURN", 100, 0.8, 0.05)) == pytest.approx(1_600)
+    assert unwrap(call("CLV_CHURN", 100, 0.8, 0.04)) == pytest.approx(2_000)
+    assert unwrap(call("CUSTOMER_LIFETIME", 0.04)) == pytest.approx(25)
+    value = unwrap(call("RETENTION_VALUE", 1_000, 100, 0.8, 0.05, 0.01, 0))
+    assert value == pytest.approx(1_000 * (2_000 - 1_600), rel=1e-12)
+    roi = unwrap(call("RETENTION_ROI", 1_000, 100, 0.8, 0.05, 0.01, 100_000, None))
+    assert roi == pytest.approx((400_000 - 100_000) / 100_000, rel=1e-12)
+    assert unwrap(call("LTV_CAC", 2_000, 400)) == pytest.approx(5.0)
+
+
+def test_retention_functions_equal_the_core_with_a_discount_rate():
+    args = (1_200, 85.5, 0.72, 0.031, 0.006, 0.008)
+    assert unwrap(call("RETENTION_VALUE", *args)) == m.retention_value(*args)
+    assert unwrap(call("RETENTION_ROI", *args[:5], 50_000, args[5])) == \
+        m.retention_roi(*args[:5], 50_000, args[5])
+    assert unwrap(call("PROFIT_UPLIFT", 0.7, 0.1, 12, 0.05)) == m.profit_uplift(0.7, 0.1, 12, 0.05)
+
+
+def test_profit_uplift_hand_examples_as_the_cell_shows_them():
+    five = unwrap(call("PROFIT_UPLIFT", 0.80, 0.05, 5))
+    long_run = unwrap(call("PROFIT_UPLIFT", 0.80, 0.05, 200))
+    assert round(five * 100, 1) == 18.5  # 0.0% format: +18.5 %
+    assert round(long_run * 100, 1) == 33.3  # the base goes from 1 / 0.20 to 1 / 0.15
+    # with profit per customer growing with tenure (Reichheld), the uplift is larger
+    assert unwrap(call("PROFIT_UPLIFT", 0.80, 0.05, 5, 0.1)) > five
+
+
+# --------------------------------------------------------------------------- predictive CLV
+
+CDNOW = Path(__file__).parent / "data" / "CDNOW_sample.txt"
+
+
+@pytest.fixture(scope="module")
+def cdnow_cells():
+    """The CDNOW sample as Office.js hands it over: columns, dates as serial numbers."""
+    import pandas as pd
+
+    table = pd.read_csv(CDNOW, sep=r"\s+", header=None,
+                        names=["master_id", "customer_id", "date", "cds", "amount"],
+                        dtype={"date": str})
+    days = (pd.to_datetime(table["date"], format="%Y%m%d") - pd.Timestamp("1899-12-30")).dt.days
+    return (col(*table["customer_id"].astype(float)), col(*days.astype(float)),
+            col(*table["amount"].astype(float)))
+
+
+def test_clv_model_reproduces_the_published_cdnow_fit(cdnow_cells):
+    table = unwrap(call("CLV_MODEL", *cdnow_cells, serial("1997-09-30"), "W"))
+    values = dict(table[1:])
+    assert table[0] == ["parameter", "value"]
+    assert [row[0] for row in table[1:8]] == ["r", "alpha", "a", "b", "p", "q", "gamma"]
+    # Fader, Hardie & Lee (2005); Fader & Hardie (2013), to the published digits
+    for name, published in (("r", 0.243), ("alpha", 4.414), ("a", 0.793), ("b", 2.426),
+                            ("p", 6.25), ("q", 3.74), ("gamma", 15.44)):
+        assert values[name] == pytest.approx(published, rel=2e-3), name
+    assert values["BG/NBD log-likelihood"] == pytest.approx(-9582.4, abs=0.1)
+    assert values["customers"] == 2357 and values["repeat buyers"] == 946
+    assert values["spend model customers"] == 946
+    assert values["left out of spend model (repeat spend 0)"] == 0
+    assert values["orders after calibration_end"] == 6919 - 4960  # orders to 1997-09-30
+    assert values["calibration_end"] == serial("1997-09-30")  # a date cell (yyyy-mm-dd)
+    assert values["time unit"] == "W"
+    # an ISO text date and the default unit give the same fit
+    same = unwrap(call("CLV_MODEL", *cdnow_cells, "1997-09-30"))
+    assert same == table
+
+
+def test_clv_forecast_equals_the_core_forecast(cdnow_cells):
+    ids, days, amounts = ([row[0] for row in c] for c in cdnow_cells)
+    model = m.fit_clv_model(ids, days, amounts, calibration_end="1997-09-30")
+    for horizon, discount in ((None, None), (39, 0.01)):
+        table = unwrap(call("CLV_FORECAST", *cdnow_cells, horizon, discount, "1997-09-30"))
+        core = m.forecast_clv(model, horizon or 52, discount or 0)
+        assert table[0] == ["customer_id", "p_alive", "expected_purchases", "expected_spend", "clv"]
+        assert len(table) == 2357 + 1
+        assert [row[0] for row in table[1:]] == core["customer_id"].tolist()
+        assert np.allclose(np.array([row[1:] for row in table[1:]], dtype=float),
+                           core[["p_alive", "expected_purchases", "expected_spend", "clv"]].to_numpy(),
+                           rtol=1e-12)
+        clv = [row[4] for row in table[1:]]
+        assert clv == sorted(clv, reverse=True)  # largest first
+    json.dumps(call("CLV_FORECAST", *cdnow_cells, None, None, "1997-09-30"), allow_nan=False)
+
+
+def _one_line(result: Shown, *fragments: str) -> None:
+    assert result.error == "#VALUE!" and "\n" not in result.message, result
+    for fragment in fragments:
+        assert fragment in result.message, result.message
+
+
+@pytest.mark.parametrize("name", ["CLV_MODEL", "CLV_FORECAST"])
+def test_clv_functions_explain_why_there_is_no_model(name, cdnow_cells):
+    # one purchase each: nobody to learn repeat buying from
+    ids = col(*range(30))
+    dates = col(*(serial(f"2024-01-{1 + i % 28:02d}") for i in range(30)))
+    for host in ("server", "lite"):
+        _one_line(shown(name, ids, dates, col(*[10.0] * 30), serial("2024-06-30"), host=host),
+                  "needs at least 10 repeat buyers", "the data have 0 of 30 customers")
+    # everyone on the same day
+    _one_line(shown(name, ids, col(*[serial("2024-03-01")] * 30), col(*[10.0] * 30)),
+              "nobody has had time to buy again")
+    # a negative amount: a refund is not a purchase
+    _one_line(shown(name, col(1, 1, 2), col(45292, 45323, 45296), col(10, -10, 5)),
+              "amounts[2] is -10, expected 0 or more")
+    # twelve customers buying twice, 30 days apart: the same history, nothing to learn from
+    twice_ids = col(*[i for i in range(12) for _ in range(2)])
+    twice_days = col(*[45292.0 + i + 30 * k for i in range(12) for k in range(2)])
+    _one_line(shown(name, twice_ids, twice_days, col(*[10.0] * 24)),
+              "the BG/NBD fit is degenerate", "cannot pin the model down")
+    # every order free (zero amounts): no spend model, and the message says why
+    ids, days, _ = cdnow_cells
+    _one_line(shown(name, ids, days, col(*[0.0] * len(ids)), "1997-09-30"),
+              "the Gamma-Gamma model needs at least 10 repeat buyers", "spent more than 0",
+              "the data have 0 of 2357 customers")
+
+
+@pytest.mark.parametrize("name", ["CLV_MODEL", "CLV_FORECAST"])
+def test_clv_functions_report_an_optimiser_failure(name, cdnow_cells, monkeypatch):
+    from scipy import optimize
+
+    from addin.metrics import predictive
+
+    def failing(fun, x0, **kwargs):
+        return optimize.OptimizeResult(x=np.full_like(x0, np.nan), fun=np.nan, success=False,
+                                       message="ABNORMAL", jac=x0 * 0)
+
+    monkeypatch.setattr(predictive.optimize, "minimize", failing)
+    _one_line(shown(name, *cdnow_cells), "the BG/NBD fit did not converge (optimiser: ABNORMAL)")
+
+
+def test_clv_model_counts_repeat_buyers_left_out_of_the_spend_model(cdnow_cells):
+    ids, days, amounts = ([row[0] for row in c] for c in cdnow_cells)
+    # make the repeat orders of three calibration-period repeat buyers free
+    model = m.fit_clv_model(ids, days, amounts, calibration_end="1997-09-30")
+    chosen = model.summary.index[model.summary["frequency"] > 0][:3]
+    first_day = {}
+    for cid, day in zip(ids, days):
+        first_day[cid] = min(first_day.get(cid, day), day)
+    free = [0.0 if cid in set(chosen) and day > first_day[cid] else a
+            for cid, day, a in zip(ids, days, amounts)]
+    table = unwrap(call("CLV_MODEL", cdnow_cells[0], cdnow_cells[1], col(*free), "1997-09-30"))
+    values = dict(table[1:])
+    assert values["left out of spend model (repeat spend 0)"] == 3
+    assert values["spend model customers"] == 946 - 3
+    forecast = unwrap(call("CLV_FORECAST", cdnow_cells[0], cdnow_cells[1], col(*free), None,
+                           None, "1997-09-30"))
+    assert len(forecast) == 2357 + 1  # they still get a forecast
+    assert all(isinstance(v, float) and math.isfinite(v) for row in forecast[1:] for v in row[1:])
+
+
+def test_clv_forecast_blank_rows_are_skipped(cdnow_cells):
+    ids, days, amounts = cdnow_cells
+    with_blanks = (ids + [[None], [7.0]], days + [[35500.0], [None]], amounts + [[4.0], [5.0]])
+    plain = unwrap(call("CLV_FORECAST", ids, days, amounts, 26, None, "1997-09-30"))
+    assert unwrap(call("CLV_FORECAST", *with_blanks, 26, None, "1997-09-30")) == plain
+    model = dict(unwrap(call("CLV_MODEL", *with_blanks, "1997-09-30"))[1:])
+    assert model["rows skipped (blank)"] == 2

@@ -47,6 +47,17 @@ CATALOGUE = {
     "DAU_MAU": ["dau_or_user_ids", "mau_or_dates"],
     "COHORT_RETENTION": ["customer_ids", "activity_dates", "[counts]"],
     "MRR_MOVEMENTS": ["customer_ids", "months", "mrr"],
+    "CUSTOMER_LIFETIME": ["churn_rate"],
+    "RETENTION_VALUE": ["customers", "arpa", "gross_margin", "churn_rate", "churn_reduction",
+                        "[discount_rate]"],
+    "RETENTION_ROI": ["customers", "arpa", "gross_margin", "churn_rate", "churn_reduction",
+                      "program_cost", "[discount_rate]"],
+    "PROFIT_UPLIFT": ["retention_rate", "retention_gain", "years", "[profit_growth]"],
+    "LTV_CAC": ["ltv", "cac"],
+    "CAC_PAYBACK": ["cac", "arpa", "gross_margin"],
+    "CLV_MODEL": ["customer_ids", "order_dates", "amounts", "[calibration_end]", "[time_unit]"],
+    "CLV_FORECAST": ["customer_ids", "order_dates", "amounts", "[horizon]", "[discount_rate]",
+                     "[calibration_end]", "[time_unit]"],
 }
 
 DEFAULTS = {
@@ -58,6 +69,15 @@ DEFAULTS = {
     ("LOYAL_RATE", "total_customers"): None,
     ("NPS", "passives"): None,
     ("NPS", "detractors"): None,
+    ("RETENTION_VALUE", "discount_rate"): 0,
+    ("RETENTION_ROI", "discount_rate"): 0,
+    ("PROFIT_UPLIFT", "profit_growth"): 0,
+    ("CLV_MODEL", "calibration_end"): None,
+    ("CLV_MODEL", "time_unit"): "W",
+    ("CLV_FORECAST", "horizon"): 52,
+    ("CLV_FORECAST", "discount_rate"): None,
+    ("CLV_FORECAST", "calibration_end"): None,
+    ("CLV_FORECAST", "time_unit"): "W",
 }
 
 
@@ -164,6 +184,28 @@ def test_signatures_as_documented():
         "COHORT_RETENTION(customer_ids, activity_dates, [counts=FALSE])"
     )
     assert signature(udfs.NPS) == "NPS(answers_or_promoters, [passives], [detractors])"
+    # the signatures of the retention-economics and predictive-CLV functions
+    assert signature(udfs.CUSTOMER_LIFETIME) == "CUSTOMER_LIFETIME(churn_rate)"
+    assert signature(udfs.RETENTION_VALUE) == (
+        "RETENTION_VALUE(customers, arpa, gross_margin, churn_rate, churn_reduction, "
+        "[discount_rate=0])"
+    )
+    assert signature(udfs.RETENTION_ROI) == (
+        "RETENTION_ROI(customers, arpa, gross_margin, churn_rate, churn_reduction, "
+        "program_cost, [discount_rate=0])"
+    )
+    assert signature(udfs.PROFIT_UPLIFT) == (
+        "PROFIT_UPLIFT(retention_rate, retention_gain, years, [profit_growth=0])"
+    )
+    assert signature(udfs.LTV_CAC) == "LTV_CAC(ltv, cac)"
+    assert signature(udfs.CAC_PAYBACK) == "CAC_PAYBACK(cac, arpa, gross_margin)"
+    assert signature(udfs.CLV_MODEL) == (
+        'CLV_MODEL(customer_ids, order_dates, amounts, [calibration_end], [time_unit="W"])'
+    )
+    assert signature(udfs.CLV_FORECAST) == (
+        "CLV_FORECAST(customer_ids, order_dates, amounts, [horizon=52], [discount_rate], "
+        '[calibration_end], [time_unit="W"])'
+    )
 
 
 def test_docs_list_every_function_as_the_module_defines_it():

@@ -162,6 +162,8 @@ def signature(function) -> str:
 def _excel_literal(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return f'"{value}"'
     return str(value)
 
 

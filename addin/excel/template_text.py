@@ -29,6 +29,9 @@ TEXT: dict[str, dict] = {
             "Guide examples: every worked example of the five retention guides (GUIDES.md), with "
             "the guide's inputs, our Excel function, the same metric as a native Excel formula, "
             "the guide's printed number, a check, and the erratum where the guide is wrong.",
+            "Why retention pays: the guides' figures on what retention is worth, quoted, and a "
+            "what-if where you type your churn, ARPA, margin, customers and programme cost and see "
+            "the value, the ROI and the profit uplift of keeping customers longer.",
             "Sample data: a fictional company's Customers, Subscriptions, Orders, NPS answers, "
             "Invoices, product Activity and retention Costs, one Excel Table per sheet.",
             "Calculator: the guides' metrics computed from those Tables, with our functions beside "
@@ -40,6 +43,7 @@ TEXT: dict[str, dict] = {
         "sheet_desc": {
             "Start here": "this page",
             "Guide examples": "every worked example of the guides, checked against the guide's number",
+            "Why retention pays": "the guides' figures on retention, and a what-if: the value, ROI and profit uplift of lower churn",
             "Calculator": "the metrics of the sample data (or of your data), function and native formula side by side",
             "Per customer": "helper columns for the Calculator's native formulas, one row per customer",
             "Report": "the retention report, filled by Refresh (ribbon) or the command line",
@@ -119,6 +123,107 @@ TEXT: dict[str, dict] = {
         ),
         "col_customer_id": "customer_id",
         "col_purchase_date": "purchase_date",
+        # ---------------------------------------------------------------- Why retention pays
+        "why_title": "Why retention pays: what keeping customers is worth",
+        "why_subtitle": (
+            "What the guides say, quoted with their figures; then a what-if on your own numbers "
+            "(yellow cells): the value of lower churn, the return on the programme that brings it "
+            "and the profit it adds over the years. 'Our function' needs the add-in; every native "
+            "formula and the chart work in any spreadsheet."
+        ),
+        "why_claims_band": "What the guides say (seeds 000 and 003)",
+        "why_claims_head": ("The guides' words", "Figure", "Guide", "What it means here"),
+        "why_claims": (
+            (
+                "“It is 5–25 times more expensive to acquire a new customer than to retain an "
+                "existing one.” (000) — “Getting new customers costs companies five to 25 times "
+                "more than taking care of existing ones.” (003)",
+                "5–25×", "000, 003",
+                "Set your acquisition cost (CAC) against what a customer is worth: LTV : CAC and "
+                "the CAC payback below. Your retention cost per customer is on the Calculator (CRC).",
+            ),
+            (
+                "“A 5 % increase in customer retention can increase a company's revenue by 25–95 %.” "
+                "(000) — “Increasing customer retention by just 5 % increases profits by 95 %.” (003)",
+                "+5 % → +25–95 %", "000, 003",
+                "The study behind it (Reichheld, Bain & Company) is about profit and 5 points of "
+                "yearly retention. With a flat profit per customer, 80 % → 85 % adds 18.5 % after 5 "
+                "years and 33.3 % in the long run (worked examples below); the 25–95 % needs profit "
+                "per customer growing with tenure (PROFIT_UPLIFT's profit_growth).",
+            ),
+            (
+                "“Customers who have great experiences spend up to 140 % more than those who "
+                "don't.” (003)",
+                "up to +140 %", "003",
+                "A correlation, as the guide says itself, not a cause. Higher spend raises ARPA, "
+                "one of the what-if's inputs.",
+            ),
+            (
+                "“Over 90 % of customers with a high-effort interaction became disloyal, versus "
+                "under 10 % for easier interactions.” (003, citing a 2019 Gartner study)",
+                "> 90 % vs < 10 %", "003",
+                "Effort shows up as churn: the churn rate and the churn reduction of the what-if.",
+            ),
+            (
+                "“Low-effort interactions cost companies 37 % less than high-effort ones.” (003)",
+                "−37 %", "003",
+                "Cheaper service raises the gross margin of the what-if.",
+            ),
+        ),
+        "why_whatif_band": "What-if: your numbers (type over the yellow cells)",
+        "why_inputs_head": ("Input", "Value", "What to type"),
+        "why_inputs": {
+            "customers": ("Customers today (the base)", "paying customers now; the lower churn applies to them"),
+            "arpa": ("ARPA per period", "average revenue per customer per period (a month, with monthly churn)"),
+            "gross_margin": ("Gross margin", "share of revenue kept after the cost of serving it"),
+            "churn": ("Churn per period, today", "the share of customers lost each period (the period of ARPA)"),
+            "reduction": ("Churn reduction the programme brings", "in points of churn: 1 % takes 5 % to 4 %"),
+            "program_cost": ("Programme cost", "what the retention programme costs in all"),
+            "discount": ("Discount rate per period", "0 for none; 0.8 % a month is about 10 % a year"),
+            "cac": ("Acquisition cost per customer (CAC)", "what winning one new customer costs"),
+            "periods_per_year": ("Periods in a year", "12 with monthly churn and ARPA, 4 quarterly, 1 yearly"),
+            "years": ("Years for the profit uplift", "a whole number from 1 to 40"),
+        },
+        "why_results_head": ("Result", "Our function", "Native formula", "Function = native", "How the native formula works"),
+        "why_results": {
+            "churn_after": ("Churn per period after the programme", "churn − reduction"),
+            "lifetime": ("Expected lifetime today (periods)", "1 / churn"),
+            "lifetime_after": ("Expected lifetime after (periods)", "1 / churn after"),
+            "clv": ("Customer lifetime value today (margin)", "ARPA × margin × (1 + i) / (i + churn): margin × lifetime when i = 0"),
+            "clv_after": ("Customer lifetime value after", "the same at the lower churn"),
+            "value": ("Value of the churn reduction", "customers × (CLV after − CLV today)"),
+            "roi": ("Return on the programme (ROI)", "(value − cost) / cost"),
+            "ltv_cac": ("LTV : CAC today", "CLV today / CAC (3 or more is the usual rule of thumb)"),
+            "ltv_cac_after": ("LTV : CAC after", "CLV after / CAC"),
+            "payback": ("CAC payback (periods)", "CAC / (ARPA × margin), churn ignored"),
+            "retention": ("Yearly retention today", "(1 − churn) ^ periods in a year"),
+            "retention_after": ("Yearly retention after", "(1 − churn after) ^ periods in a year"),
+            "gain": ("Retention gain (points a year)", "yearly retention after − today"),
+            "uplift": ("Profit uplift after the years chosen", "base after / base today − 1, from the year-by-year columns I:K"),
+            "uplift_long_run": ("Profit uplift in the long run", "(1 − retention) / (1 − retention after) − 1: the settled base"),
+        },
+        "why_path_band": "Customer base by year",
+        "why_path_head": ("Year", "Today's retention", "After the programme"),
+        "why_path_note": (
+            "The same new customers every year, as many as keep today's base steady: "
+            "customers × (1 − yearly retention). Each year: base × retention + new customers."
+        ),
+        "why_chart_title": "Customer base over the years",
+        "why_chart_x": "Years from now",
+        "why_chart_y": "Customers",
+        "why_examples_band": "The worked examples (checks: they stay green whatever you type above)",
+        "why_examples_head": ("Worked example", "Our function", "Native formula", "Function = native", "The example says", "Check", "How the native formula works"),
+        "why_examples": {
+            "value": ("Value: 1,000 customers, churn 5 % → 4 %", "1,000 × (100 × 0.8 / 0.04 − 100 × 0.8 / 0.05)"),
+            "clv": ("CLV at churn 5 % (ARPA 100, margin 80 %)", "100 × 0.8 / 0.05 (CLV_CHURN)"),
+            "clv_after": ("CLV at churn 4 %", "100 × 0.8 / 0.04"),
+            "roi": ("ROI of a 100,000 programme worth 400,000", "(400,000 − 100,000) / 100,000"),
+            "lifetime": ("Customer lifetime at churn 5 % a month", "1 / 0.05 = 20 months"),
+            "uplift_5": ("Profit uplift, retention 80 % + 5 points, 5 years", "((1 − 0.85⁵) / 0.15 + 0.85⁵ / 0.20) × 0.20 − 1"),
+            "uplift_200": ("… after 200 years: the long run", "the same, 200 years (1/0.15 ÷ 1/0.20 − 1)"),
+            "ltv_cac": ("LTV : CAC with LTV 1,600 and CAC 400", "1,600 / 400"),
+            "payback": ("CAC payback: CAC 400, ARPA 100, margin 80 %", "400 / (100 × 0.8) = 5 months"),
+        },
         # ---------------------------------------------------------------- Calculator
         "calc_title": "Calculator: the guides' metrics on the data Tables",
         "calc_subtitle": (
@@ -255,6 +360,9 @@ TEXT: dict[str, dict] = {
             "(GUIDES.md), con i dati della guida, la nostra funzione Excel, la stessa metrica come "
             "formula nativa di Excel, il numero stampato nella guida, un controllo e l'errata dove "
             "la guida sbaglia.",
+            "Why retention pays: i numeri delle guide su quanto vale la fidelizzazione, citati, e un "
+            "what-if in cui scrivi abbandono, ARPA, margine, clienti e costo del programma e vedi "
+            "valore, ROI e aumento dei profitti del tenere i clienti più a lungo.",
             "Dati di esempio: Clienti, Abbonamenti, Ordini, risposte NPS, Fatture, Attività sul "
             "prodotto e Costi di fidelizzazione di un'azienda immaginaria, una Tabella Excel per foglio.",
             "Calcolatore: le metriche delle guide calcolate da quelle Tabelle, con le nostre "
@@ -267,6 +375,7 @@ TEXT: dict[str, dict] = {
         "sheet_desc": {
             "Start here": "questa pagina",
             "Guide examples": "ogni esempio svolto delle guide, confrontato con il numero della guida",
+            "Why retention pays": "i numeri delle guide sulla fidelizzazione e un what-if: valore, ROI e aumento dei profitti di un abbandono più basso",
             "Calculator": "le metriche dei dati di esempio (o dei tuoi), funzione e formula nativa affiancate",
             "Per customer": "colonne di appoggio per le formule native del Calcolatore, una riga per cliente",
             "Report": "il report di fidelizzazione, riempito da Aggiorna o dalla riga di comando",
@@ -347,6 +456,112 @@ TEXT: dict[str, dict] = {
         ),
         "col_customer_id": "customer_id",
         "col_purchase_date": "purchase_date",
+        "why_title": "Why retention pays: quanto vale tenere i clienti",
+        "why_subtitle": (
+            "Che cosa dicono le guide, citate con i loro numeri; poi un what-if sui tuoi numeri "
+            "(celle gialle): il valore di un abbandono più basso, il ritorno del programma che lo "
+            "porta e i profitti che aggiunge negli anni. 'Nostra funzione' richiede il componente "
+            "aggiuntivo; ogni formula nativa e il grafico funzionano in qualunque foglio di calcolo."
+        ),
+        "why_claims_band": "Che cosa dicono le guide (seed 000 e 003)",
+        "why_claims_head": ("Le parole delle guide", "Numero", "Guida", "Che cosa significa qui"),
+        "why_claims": (
+            (
+                "«È 5-25 volte più costoso acquisire un nuovo cliente che fidelizzare un cliente "
+                "esistente.» (000) — «Ottenere nuovi clienti costa alle aziende da cinque a 25 volte "
+                "di più che prendersi cura di quelli esistenti.» (003)",
+                "5–25×", "000, 003",
+                "Confronta il tuo costo di acquisizione (CAC) con quanto vale un cliente: LTV : CAC "
+                "e il rientro del CAC qui sotto. Il costo di fidelizzazione per cliente è nel "
+                "Calcolatore (CRC).",
+            ),
+            (
+                "«Un aumento del 5% nella fidelizzazione dei clienti può aumentare le entrate "
+                "dell'azienda del 25-95%.» (000) — «L'aumento della fidelizzazione dei clienti di "
+                "appena il 5% aumenta i profitti del 95%.» (003)",
+                "+5 % → +25–95 %", "000, 003",
+                "Lo studio da cui viene (Reichheld, Bain & Company) parla di profitti e di 5 punti "
+                "di fidelizzazione annua. Con un profitto per cliente costante, 80 % → 85 % aggiunge "
+                "il 18,5 % dopo 5 anni e il 33,3 % nel lungo periodo (esempi qui sotto); il 25–95 % "
+                "richiede un profitto per cliente che cresce con l'anzianità (profit_growth di "
+                "PROFIT_UPLIFT).",
+            ),
+            (
+                "«I clienti che hanno grandi esperienze spendono fino al 140% in più rispetto a "
+                "quelli che non lo fanno.» (003)",
+                "fino a +140 %", "003",
+                "Una correlazione, come dice la guida stessa, non una causa. Una spesa più alta "
+                "alza l'ARPA, uno dei dati del what-if.",
+            ),
+            (
+                "«Oltre il 90% dei clienti con un'interazione ad alto sforzo è diventato sleale "
+                "rispetto a meno del 10% per interazioni più facili.» (003, da uno studio Gartner "
+                "del 2019)",
+                "> 90 % vs < 10 %", "003",
+                "Lo sforzo si vede nell'abbandono: il tasso di abbandono e la sua riduzione nel "
+                "what-if.",
+            ),
+            (
+                "«…con interazioni a basso sforzo che costano alle aziende il 37% in meno rispetto "
+                "a quelle ad alto sforzo.» (003)",
+                "−37 %", "003",
+                "Un servizio meno costoso alza il margine lordo del what-if.",
+            ),
+        ),
+        "why_whatif_band": "What-if: i tuoi numeri (scrivi sopra le celle gialle)",
+        "why_inputs_head": ("Dato", "Valore", "Che cosa scrivere"),
+        "why_inputs": {
+            "customers": ("Clienti oggi (la base)", "clienti paganti ora; l'abbandono più basso vale per loro"),
+            "arpa": ("ARPA per periodo", "ricavo medio per cliente per periodo (un mese, con abbandono mensile)"),
+            "gross_margin": ("Margine lordo", "quota dei ricavi che resta dopo il costo del servizio"),
+            "churn": ("Abbandono per periodo, oggi", "la quota di clienti persi ogni periodo (il periodo dell'ARPA)"),
+            "reduction": ("Riduzione dell'abbandono portata dal programma", "in punti di abbandono: 1 % porta 5 % a 4 %"),
+            "program_cost": ("Costo del programma", "quanto costa in tutto il programma di fidelizzazione"),
+            "discount": ("Tasso di sconto per periodo", "0 per nessuno; 0,8 % al mese è circa il 10 % all'anno"),
+            "cac": ("Costo di acquisizione per cliente (CAC)", "quanto costa conquistare un nuovo cliente"),
+            "periods_per_year": ("Periodi in un anno", "12 con abbandono e ARPA mensili, 4 trimestrali, 1 annuali"),
+            "years": ("Anni per l'aumento dei profitti", "un numero intero da 1 a 40"),
+        },
+        "why_results_head": ("Risultato", "Nostra funzione", "Formula nativa", "Funzione = nativa", "Come funziona la formula nativa"),
+        "why_results": {
+            "churn_after": ("Abbandono per periodo dopo il programma", "abbandono − riduzione"),
+            "lifetime": ("Durata attesa oggi (periodi)", "1 / abbandono"),
+            "lifetime_after": ("Durata attesa dopo (periodi)", "1 / abbandono dopo"),
+            "clv": ("Valore del cliente nel tempo oggi (margine)", "ARPA × margine × (1 + i) / (i + abbandono); con i = 0 margine × durata"),
+            "clv_after": ("Valore del cliente nel tempo dopo", "lo stesso con l'abbandono più basso"),
+            "value": ("Valore della riduzione dell'abbandono", "clienti × (CLV dopo − CLV oggi)"),
+            "roi": ("Ritorno del programma (ROI)", "(valore − costo) / costo"),
+            "ltv_cac": ("LTV : CAC oggi", "CLV oggi / CAC (3 o più è la regola pratica)"),
+            "ltv_cac_after": ("LTV : CAC dopo", "CLV dopo / CAC"),
+            "payback": ("Rientro del CAC (periodi)", "CAC / (ARPA × margine), abbandono ignorato"),
+            "retention": ("Fidelizzazione annua oggi", "(1 − abbandono) ^ periodi in un anno"),
+            "retention_after": ("Fidelizzazione annua dopo", "(1 − abbandono dopo) ^ periodi in un anno"),
+            "gain": ("Guadagno di fidelizzazione (punti all'anno)", "fidelizzazione annua dopo − oggi"),
+            "uplift": ("Aumento dei profitti dopo gli anni scelti", "base dopo / base oggi − 1, dalle colonne anno per anno I:K"),
+            "uplift_long_run": ("Aumento dei profitti nel lungo periodo", "(1 − fidelizzazione) / (1 − fidelizzazione dopo) − 1: la base assestata"),
+        },
+        "why_path_band": "Base clienti anno per anno",
+        "why_path_head": ("Anno", "Fidelizzazione di oggi", "Dopo il programma"),
+        "why_path_note": (
+            "Gli stessi nuovi clienti ogni anno, tanti quanti tengono ferma la base di oggi: "
+            "clienti × (1 − fidelizzazione annua). Ogni anno: base × fidelizzazione + nuovi clienti."
+        ),
+        "why_chart_title": "Base clienti negli anni",
+        "why_chart_x": "Anni da oggi",
+        "why_chart_y": "Clienti",
+        "why_examples_band": "Gli esempi svolti (controlli: restano verdi qualunque cosa scrivi sopra)",
+        "why_examples_head": ("Esempio svolto", "Nostra funzione", "Formula nativa", "Funzione = nativa", "L'esempio dice", "Controllo", "Come funziona la formula nativa"),
+        "why_examples": {
+            "value": ("Valore: 1.000 clienti, abbandono 5 % → 4 %", "1.000 × (100 × 0,8 / 0,04 − 100 × 0,8 / 0,05)"),
+            "clv": ("CLV con abbandono 5 % (ARPA 100, margine 80 %)", "100 × 0,8 / 0,05 (CLV_CHURN)"),
+            "clv_after": ("CLV con abbandono 4 %", "100 × 0,8 / 0,04"),
+            "roi": ("ROI di un programma da 100.000 che vale 400.000", "(400.000 − 100.000) / 100.000"),
+            "lifetime": ("Durata del cliente con abbandono 5 % al mese", "1 / 0,05 = 20 mesi"),
+            "uplift_5": ("Profitti, fidelizzazione 80 % + 5 punti, 5 anni", "((1 − 0,85⁵) / 0,15 + 0,85⁵ / 0,20) × 0,20 − 1"),
+            "uplift_200": ("… dopo 200 anni: il lungo periodo", "lo stesso, 200 anni (1/0,15 ÷ 1/0,20 − 1)"),
+            "ltv_cac": ("LTV : CAC con LTV 1.600 e CAC 400", "1.600 / 400"),
+            "payback": ("Rientro del CAC: CAC 400, ARPA 100, margine 80 %", "400 / (100 × 0,8) = 5 mesi"),
+        },
         "calc_title": "Calcolatore: le metriche delle guide sulle Tabelle dei dati",
         "calc_subtitle": (
             "Calcolate dalle Tabelle di questa cartella per il mese scelto in Settings (tutta "

@@ -41,6 +41,7 @@ from . import _inputs as v
 
 __all__ = [
     "MIN_REPEAT_BUYERS",
+    "MAX_DISCOUNTED_HORIZON",
     "TIME_UNITS",
     "BgNbdFit",
     "GammaGammaFit",
@@ -56,6 +57,11 @@ __all__ = [
 #: models learn everything beyond "one purchase" from them; with fewer the estimates are
 #: noise (and with none the BG/NBD likelihood has no maximum).
 MIN_REPEAT_BUYERS = 10
+
+#: Longest horizon :func:`forecast_clv` discounts (time units): with a discount rate every
+#: period is evaluated, and the expected purchases grow slow to compute far out (1,000 weeks
+#: of CDNOW's 2,357 customers take about 5 s; a date typed as the horizon, 46,000, hours).
+MAX_DISCOUNTED_HORIZON = 1_000
 
 #: Length of a time unit in days: lifetimes' divisor ``np.timedelta64(1, freq)``.
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.2425 / 12.0}
@@ -826,8 +832,9 @@ def fit_clv_model(
 def forecast_clv(model: ClvModel, horizon=52, discount_rate=0.0) -> pd.DataFrame:
     """Per-customer forecast: P(alive), expected purchases, expected spend and CLV.
 
-    ``horizon`` is a whole number of the model's time units (52 weeks by default) and
-    ``discount_rate`` a rate per time unit (a yearly rate y is (1 + y)^(1/52) − 1 a week).
+    ``horizon`` is a whole number of the model's time units (52 weeks by default; with a
+    discount rate at most :data:`MAX_DISCOUNTED_HORIZON`) and ``discount_rate`` a rate per
+    time unit (a yearly rate y is (1 + y)^(1/52) − 1 a week).
 
     clv = Σ_(k=1..H) [E(Y(k)) − E(Y(k−1))] · E(M) / (1 + d)^k: the purchases expected in
     period k (from FHL 2005 eq. 10) times the expected spend per purchase (Gamma-Gamma),
@@ -848,6 +855,12 @@ def forecast_clv(model: ClvModel, horizon=52, discount_rate=0.0) -> pd.DataFrame
     if h == 0:
         raise v.InvalidInputError("horizon is 0, expected 1 or more time units")
     d = v.non_negative("discount_rate", discount_rate)
+    if d > 0 and h > MAX_DISCOUNTED_HORIZON:
+        raise v.InvalidInputError(
+            f"horizon is {h} with a discount rate, expected at most {MAX_DISCOUNTED_HORIZON} "
+            f"{_UNIT_NAMES[model.time_unit]} (each period is computed; a longer discounted "
+            "forecast takes too long): shorten it, or use a longer time unit"
+        )
     summary = model.summary
     x = summary["frequency"].to_numpy(dtype=float)
     tx = summary["recency"].to_numpy()
@@ -864,7 +877,7 @@ def forecast_clv(model: ClvModel, horizon=52, discount_rate=0.0) -> pd.DataFrame
         previous = np.zeros(len(x))
         for k in range(1, h + 1):
             current = bg._expected(np.full(len(x), float(k)), x, tx, age)
-            discounted += (current - previous) / (1.0 + d) ** k
+            discounted += (current - previous) * (1.0 + d) ** -k  # underflows to 0, never overflows
             previous = current
         purchases = previous
     clv = discounted * spend

@@ -191,7 +191,10 @@ def profit_uplift(retention_rate, retention_gain, years, profit_growth=0) -> flo
         )
     q_new = r_new * (1.0 + g)
     today = 1.0 / (1.0 - q)
-    later = _geometric_sum(q_new, t) + q_new**t * today
+    try:
+        later = _geometric_sum(q_new, t) + q_new**t * today
+    except OverflowError:  # float ** float raises instead of giving inf
+        later = math.inf
     if not math.isfinite(later):
         raise v.UndefinedResultError(
             f"undefined: the profit after {t} years overflows (retention × (1 + profit_growth) "
