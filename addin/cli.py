@@ -40,7 +40,7 @@ def examples_table(examples: tuple[Example, ...] = EXAMPLES) -> str:
             corrected = f"{format_value(ex.correction.value, ex.unit)} [{len(notes)}]"
         rows.append((
             ex.id, ex.guide, ex.metric, textwrap.shorten(ex.describe_inputs(), 60),
-            format_value(ex.guide_value, ex.unit, ex.decimals),
+            format_value(ex.guide_value, ex.unit, ex.decimals) + (" *" if ex.illustration else ""),
             format_value(ex.value, ex.unit),
             "yes" if ex.matches else "NO",
             corrected,
@@ -49,6 +49,10 @@ def examples_table(examples: tuple[Example, ...] = EXAMPLES) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    if any(ex.illustration for ex in examples):
+        lines.append("")
+        lines.append("* GUIDES.md's own illustration (the guide's example is a lost image, or the "
+                     "figure is not in the guides), not a number a guide prints.")
     if notes:
         lines.append("")
         lines.append("Errata (GUIDES.md): the guide's number is reproduced, the correction shown beside it.")
@@ -92,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except MetricError as error:
         print(f"retention: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a path that cannot be written or read: say which, no traceback
+        print(f"retention: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+              file=sys.stderr)
         return 2
 
 

@@ -44,6 +44,8 @@ class Example:
     unit: str  # "%", "days" or "points"
     note: str = ""
     truncates: bool = False  # the guide cut the digits instead of rounding them
+    # True where the number is GUIDES.md's own illustration, not printed by a guide
+    illustration: bool = False
     correction: Correction | None = None
     inputs_text: str = field(default="")
 
@@ -121,17 +123,17 @@ EXAMPLES: tuple[Example, ...] = (
             {"mrr_start": 100, "mrr_end": 90, "expansion_mrr": 10}, 0.0, 0, "%",
             note="GUIDES.md illustration (the guide's own example image is lost).",
             correction=Correction(_REVENUE_ERRATUM, m.net_revenue_churn_rate,
-                                  {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10})),
+                                  {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}), illustration=True),
     Example("004-rev-gross", "004", "Gross revenue churn", m.gross_revenue_churn_rate,
-            _REVENUE_ILLUSTRATION, 0.20, 0, "%", note="Standard definition, GUIDES.md illustration."),
+            _REVENUE_ILLUSTRATION, 0.20, 0, "%", note="Standard definition, GUIDES.md illustration.", illustration=True),
     Example("004-rev-net", "004", "Net revenue churn", m.net_revenue_churn_rate,
             {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}, 0.10, 0, "%",
-            note="Standard definition, GUIDES.md illustration."),
+            note="Standard definition, GUIDES.md illustration.", illustration=True),
     Example("004-rev-grr", "004", "Gross revenue retention (GRR)", m.gross_revenue_retention,
-            _REVENUE_ILLUSTRATION, 0.80, 0, "%", note="Standard definition, GUIDES.md illustration."),
+            _REVENUE_ILLUSTRATION, 0.80, 0, "%", note="Standard definition, GUIDES.md illustration.", illustration=True),
     Example("004-rev-nrr", "004", "Net revenue retention (NRR)", m.net_revenue_retention,
             {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}, 0.90, 0, "%",
-            note="Standard definition, GUIDES.md illustration."),
+            note="Standard definition, GUIDES.md illustration.", illustration=True),
     Example("004-growth-Sep", "004", "Existing-customer revenue growth",
             m.existing_customer_revenue_growth, {"mrr_start": 50_000, "mrr_end": 45_000},
             -0.10, 0, "%"),
@@ -164,7 +166,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("004-nps-moe", "004", "NPS margin of error (95 %)", m.nps_margin_of_error,
             {"promoters": 50, "passives": 25, "detractors": 10, "confidence": 0.95}, 14.8, 1,
             "points", note="Not in the guides: what an analyst needs beside the NPS "
-                           "(interval 32.3 to 61.9)."),
+                           "(interval 32.3 to 61.9).", illustration=True),
     Example("004-tbp-one", "004", "Time between purchases (one customer)",
             m.time_between_purchases, _TBP_ONE, 10.5, 1, "days",
             inputs_text="purchases on day 0, 7 and 21 (gaps 7 and 14)"),

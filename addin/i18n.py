@@ -188,6 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         # --- notes and n/a
         "needs_table": "n/a — needs the {tables} table",
+        "before_data": "n/a — the data starts in {start}",
         "table_or": " or ",
         "previous_prefix": "previous period: ",
         "no_segment_costs": "n/a — retention spend (Costs) is not split by segment",
@@ -218,7 +219,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_customers": (
             "S = customers active at the period start (signed up before it, not churned before it); "
             "N = signed up within the period; E = active at the period end; L = customers of S whose "
-            "churn date falls within the period. Without a Customers table a customer is active in a "
+            "churn date falls within the period. CRR uses for N the new customers still active at "
+            "the end (E counts no one lost in the period). Without a Customers table a customer is active in a "
             "month when its MRR in Subscriptions is above 0: S = paying in the month before the period, "
             "N = paying in the period but not in the month before (new or back), E = paying in the "
             "period's last month, L = customers of S not paying in the period's last month."
@@ -241,7 +243,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_nps_dso_label": "NPS, DSO",
         "rule_nps_dso": (
             "NPS: answers dated within the period. DSO: receivables open at the period end (invoices "
-            "issued up to then, unpaid at the end) / invoices issued in the period × days in the period. "
+            "issued up to then, unpaid at the end) / invoices issued in the period × days in the period "
+            "(up to the data's last day when the period runs past it). "
             "Ageing: the open invoices at the period end by days past their due date."
         ),
         "rule_other_label": "CLV, retention cost, DAU/MAU",
@@ -423,6 +426,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "acquisto, ricavi, senza sconto. Gli ordini con importo negativo sono esclusi."
         ),
         "needs_table": "n/d — serve la tabella {tables}",
+        "before_data": "n/d — i dati iniziano nel {start}",
         "table_or": " o ",
         "previous_prefix": "periodo precedente: ",
         "no_segment_costs": "n/d — la spesa di fidelizzazione (Costs) non è divisa per segmento",
@@ -451,6 +455,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_customers": (
             "S = clienti attivi a inizio periodo (iscritti prima, non persi prima); N = iscritti nel "
             "periodo; E = attivi a fine periodo; L = clienti di S con data di abbandono nel periodo. "
+            "Il CRR usa come N i nuovi clienti ancora attivi a fine periodo (E non conta chi è perso "
+            "nel periodo). "
             "Senza la tabella Customers un cliente è attivo in un mese se il suo MRR in Subscriptions è "
             "sopra 0: S = paganti nel mese prima del periodo, N = paganti nel periodo ma non nel mese "
             "prima (nuovi o tornati), E = paganti nell'ultimo mese del periodo, L = clienti di S che non "

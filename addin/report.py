@@ -472,6 +472,7 @@ class _Facts:
             new = (sm >= a) & (sm <= b)
             end = (sm <= b) & (cm > b)
             lost = start & (cm <= b)
+            self.new_at_end = int((new & end).sum())
             return int(start.sum()), int(new.sum()), int(end.sum()), int(lost.sum())
         if self.d.subs is not None:
             start = self.d.mrr_column(a - 1) > 0
@@ -481,6 +482,7 @@ class _Facts:
                 during |= self.d.mrr_column(month) > 0
             new = during & ~start
             lost = start & ~end
+            self.new_at_end = int((new & end).sum())
             return int(start.sum()), int(new.sum()), int(end.sum()), int(lost.sum())
         raise _needs("Customers", "Subscriptions")
 
@@ -489,9 +491,25 @@ class _Facts:
     E = property(lambda self: self.counts[2])
     L = property(lambda self: self.counts[3])
 
+    @property
+    def N_at_end(self) -> int:
+        """New customers still active at the period end: the N of CRR = (E − N) / S.
+
+        E counts only customers active at the end, so new customers lost within the period
+        must leave N too, or (E − N) / S counts them as lost starting customers.
+        """
+        self.counts
+        return self.new_at_end
+
     @cached_property
     def churn(self) -> float:
         return M.customer_churn_rate(self.S, self.L)
+
+    @property
+    def days_in_data(self) -> int:
+        """Days of the period the data covers: a period running past the data's last day
+        counts only the days up to it (its invoices stop there too)."""
+        return min(self.p.end_day, self.d.extent[1]) - self.p.start_day + 1
 
     def lifespan_years(self) -> float:
         return customer_lifetime(self.churn) / self.p.periods_per_year
@@ -710,7 +728,7 @@ KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("customers_new", "count", 1, lambda f: f.N, definition="def_customers"),
     KpiSpec("customers_end", "count", 1, lambda f: f.E, trend=True, definition="def_customers"),
     KpiSpec("customers_lost", "count", -1, lambda f: f.L, definition="def_customers"),
-    KpiSpec("crr", "%", 1, lambda f: M.customer_retention_rate(f.S, f.E, f.N),
+    KpiSpec("crr", "%", 1, lambda f: M.customer_retention_rate(f.S, f.E, f.N_at_end),
             (M.customer_retention_rate,), trend=True),
     KpiSpec("churn", "%", -1, lambda f: f.churn, (M.customer_churn_rate,), trend=True),
     KpiSpec("churn_annualised", "%", -1,
@@ -752,7 +770,7 @@ KPIS: tuple[KpiSpec, ...] = (
             (M.time_between_purchases,)),
     KpiSpec("return_rate", "%", -1, lambda f: f.return_rate(), (M.product_return_rate,), trend=True),
     KpiSpec("dso", "days", -1,
-            lambda f: M.days_sales_outstanding(*f.receivables, f.p.days),
+            lambda f: M.days_sales_outstanding(*f.receivables, f.days_in_data),
             (M.days_sales_outstanding,), trend=True),
     KpiSpec("nps", "points", 1, lambda f: f.nps_counts.score, (M.net_promoter_score,), trend=True),
     KpiSpec("nps_moe", "points", 0,
@@ -767,7 +785,14 @@ KPIS: tuple[KpiSpec, ...] = (
 
 
 def _evaluate(spec: KpiSpec, facts: _Facts, lang: str) -> tuple[float, str | None]:
-    """(value, None) or (NaN, the reason it is blank)."""
+    """(value, None) or (NaN, the reason it is blank).
+
+    A period that starts before the data (the previous period of the data's first month, the
+    trend's early months) is blank: counting it would make zeros up.
+    """
+    data_first = facts.d.extent[0]
+    if facts.p.first < data_first:
+        return np.nan, i18n.text(lang, "before_data", start=_month_text(data_first))
     try:
         return float(spec.compute(facts)), None
     except _Missing as missing:
@@ -1237,6 +1262,11 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         notes.append(i18n.text(lang, "default_period", period=the_period.label))
     else:
         the_period = period if isinstance(period, Period) else parse_period(period)
+    if the_period.first < first <= the_period.last:
+        raise InvalidInputError(
+            f"period {the_period.label} starts before the data, which starts in "
+            f"{_month_text(first)}: choose a period from {_month_text(first)} on"
+        )
     if the_period.last < first or the_period.first > data_last_month:
         raise InvalidInputError(
             f"period {the_period.label} is outside the data, which runs from "

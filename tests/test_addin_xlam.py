@@ -332,9 +332,11 @@ def test_config_sheet_holds_xlwings_keys_with_our_values(members, vba):
     assert "ADD_WORKBOOK_TO_PYTHONPATH" not in {k.upper() for k in table}
 
 
-def test_udf_modules_names_an_existing_module():
-    if importlib.util.find_spec("addin.udfs") is None:
-        pytest.skip("addin.udfs not yet merged")
+def test_udf_modules_names_an_existing_module(members):
+    module = _config_table(members)["UDF Modules"][0]
+    assert importlib.util.find_spec(module) is not None, module
+    functions = [f for f in vars(importlib.import_module(module)).values() if hasattr(f, "__xlfunc__")]
+    assert len(functions) >= 20, "the UDF module registers no xlwings functions"
 
 
 def test_settings_fill_the_sheet_escaped(tmp_path, members):

@@ -65,15 +65,15 @@ def test_only_errata_of_guides_md_carry_a_correction():
 
 
 def test_oct_churn_as_the_guide_prints_its_arithmetic_is_wrong():
-    # (9,775 − 9,225) / 9,755 is what the guide writes; it is not its own 5.11 %
-    printed_arithmetic = (9775 - 9225) / 9755
-    assert round(printed_arithmetic * 100, 2) == 5.64
-    assert by_id("004-Oct").shown(m.customer_churn_rate(9775, 500)) == 5.11
+    # (9,775 − 9,225) / 9,755 is what the guide writes: L = 550 of S = 9,755, not its 5.11 %
+    oct_ = by_id("004-Oct")
+    assert oct_.shown(m.customer_churn_rate(9755, 9775 - 9225)) == 5.63
+    assert oct_.shown(m.customer_churn_rate(9775, 500)) == 5.11
 
 
 def test_september_churn_with_new_customers_in_e_understates():
     # GUIDES.md: (S − E) / S with E including new customers gives 2.25 % instead of 5 %
-    assert (10_000 - 9_775) / 10_000 == 0.0225
+    assert m.customer_churn_rate(10_000, 10_000 - 9_775) == pytest.approx(0.0225)
     assert m.customer_churn_rate(10_000, 500) == 0.05
 
 

@@ -578,7 +578,6 @@ def test_whatif_of_a_quarter_uses_quarterly_churn_and_arpa():
 def test_whatif_without_programme_cost_or_margin_says_so():
     w = whatif(build_report(hand_data(), "2026-09"))
     assert w[["cut_10", "cut_20", "cut_30"]].loc["roi"].isna().all()
-    assert w.loc["roi", "note"] == "" or "programme cost" in w.loc["cost", "note"]
     assert w.loc["cost", "note"].startswith("n/a — no programme cost given")
     assert np.isnan(w.loc["cost", "today"])
     assert w.loc["margin", "today"] == 1.0
@@ -725,3 +724,41 @@ def test_most_valuable_customers_count_free_repeat_buyers_and_need_amounts(sampl
     frames["Orders"] = orders.drop(columns="amount")
     report = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
     assert report.clv_notes == ["n/a — needs the amount column(s) of Orders"]
+
+
+# ---------------------------------------------------------------------------- period edges
+
+
+def test_crr_leaves_out_new_customers_lost_within_the_period():
+    # C9 signs up on 5 Sep and leaves on 25 Sep: N grows by one, E and L do not change.
+    # Retention of the starting base is unchanged: CRR = (E − new customers still active at
+    # the end) / S, the same 4 / 6 as in the September hand calculation.
+    frames = hand_frames()
+    frames["Customers"] = pd.concat([frames["Customers"], pd.DataFrame({
+        "customer_id": ["C9"], "name": ["Ivy"], "segment": ["A"],
+        "signup_date": ["2026-09-05"], "churn_date": ["2026-09-25"]})], ignore_index=True)
+    before = build_report(hand_data(), "2026-09")
+    after = build_report(hand_data(frames=frames), "2026-09")
+    assert after.kpi("customers_new")["current"] == before.kpi("customers_new")["current"] + 1
+    assert after.kpi("customers_end")["current"] == before.kpi("customers_end")["current"]
+    assert after.kpi("crr")["current"] == pytest.approx(4 / 6)
+
+
+def test_a_period_starting_before_the_data_is_refused():
+    # the hand data starts in October 2025 (the Costs row)
+    with pytest.raises(InvalidInputError, match="starts before the data, which starts in 2025-10"):
+        build_report(hand_data(), "2025")
+
+
+def test_the_previous_period_before_the_data_is_blank_not_zero():
+    report = build_report(hand_data(), "2025-10")
+    mrr = report.kpi("mrr")
+    assert math.isnan(mrr["previous"]) and math.isnan(mrr["change"])
+    assert all(math.isnan(v) for v in report.kpis["previous"])
+
+
+def test_dso_of_a_period_past_the_data_counts_the_days_the_data_covers():
+    # 2026: open at the period end I2 200 + I6 60 + I8 30 = 290; issued in 2026: all eight
+    # invoices, 760; the data ends on 5 Oct (I7 paid), so 1 Jan – 5 Oct = 278 days, not 365.
+    report = build_report(hand_data(), "2026")
+    assert report.kpi("dso")["current"] == pytest.approx(290 / 760 * 278)
