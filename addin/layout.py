@@ -265,6 +265,20 @@ LAYOUT: tuple[Sheet, ...] = (
 )
 
 
+def block_width(block: Block) -> int:
+    """Columns a block takes on the Report sheet (fixed: charts and names point at them)."""
+    if block.kind == "lines":
+        return 1
+    if block.kind == "pairs":
+        return 2
+    return len(block.columns) + (MAX_AGES if block.heatmap or not block.columns else 0)
+
+
+def block_height(block: Block) -> int:
+    """Rows a block takes on the Report sheet: title, header (tables), max_rows rows."""
+    return 1 + (1 if block.kind == "table" else 0) + block.max_rows
+
+
 def sheet(name: str) -> Sheet:
     """The layout of the sheet called ``name``."""
     for candidate in LAYOUT:

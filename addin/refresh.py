@@ -42,6 +42,7 @@ import pandas as pd
 import xlwings as xw
 
 from . import i18n, layout
+from .layout import block_height, block_width
 from .data import TABLES, RetentionData
 from .errors import DataError, InvalidInputError, MetricError
 from .report import Report, build_report, parse_period
@@ -389,20 +390,6 @@ def _value(value: object) -> object:
 def _text(report: Report, key: str, **values) -> str:
     return i18n.text(report.lang, key, period=report.period.label,
                      previous=report.previous.label, **values)
-
-
-def block_width(block: layout.Block) -> int:
-    """Columns a block takes on the Report sheet (fixed: charts and names point at them)."""
-    if block.kind == "lines":
-        return 1
-    if block.kind == "pairs":
-        return 2
-    return len(block.columns) + (layout.MAX_AGES if block.heatmap or not block.columns else 0)
-
-
-def block_height(block: layout.Block) -> int:
-    """Rows a block takes on the Report sheet: title, header (tables), max_rows rows."""
-    return 1 + (1 if block.kind == "table" else 0) + block.max_rows
 
 
 def _capped(rows: list[list], block: layout.Block, width: int) -> list[list]:

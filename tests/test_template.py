@@ -580,6 +580,261 @@ def test_readme_picture_is_there_and_small(picture):
     assert picture.stat().st_size <= 250 * 1024
 
 
+# --------------------------------------------------------------------------- the Report sheet
+
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_XDR = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+REPORT_PICTURE = ROOT / "docs" / "img" / "template-report-refreshed.png"
+
+
+def _report_blocks():
+    from addin import layout
+
+    return [block for sheet in layout.LAYOUT for block in sheet.blocks]
+
+
+def _write_box(block) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) the refresh writes for a block."""
+    from addin import layout, refresh
+
+    min_col, min_row, _, _ = range_boundaries(layout.REPORT_ANCHORS[block.name])
+    return (min_col, min_row, min_col + refresh.block_width(block) - 1,
+            min_row + refresh.block_height(block) - 1)
+
+
+def _rels(path, member: str) -> dict[str, str]:
+    """Relationship id -> target member (resolved) of a part."""
+    folder, name = member.rsplit("/", 1)
+    rels = _xml(path, f"{folder}/_rels/{name}.rels")
+    out = {}
+    for rel in rels:
+        target = rel.get("Target")
+        if rel.get("TargetMode") == "External" or target.startswith("#"):
+            out[rel.get("Id")] = target
+            continue
+        parts = folder.split("/")
+        for piece in target.split("/"):
+            if piece == "..":
+                parts.pop()
+            elif piece != ".":
+                parts.append(piece)
+        out[rel.get("Id")] = "/".join(parts)
+    return out
+
+
+def _report_drawing(path) -> tuple[str, ElementTree.Element]:
+    sheet = _sheet_member(path, "Report")
+    root = _xml(path, sheet)
+    drawing = root.find("m:drawing", NS)
+    assert drawing is not None, "the Report sheet has no drawing"
+    member = _rels(path, sheet)[drawing.get(_REL)]
+    assert re.fullmatch(r"xl/drawings/drawing\d+\.xml", member)
+    return member, _xml(path, member)
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_report_names_are_the_ranges_the_refresh_writes(lang):
+    workbook = _xml(COMMITTED[lang], "xl/workbook.xml")
+    names = {d.get("name"): d.text for d in workbook.find("m:definedNames", NS)}
+    for block in _report_blocks():
+        min_col, min_row, max_col, max_row = _write_box(block)
+        ref = (f"Report!${openpyxl.utils.get_column_letter(min_col)}${min_row}:"
+               f"${openpyxl.utils.get_column_letter(max_col)}${max_row}")
+        assert names[f"Report_{block.name}"] == ref, block.name
+    assert names["Report_kpis"] == "Report!$A$17:$F$48"
+    assert names["Report_cohorts_logos"].endswith("$Z$119")  # cohort, size + 24 ages
+
+
+def test_report_plan_follows_the_layout_and_refuses_overlaps(monkeypatch):
+    from addin import layout
+
+    plan = {item.name: item for item in tpl.plan_report() if item.kind == "block"}
+    for block in _report_blocks():
+        min_col, min_row, max_col, max_row = _write_box(block)
+        item = plan[block.name]
+        assert (item.column, item.row, item.last_column, item.last_row) == \
+            (min_col, min_row, max_col, max_row)
+    monkeypatch.setitem(layout.REPORT_ANCHORS, "notes", "A40")  # inside the KPIs block
+    with pytest.raises(ValueError, match="overlaps"):
+        tpl.plan_report()
+    monkeypatch.setitem(layout.REPORT_ANCHORS, "notes", "A50")
+    monkeypatch.setitem(layout.REPORT_BANDS, "Cohorts", "R80")  # under a trend chart
+    with pytest.raises(ValueError, match="overlaps"):
+        tpl.plan_report()
+
+
+def test_report_pairs_and_lines_blocks_have_no_header_row():
+    values = _cells(COMMITTED["en"], ("Report",))
+    plan = {item.name: item for item in tpl.plan_report() if item.kind == "block"}
+    for name in ("meta", "notes", "clv_notes", "data_notes"):
+        row = plan[name].row
+        assert values.get(("Report", f"A{row}")), name  # the title
+        assert ("Report", f"A{row + 1}") not in values, name
+        assert ("Report", f"B{row + 1}") not in values, name
+    assert values.get(("Report", f"A{plan['kpis'].row + 1}"))  # a table has its header row
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_report_sheet_has_the_layouts_charts_bound_to_its_blocks(lang):
+    from addin import layout
+
+    path = COMMITTED[lang]
+    member, drawing = _report_drawing(path)
+    rels = _rels(path, member)
+    boxes = {block.name: _write_box(block) for block in _report_blocks()}
+    specs = [(block, chart) for block in _report_blocks() for chart in block.charts]
+    charts = []
+    for frame in drawing.iter(f"{{{_XDR['xdr']}}}graphicFrame"):
+        chart = frame.find(".//c:chart", _XDR)
+        target = rels[chart.get(_REL)]
+        assert re.fullmatch(r"xl/charts/chart\d+\.xml", target)
+        charts.append((frame, _xml(path, target)))
+    assert len(charts) == len(specs)
+    anchors = list(drawing)
+    for (block, spec), (frame, chart) in zip(specs, charts):
+        kind = {"line": "lineChart", "bar": "barChart", "stacked_bar": "barChart"}[spec.kind]
+        assert chart.find(f".//c:{kind}", _XDR) is not None, spec.title
+        min_col, min_row, max_col, max_row = boxes[block.name]
+        formulas = [f.text for f in chart.iter(f"{{{_XDR['c']}}}f")]
+        assert len(formulas) == 3 * len(spec.series), spec.title  # name, categories, values
+        for formula in formulas:
+            sheet, ref = formula.split("!")
+            assert sheet == "Report"
+            c0, r0, c1, r1 = range_boundaries(ref.replace("$", ""))
+            assert min_col <= c0 <= c1 <= max_col and min_row + 1 <= r0 <= r1 <= max_row, formula
+        values = [f.text for f in chart.findall(".//c:ser/c:val//c:f", _XDR)]
+        columns = {c.key: min_col + j for j, c in enumerate(block.columns)}
+        assert [range_boundaries(v.split("!")[1].replace("$", ""))[0] for v in values] == \
+            [columns[key] for key in spec.series]
+        assert all(v.endswith(f"${max_row}") for v in values)  # every row the block may have
+        # right of the data: no chart starts over a column of any block of its rows
+        anchor = next(a for a in anchors if frame in list(a))
+        col = int(anchor.find("xdr:from/xdr:col", _XDR).text) + 1
+        row = int(anchor.find("xdr:from/xdr:row", _XDR).text) + 1
+        to_row = int(anchor.find("xdr:to/xdr:row", _XDR).text) + 1
+        to_col = int(anchor.find("xdr:to/xdr:col", _XDR).text) + 1
+        for c0, r0, c1, r1 in boxes.values():
+            assert to_col < c0 or c1 < col or to_row < r0 or r1 < row, (spec.title, (c0, r0, c1, r1))
+        assert (to_col - col + 1) >= 5 and (to_row - row + 1) >= 10, spec.title  # readable
+    assert layout.REPORT_SHEET == "Report"
+
+
+def test_report_cohorts_carry_a_colour_scale():
+    from addin import layout
+
+    root = _xml(COMMITTED["en"], _sheet_member(COMMITTED["en"], "Report"))
+    scales = {}
+    for node in root.findall("m:conditionalFormatting", NS):
+        scale = node.find("m:cfRule/m:colorScale", NS)
+        if scale is not None:
+            scales[node.get("sqref")] = [c.get("rgb")[-6:] for c in scale.findall("m:color", NS)]
+    expected = {}
+    for block in _report_blocks():
+        if block.heatmap:
+            min_col, min_row, max_col, max_row = _write_box(block)
+            first = openpyxl.utils.get_column_letter(min_col + len(block.columns))
+            expected[f"{first}{min_row + 2}:{openpyxl.utils.get_column_letter(max_col)}{max_row}"] = \
+                list(layout.HEATMAP_COLOURS)
+    assert len(expected) == 2
+    assert scales == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_report_sheet_has_the_refresh_button_shape(lang):
+    from addin import layout
+
+    path = COMMITTED[lang]
+    member, drawing = _report_drawing(path)
+    shapes = [(anchor, sp) for anchor in drawing for sp in anchor.findall("xdr:sp", _XDR)]
+    named = [(a, sp) for a, sp in shapes
+             if sp.find("xdr:nvSpPr/xdr:cNvPr", _XDR).get("name") == layout.REPORT_BUTTON_SHAPE]
+    assert len(named) == 1
+    anchor, shape = named[0]
+    row, col = _xml_cell(layout.REPORT_BUTTON_CELL)
+    assert int(anchor.find("xdr:from/xdr:col", _XDR).text) == col - 1
+    assert int(anchor.find("xdr:from/xdr:row", _XDR).text) == row - 1
+    caption = "".join(t.text for t in shape.iter(f"{{{_XDR['a']}}}t"))
+    assert caption == {"en": "Refresh report", "it": "Aggiorna report"}[lang]
+    link = shape.find("xdr:nvSpPr/xdr:cNvPr/a:hlinkClick", _XDR)
+    assert _rels(path, member)[link.get(_REL)] == \
+        f"#'{layout.REPORT_SHEET}'!{layout.REPORT_BUTTON_CELL}"
+    from addin import refresh
+
+    assert refresh._BUTTON == f"[{layout.REPORT_BUTTON_SHAPE}]Report!{layout.REPORT_BUTTON_CELL}"
+
+
+def _xml_cell(cell: str) -> tuple[int, int]:
+    min_col, min_row, _, _ = range_boundaries(cell)
+    return min_row, min_col
+
+
+def test_the_refresh_fills_the_template_the_charts_read(tmp_path):
+    """End to end: the refresh run through xlwings' Office.js engine on the committed template;
+    its values written into the template's Report sheet (built with the report) land in the
+    cells the charts and names read."""
+    import xlwings as xw
+    from book_json import book_json
+
+    from addin import layout, refresh
+
+    book = openpyxl.load_workbook(COMMITTED["en"], data_only=True)
+    remote = xw.Book(json=book_json(book, COMMITTED["en"].name))
+    result = refresh.refresh_book(remote, alert=False)
+    assert result.ok, result.message
+    report_index = book.sheetnames.index("Report")
+    actions = [a for a in remote.json()["actions"]
+               if a["func"] == "setValues" and a["sheet_position"] == report_index]
+    filled = tpl._report_picture_book(tmp_path / "filled.xlsx", "en", result.report, None)
+    sheet = openpyxl.load_workbook(filled)["Report"]
+    boxes = [_write_box(block) for block in _report_blocks()]
+    checked = 0
+    status = _xml_cell(layout.REPORT_STATUS_CELL)
+    actions = [a for a in actions if (a["start_row"] + 1, a["start_column"] + 1) != status]
+    for action in actions:
+        top, left = action["start_row"] + 1, action["start_column"] + 1
+        rows, cols = len(action["values"]), len(action["values"][0])
+        assert (left, top, left + cols - 1, top + rows - 1) in boxes
+        for i, line in enumerate(action["values"]):
+            for j, value in enumerate(line):
+                got = sheet.cell(top + i, left + j).value
+                if isinstance(got, dt.datetime):
+                    got = got.isoformat()
+                expected = value[1:] if isinstance(value, str) and value.startswith("'") else value
+                if expected in ("", None):
+                    assert got is None, (top + i, left + j)
+                elif isinstance(expected, str) and isinstance(got, str):
+                    assert got.startswith(expected[:19]), (top + i, left + j)
+                else:
+                    assert got == pytest.approx(expected), (top + i, left + j)
+                checked += 1
+    assert len(actions) == len(boxes) and checked > 1000
+    # the charts' series are full: the trend's CRR column has a number in every month row
+    trend = next(b for b in _report_blocks() if b.name == "trend")
+    min_col, min_row, _, max_row = _write_box(trend)
+    crr = min_col + [c.key for c in trend.columns].index("crr")
+    numbers = [sheet.cell(r, crr).value for r in range(min_row + 2, max_row + 1)]
+    assert sum(isinstance(v, (int, float)) for v in numbers) == len(result.report.trend)
+
+
+@pytest.mark.libreoffice
+def test_refreshed_report_renders_with_its_charts(tmp_path):
+    from addin.data import RetentionData
+    from addin.report import build_report
+
+    tables = _small_company()
+    report = build_report(RetentionData.from_frames(tables), None, None, "en", {"gross_margin": 0.8})
+    pages = tpl.render_report(report, tmp_path, dpi=30)
+    assert len(pages) == 1 and pages[0].stat().st_size > 1000
+
+
+def test_report_picture_is_there_and_small():
+    assert REPORT_PICTURE.exists(), "render it with addin.excel.template.render_report"
+    assert REPORT_PICTURE.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert REPORT_PICTURE.stat().st_size <= 250 * 1024
+
+
 # --------------------------------------------------------------------------- pycel
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.drawing
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -55,7 +57,7 @@ from .template_text import EXAMPLE_TEXT_IT, LANGUAGES, PARAM, text
 __all__ = [
     "SHEETS", "UDF_NAMES", "TEMPLATE_FILES", "build_template", "default_path",
     "is_generated_template", "plan_guide_examples", "plan_calculator", "plan_report",
-    "plan_why_retention", "register", "render_sheet",
+    "plan_why_retention", "register", "render_report", "render_sheet",
 ]
 
 #: Sheets in workbook order; the data sheets hold an Excel Table of the same name.
@@ -1519,80 +1521,399 @@ def _per_customer_sheet(book, styles, formats, lang, company: _Company):
     s.page(landscape=False, repeat="4:4", area=f"A1:K{_PC_LAST}")
 
 
-def _report(book, styles, formats, lang):
-    t = text(lang)
-    s = _Sheet(book, "Report", styles, formats)
-    ws = s.ws
-    ws.hide_gridlines(2)
-    ws.set_column("A:A", 36)
-    ws.set_column("B:Z", 14)
-    s.put("A1", t["report_title"], "title")
-    ws.set_row(0, 24)
-    s.put("A3", t["report_status_label"], "bold")
-    ws.merge_range("B3:H3", t["report_status"], s.fmt("muted"))
-    book.define_name("Report_Status", "=Report!$B$3")
-    plan = plan_report()
-    if plan is None:  # no report layout yet
-        s.text("A5", "H5", t["report_placeholder"], "muted", 120)
+# --------------------------------------------------------------------------- Report sheet
+
+#: Column widths of the Report sheet (characters): A holds labels, the rest numbers.
+_REPORT_WIDTH_A, _REPORT_WIDTH = 36, 14
+_REPORT_LAST_WIDE_COLUMN = 51  # B:AZ get _REPORT_WIDTH
+_ROW_PX = 20  # pixels of a default row (a table header row is 45 pt: charts fit rows generously)
+_CHART_GAP_PX = 10
+_CM_PX = 96 / 2.54
+
+
+def _report_column_px(col: int) -> int:
+    """Pixel width of a Report sheet column (0-based), as XlsxWriter and Excel draw it."""
+    if col == 0:
+        width = _REPORT_WIDTH_A
+    elif col <= _REPORT_LAST_WIDE_COLUMN:
+        width = _REPORT_WIDTH
     else:
-        s.text("A5", "H5", t["report_layout_note"], "muted", 120)
-        for item in plan:
-            if item.kind == "sheet":
-                s.put(f"A{item.row}", item.title, "band")
-                for col in range(1, 8):
-                    ws.write_blank(item.row - 1, col, None, s.fmt("band"))
-                continue
-            s.put(f"A{item.row}", _report_text(lang, item.title), "h2")
-            s.put(f"B{item.row}", t["report_rows"].format(n=item.max_rows), "muted")
-            for j, column in enumerate(item.columns):
-                cell = xl_rowcol_to_cell(item.row, j)
-                header = "…" if column is None else _report_text(lang, column.header or column.key)
-                s.put(cell, header, "colhead")
-                ws.set_row(item.row, 30)
-                number = None if column is None else column.number_format
-                if number in (None, "by unit", "change"):
-                    number = None
-                for k in range(item.max_rows):
-                    ws.write_blank(item.row + 1 + k, j, None, s.fmt("plain", number))
-            book.define_name(f"Report_{item.name}",
-                             f"=Report!$A${item.row}:${xl_col_to_name(len(item.columns) - 1)}"
-                             f"${item.row + 1 + item.max_rows - 1}")
-    s.page(landscape=True)
+        return 64
+    return int(width * 7 + 5)
+
+
+def _a1(cell: str) -> tuple[int, int]:
+    """(row, column), 1-based, of an A1 cell."""
+    match = re.fullmatch(r"\$?([A-Z]{1,3})\$?([0-9]+)", cell)
+    if match is None:
+        raise ValueError(f"not a cell: {cell!r}")
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+def _range_ref(top: int, left: int, bottom: int, right: int) -> str:
+    """Report!$A$1:$B$2 from 1-based corners."""
+    return (f"{REPORT_SHEET_NAME}!${xl_col_to_name(left - 1)}${top}:"
+            f"${xl_col_to_name(right - 1)}${bottom}")
+
+
+REPORT_SHEET_NAME = "Report"
+
+
+@dataclass
+class ReportChart:
+    """A native chart of the Report sheet: the layout's chart bound to its block's ranges."""
+
+    spec: object  # addin.layout.Chart
+    block: str
+    row: int  # 1-based top-left cell of the chart
+    column: int
+    width: int  # pixels
+    height: int
+    series: list[tuple[str, str, str]]  # (key, name cell ref, values range ref)
+    categories: str
+
+    def box(self) -> tuple[int, int, int, int]:
+        """Rows and columns (1-based, inclusive) the chart covers, counting rows generously."""
+        rows = math.ceil(self.height / _ROW_PX)
+        columns, px, col = 0, 0, self.column - 1
+        while px < self.width:
+            px += _report_column_px(col + columns)
+            columns += 1
+        return self.row, self.row + rows, self.column, self.column + columns - 1
 
 
 @dataclass
 class ReportItem:
-    """A layout sheet's band or one block of the report on the template's Report sheet."""
+    """A layout sheet's band or one block of the report on the template's Report sheet, at
+    the place :data:`addin.layout.REPORT_BANDS` / ``REPORT_ANCHORS`` give it."""
 
     kind: str  # "sheet" or "block"
     name: str
     title: str
-    row: int  # 1-based: the band, or the block's title row (its header row is the next one)
-    columns: tuple = ()
+    row: int  # 1-based: the band, or the block's title row (a table's header row is the next)
+    columns: tuple = ()  # the layout's listed columns
     max_rows: int = 0
+    column: int = 1  # 1-based column of the band or the title
+    width: int = 1  # columns the refresh writes
+    height: int = 1  # rows the refresh writes (title, header of a table, max_rows rows)
+    block: object = None  # addin.layout.Block
+    charts: list[ReportChart] = field(default_factory=list)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.height - 1
+
+    @property
+    def last_column(self) -> int:
+        return self.column + self.width - 1
+
+    @property
+    def ref(self) -> str:
+        """The range the refresh writes, as a defined name refers to it."""
+        return _range_ref(self.row, self.column, self.last_row, self.last_column)
+
+    @property
+    def heatmap_ref(self) -> str | None:
+        """The cohort ages' cells (a table's unlisted columns) that carry the colour scale."""
+        if self.block is None or not self.block.heatmap:
+            return None
+        return _range_ref(self.row + 2, self.column + len(self.columns), self.last_row,
+                          self.last_column)
+
+
+def _report_charts(layout, sheet, items: dict[str, ReportItem], stop_row: int) -> list[ReportChart]:
+    """The charts of a layout sheet's blocks, right of the sheet's widest block (one blank
+    column between), two across when there are more than two, fitting the rows down to
+    ``stop_row`` (the next sheet's band)."""
+    specs = [(block, chart) for block in sheet.blocks for chart in block.charts]
+    if not specs:
+        return []
+    blocks = [items[b.name] for b in sheet.blocks]
+    left = max(item.last_column for item in blocks) + 2
+    top = items[specs[0][0].name].row
+    across = 2 if len(specs) > 2 else 1
+    down = math.ceil(len(specs) / across)
+    room = (stop_row - top) * _ROW_PX - _CHART_GAP_PX * down
+    charts = []
+    for index, (block, spec) in enumerate(specs):
+        item = items[block.name]
+        width = round(spec.width * _CM_PX)
+        height = min(round(spec.height * _CM_PX), room // down)
+        # place: whole columns for each chart across, rows by pixels down
+        col = left
+        for _ in range(index % across):
+            px = 0
+            while px < width + _CHART_GAP_PX:
+                px += _report_column_px(col - 1)
+                col += 1
+        row = top + (index // across) * math.ceil((height + _CHART_GAP_PX) / _ROW_PX)
+        place = {c.key: item.column + j for j, c in enumerate(block.columns)}
+        first, last = item.row + 2, item.row + 1 + block.max_rows
+        series = [(key, _range_ref(item.row + 1, place[key], item.row + 1, place[key]).split(":")[0],
+                   _range_ref(first, place[key], last, place[key]))
+                  for key in spec.series if key in place]
+        if not series or spec.category not in place:
+            continue
+        categories = _range_ref(first, place[spec.category], last, place[spec.category])
+        charts.append(ReportChart(spec, block.name, row, col, width, height, series, categories))
+    return charts
 
 
 def plan_report() -> list[ReportItem] | None:
-    """The report layout's blocks (addin.layout), one after the other from row 7 of the Report
-    sheet; None when the package has no report layout."""
+    """The Report sheet: a band per sheet of the report layout (addin.layout) at
+    ``layout.REPORT_BANDS``, each block at ``layout.REPORT_ANCHORS`` with the size the refresh
+    writes, and the layout's charts right of their blocks. None when the package has no
+    report layout; ValueError when the layout's places overlap (blocks, bands, the status
+    cell, the button, charts) or miss a sheet or block."""
     try:
         from .. import layout  # noqa: PLC0415
     except ImportError:
         return None
-    items, row = [], 7
+    if REPORT_SHEET_NAME != layout.REPORT_SHEET:
+        raise ValueError(f"the Report sheet is {layout.REPORT_SHEET!r} in addin.layout")
+    blocks = {b.name for s in layout.LAYOUT for b in s.blocks}
+    if set(layout.REPORT_ANCHORS) != blocks:
+        raise ValueError(f"layout.REPORT_ANCHORS does not match the layout's blocks: "
+                         f"{sorted(set(layout.REPORT_ANCHORS) ^ blocks)}")
+    sheets = [s.name for s in layout.LAYOUT]
+    if set(layout.REPORT_BANDS) != set(sheets):
+        raise ValueError(f"layout.REPORT_BANDS does not match the layout's sheets: "
+                         f"{sorted(set(layout.REPORT_BANDS) ^ set(sheets))}")
+    items: list[ReportItem] = []
+    by_name: dict[str, ReportItem] = {}
     for sheet in layout.LAYOUT:
-        items.append(ReportItem("sheet", sheet.name, sheet.name, row))
-        row += 2
+        row, column = _a1(layout.REPORT_BANDS[sheet.name])
+        items.append(ReportItem("sheet", sheet.name, sheet.name, row, column=column,
+                                width=_BAND_COLUMNS, height=1))
         for block in sheet.blocks:
-            if block.kind == "table":
-                columns = tuple(block.columns) + ((None,) if block.heatmap or not block.columns else ())
-            elif block.kind == "pairs":
-                columns = tuple(block.columns)
-            else:
-                columns = (None,)
-            items.append(ReportItem("block", block.name, block.title, row, columns, block.max_rows))
-            row += 2 + block.max_rows + 1
+            row, column = _a1(layout.REPORT_ANCHORS[block.name])
+            item = ReportItem("block", block.name, block.title, row,
+                              tuple(block.columns) if block.kind != "lines" else (),
+                              block.max_rows, column, layout.block_width(block),
+                              layout.block_height(block), block)
+            items.append(item)
+            by_name[block.name] = item
+    for i, sheet in enumerate(layout.LAYOUT):
+        band = [it for it in items if it.kind == "sheet" and it.name == sheet.name][0]
+        following = [it.row for it in items if it.kind == "sheet" and it.row > band.row]
+        stop = min(following) if following else max(it.last_row for it in items) + 30
+        charts = _report_charts(layout, sheet, by_name, stop)
+        for chart in charts:
+            by_name[chart.block].charts.append(chart)
+    _check_report_plan(layout, items)
     return items
+
+
+_BAND_COLUMNS = 8  # a band's fill spans A:H
+
+
+def _check_report_plan(layout, items: list[ReportItem]) -> None:
+    boxes = [(it.row, it.last_row, it.column, it.last_column, f"{it.kind} {it.name}") for it in items]
+    status_row, status_col = _a1(layout.REPORT_STATUS_CELL)
+    button_row, button_col = _a1(layout.REPORT_BUTTON_CELL)
+    boxes += [(status_row, status_row, status_col, status_col + 6, "status"),
+              (button_row, button_row, button_col, button_col + 1, "button")]
+    boxes += [(*chart.box(), f"chart {chart.spec.title}") for it in items for chart in it.charts]
+    for i, (r0, r1, c0, c1, a) in enumerate(boxes):
+        for s0, s1, d0, d1, b in boxes[i + 1:]:
+            if not (r1 < s0 or s1 < r0 or c1 < d0 or d1 < c0):
+                raise ValueError(f"Report sheet: {a} overlaps {b} (addin.layout.REPORT_ANCHORS, "
+                                 "REPORT_BANDS and the blocks' sizes disagree)")
+
+
+def _report(book, styles, formats, lang, report=None):
+    """The Report sheet: bands, block titles and headers, the ranges the refresh writes
+    (named ``Report_<block>``), the charts bound to them, the cohorts' colour scales and the
+    Refresh report button. ``report`` (an addin.report.Report) fills the blocks with its
+    values as the refresh writes them: for pictures and tests, never for the committed files."""
+    t = text(lang)
+    s = _Sheet(book, REPORT_SHEET_NAME, styles, formats)
+    ws = s.ws
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, _REPORT_WIDTH_A)
+    ws.set_column(1, _REPORT_LAST_WIDE_COLUMN, _REPORT_WIDTH)
+    s.put("A1", t["report_title"], "title")
+    ws.set_row(0, 24)
+    s.put("A3", t["report_status_label"], "bold")
+    status = t["report_status"] if report is None else _report_status(report)
+    ws.merge_range("B3:H3", status, s.fmt("muted"))
+    book.define_name("Report_Status", "=Report!$B$3")
+    plan = plan_report()
+    if plan is None:  # no report layout yet
+        s.text("A5", "H5", t["report_placeholder"], "muted", 120)
+        s.page(landscape=True)
+        return
+    from .. import layout  # noqa: PLC0415
+
+    s.text("A5", "H5", t["report_layout_note"], "muted", 120)
+    _report_button(book, s, lang, layout)
+    for item in plan:
+        top, left = item.row - 1, item.column - 1  # 0-based
+        if item.kind == "sheet":
+            s.put(xl_rowcol_to_cell(top, left), item.title, "band")
+            for col in range(left + 1, left + item.width):
+                ws.write_blank(top, col, None, s.fmt("band"))
+            continue
+        block = item.block
+        s.put(xl_rowcol_to_cell(top, left), _report_text(lang, item.title), "h2")
+        if item.width > 1:
+            s.put(xl_rowcol_to_cell(top, left + 1), t["report_rows"].format(n=item.max_rows), "muted")
+        first = top + 1  # 0-based first row under the title
+        if block.kind == "table":
+            ws.set_row(top + 1, 45)  # three lines of a long header
+            for j in range(item.width):
+                column = item.columns[j] if j < len(item.columns) else None
+                header = (_report_text(lang, column.header or column.key) if column is not None
+                          else "…" if j == len(item.columns) else None)
+                s.put(xl_rowcol_to_cell(top + 1, left + j), header, "colhead")
+            first = top + 2
+        for j in range(item.width):
+            column = item.columns[j] if j < len(item.columns) else None
+            number = column.number_format if column is not None else block.default_format
+            if number in (layout.BY_UNIT, layout.CHANGE):
+                number = None
+            for k in range(first, item.last_row):
+                ws.write_blank(k, left + j, None, s.fmt("plain", number))
+        book.define_name(f"Report_{item.name}", f"={item.ref}")
+        if item.heatmap_ref:
+            low, mid, high = layout.HEATMAP_COLOURS
+            ws.conditional_format(item.heatmap_ref.split("!")[1].replace("$", ""), {
+                "type": "3_color_scale", "min_type": "min", "min_color": f"#{low}",
+                "mid_type": "percentile", "mid_value": 50, "mid_color": f"#{mid}",
+                "max_type": "max", "max_color": f"#{high}"})
+        for chart in item.charts:
+            _report_chart(book, ws, lang, layout, chart)
+    if report is not None:
+        _fill_report(book, s, report, layout)
+    s.page(landscape=True)
+
+
+def _report_button(book, s: _Sheet, lang: str, layout) -> None:
+    """xlwings Lite's sheet button: a shape named layout.REPORT_BUTTON_SHAPE over
+    layout.REPORT_BUTTON_CELL, hyperlinked to that cell (the script's ``button=`` binding).
+
+    A drawing shape, not a form control (``insert_button``): Office.js, which xlwings Lite
+    runs on, sees drawing shapes and their hyperlinks but not VML form controls, and a form
+    button wants a macro (an .xlsm). XlsxWriter names text boxes "TextBox N": the name is
+    given by :class:`_Worksheet`."""
+    row, column = _a1(layout.REPORT_BUTTON_CELL)
+    sheet = layout.REPORT_SHEET
+    s.ws.insert_textbox(row - 1, column - 1, text(lang)["report_button"], {
+        "name": layout.REPORT_BUTTON_SHAPE,
+        "width": 2 * _report_column_px(column - 1) - 6, "height": 2 * _ROW_PX - 4,
+        "x_offset": 3, "y_offset": 2, "object_position": 1,
+        "url": f"internal:'{sheet}'!{layout.REPORT_BUTTON_CELL}",
+        "tip": text(lang)["report_button"],
+        "fill": {"color": "#1F4E79"}, "line": {"color": "#17375E", "width": 1},
+        "font": {"bold": True, "color": "#FFFFFF", "size": 11},
+        "align": {"vertical": "middle", "horizontal": "center"},
+    })
+
+
+def _report_chart(book, ws, lang: str, layout, plan: ReportChart) -> None:
+    spec = plan.spec
+    if spec.kind == "line":
+        chart = book.add_chart({"type": "line"})
+    else:
+        chart = book.add_chart({"type": "column",
+                                **({"subtype": "stacked"} if spec.kind == "stacked_bar" else {})})
+    colours = dict(zip(spec.series, spec.colours))
+    for key, name, values in plan.series:
+        series = {"name": f"={name}", "categories": f"={plan.categories}", "values": f"={values}"}
+        colour = colours.get(key)
+        if spec.kind == "line":
+            series["line"] = {"width": 1.75, **({"color": f"#{colour}"} if colour else {})}
+            series["marker"] = {"type": "none"}
+        else:
+            if colour:
+                series["fill"] = {"color": f"#{colour}"}
+                series["border"] = {"color": f"#{colour}"}
+            series["gap"] = 60
+            if spec.kind == "stacked_bar":
+                series["overlap"] = 100
+        chart.add_series(series)
+    chart.set_title({"name": _report_text(lang, spec.title), "name_font": {"size": 12}})
+    x_axis = {"label_position": "low"}
+    if spec.category == "month":
+        x_axis["num_format"] = layout.MONTH
+        x_axis["num_font"] = {"rotation": -45}
+    chart.set_x_axis(x_axis)
+    chart.set_y_axis({"num_format": spec.y_format,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    if len(plan.series) == 1 and spec.kind != "stacked_bar":
+        chart.set_legend({"none": True})
+    else:
+        chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": plan.width, "height": plan.height})
+    ws.insert_chart(plan.row - 1, plan.column - 1, chart, {"x_offset": 4, "y_offset": 4,
+                                                          "object_position": 1})
+
+
+def _fill_report(book, s: _Sheet, report, layout) -> None:
+    """The Report sheet's blocks as the refresh writes them for ``report`` (values, number
+    formats, change colours: :func:`addin.refresh.plan_writes`), and its status line."""
+    from .. import refresh  # noqa: PLC0415 - xlwings: only for pictures and tests
+
+    writes = refresh.plan_writes(report)
+    numbers: dict[tuple[int, int], str] = {}
+    fills: dict[tuple[int, int], str] = {}
+    for write in writes:
+        for i in range(write.rows):
+            for j in range(write.columns):
+                cell = (write.row + i, write.column + j)
+                if write.kind == "number_format":
+                    numbers[cell] = write.payload
+                elif write.kind == "colors" and write.payload[i][j]:
+                    fills[cell] = write.payload[i][j]
+    titles = {_a1(layout.REPORT_ANCHORS[b.name])[0]: b for sh in layout.LAYOUT for b in sh.blocks}
+    cache: dict = {}
+
+    def fmt(kind: str, number: str | None, fill: str | None):
+        key = (kind, number, fill)
+        if key not in cache:
+            props = dict(_STYLE[kind])
+            if number:
+                props["num_format"] = number
+            if fill:
+                props["bg_color"] = fill
+            cache[key] = book.add_format(props)
+        return cache[key]
+
+    ws = s.ws
+    for write in writes:
+        if write.kind != "values":
+            continue
+        block = titles[write.row]
+        for i, line in enumerate(write.payload):
+            for j, value in enumerate(line):
+                row, col = write.row + i, write.column + j
+                kind = ("h2" if i == 0 else "colhead" if i == 1 and block.kind == "table"
+                        else "plain")
+                cell_format = fmt(kind, numbers.get((row, col)), fills.get((row, col)))
+                if value is None or value == "":  # Excel keeps no empty text
+                    ws.write_blank(row - 1, col - 1, None, cell_format)
+                elif isinstance(value, str):
+                    ws.write_string(row - 1, col - 1, value[1:] if value.startswith("'") else value,
+                                    cell_format)
+                elif isinstance(value, bool):
+                    ws.write_boolean(row - 1, col - 1, value, cell_format)
+                elif isinstance(value, dt.datetime):
+                    ws.write_datetime(row - 1, col - 1, value, cell_format)
+                else:
+                    ws.write_number(row - 1, col - 1, value, cell_format)
+
+
+def _report_status(report) -> str:
+    """The status line a refresh of ``report`` writes (its time: today)."""
+    from .. import refresh  # noqa: PLC0415
+
+    segment = report.segment if report.segment is not None else _report_text(report.lang, "all_segments")
+    return refresh._STATUS.get(report.lang, refresh._STATUS["en"])["done"].format(
+        when=dt.date.today().isoformat(), period=report.period.label, segment=segment)
 
 
 def _report_text(lang: str, key: str) -> str:
@@ -1714,10 +2035,32 @@ def _write_column(ws, col: int, series: pd.Series, fmt) -> None:
             write_number(i, col, value, fmt)
 
 
+class _NamedDrawing(xlsxwriter.drawing.Drawing):
+    """XlsxWriter's drawing part, writing a shape's ``name`` option as its name (XlsxWriter
+    calls every text box "TextBox N"; xlwings Lite finds its sheet button by name)."""
+
+    def _write_nv_sp_pr(self, index, drawing) -> None:
+        name = getattr(drawing, "_shape_name", None)
+        if not name:
+            super()._write_nv_sp_pr(index, drawing)
+            return
+        self._xml_start_tag("xdr:nvSpPr")
+        self._write_c_nv_pr(index + 1, drawing, name)
+        self._xml_empty_tag("xdr:cNvSpPr", [("txBox", 1)])
+        self._xml_end_tag("xdr:nvSpPr")
+
+
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
     """XlsxWriter's worksheet without its per-formula pass of ~35 regular expressions that
     prefix Excel 365 functions: this workbook writes its few future functions (_xlfn.MAXIFS,
-    _xlfn.MINIFS) prefixed and uses none of the others."""
+    _xlfn.MINIFS) prefixed and uses none of the others. Text boxes take a ``name`` option."""
+
+    def _prepare_shape(self, index, drawing_id) -> None:
+        super()._prepare_shape(index, drawing_id)
+        name = self.shapes[index][8].get("name")
+        if name:
+            self.drawing.__class__ = _NamedDrawing
+            self.drawing.drawings[-1]._shape_name = name
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         if formula.startswith("{"):
@@ -1750,11 +2093,13 @@ def is_generated_template(path: str | Path) -> bool:
 
 
 def build_template(path: str | Path, lang: str = "en", *,
-                   tables: dict[str, pd.DataFrame] | None = None) -> Path:
+                   tables: dict[str, pd.DataFrame] | None = None, report=None) -> Path:
     """Write the template workbook to ``path`` (labels in ``lang``: "en" or "it").
 
     ``tables`` replaces the sample company (default: ``generate_company()``, seeded). The
-    same arguments give the same bytes.
+    same arguments give the same bytes. ``report`` (an :class:`addin.report.Report`) fills
+    the Report sheet's blocks as the ribbon refresh would (pictures, tests; the committed
+    templates are built without it).
     """
     text(lang)  # KeyError for an unknown language, before anything is written
     path = Path(path)
@@ -1780,7 +2125,7 @@ def build_template(path: str | Path, lang: str = "en", *,
         _why_retention(book, styles, formats, lang)
         _calculator(book, styles, formats, lang, company)
         _per_customer_sheet(book, styles, formats, lang, company)
-        _report(book, styles, formats, lang)
+        _report(book, styles, formats, lang, report)
         _settings(book, styles, formats, lang, company)
         for name in DATA_SHEETS:
             _data_sheet(book, styles, formats, name, tables[name])
@@ -1804,6 +2149,71 @@ def _why_picture_book(path: Path, lang: str) -> Path:
     finally:
         book.close()
     return path
+
+
+def _report_picture_book(path: Path, lang: str, report, area: str | None) -> Path:
+    """The Report sheet alone, filled with ``report`` as the refresh fills it, with its
+    charts (openpyxl, which the other sheets' pictures go through, drops charts)."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                           "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        book.set_properties({"created": _FIXED_DATE})
+        _report(book, _Styles(book), _formats(lang), lang, report)
+        if area:
+            book.worksheets()[0].print_area(area)
+    finally:
+        book.close()
+    return path
+
+
+def render_report(report, outdir: str | Path, *, area: str | None = "A63:AH176",
+                  dpi: int = 80, trim: bool = True) -> list[Path]:
+    """PNG pages of the template's Report sheet after a refresh of ``report`` (an
+    :class:`addin.report.Report`, in its language): the blocks as the refresh writes them and
+    the template's charts drawn from them, through LibreOffice and pdftoppm. ``area`` is the
+    print area (default: the trend, cohorts and MRR movements blocks with their charts);
+    ``trim`` cuts each page to its content.
+    Used for ``docs/img/template-report-refreshed.png`` and by the tests."""
+    from .libreoffice import pdf_to_png, to_pdf  # noqa: PLC0415
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    pdf = to_pdf(_report_picture_book(outdir / "report.xlsx", report.lang, report, area), outdir)
+    if not trim:
+        return pdf_to_png(pdf, outdir / "report", dpi=dpi)
+    pages = []
+    for page, box in enumerate(_content_boxes(pdf, dpi, outdir / "trim"), start=1):
+        x, y, w, h = box
+        prefix = outdir / f"report-{page}"
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                        "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h), "-singlefile",
+                        str(pdf), str(prefix)], check=True, capture_output=True)
+        pages.append(prefix.with_suffix(".png"))
+    return pages
+
+
+def _content_boxes(pdf: Path, dpi: int, prefix: Path, margin: int = 12) -> list[tuple]:
+    """(x, y, width, height) in pixels at ``dpi`` of each page's non-white content, footer
+    left out (the last tenth of the page)."""
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(prefix)], check=True,
+                   capture_output=True)
+    boxes = []
+    for page in sorted(prefix.parent.glob(f"{prefix.name}-*.pgm")):
+        data = page.read_bytes()
+        _, width, height, _ = data.split(maxsplit=4)[:4]
+        width, height = int(width), int(height)
+        pixels = np.frombuffer(data[len(data) - width * height:], dtype=np.uint8)
+        pixels = pixels.reshape(height, width)[: height * 9 // 10]
+        rows = np.flatnonzero((pixels < 250).any(axis=1))
+        cols = np.flatnonzero((pixels < 250).any(axis=0))
+        page.unlink()
+        if not len(rows):
+            boxes.append((0, 0, width, height))
+            continue
+        x0, y0 = max(cols[0] - margin, 0), max(rows[0] - margin, 0)
+        x1, y1 = min(cols[-1] + margin, width), min(rows[-1] + margin, height)
+        boxes.append((int(x0), int(y0), int(x1 - x0), int(y1 - y0)))
+    return boxes
 
 
 def render_sheet(sheet: str, outdir: str | Path, *, lang: str = "en", dpi: int = 80,

@@ -326,6 +326,7 @@ TEXT: dict[str, dict] = {
             "block's range has a defined name Report_<block>."
         ),
         "report_rows": "up to {n} rows",
+        "report_button": "Refresh report",
         "period_placeholder": "period",
         "previous_placeholder": "previous period",
         # ---------------------------------------------------------------- Settings
@@ -661,6 +662,7 @@ TEXT: dict[str, dict] = {
             "L'intervallo di ogni blocco ha un nome definito Report_<blocco>."
         ),
         "report_rows": "fino a {n} righe",
+        "report_button": "Aggiorna report",
         "period_placeholder": "periodo",
         "previous_placeholder": "periodo precedente",
         "settings_title": "Impostazioni",
