@@ -45,7 +45,7 @@ from . import i18n, layout
 from .layout import block_height, block_width
 from .data import TABLES, RetentionData
 from .errors import DataError, InvalidInputError, MetricError
-from .report import Report, build_report, parse_period
+from .report import Report, build_report, parse_period, python_value
 
 __all__ = [
     "SETTING_NAMES", "RefreshResult", "Write", "block_height", "block_width", "main",
@@ -367,19 +367,8 @@ def read_settings(book) -> dict[str, object]:
 
 def _value(value: object) -> object:
     """A report value as a cell takes it: None for blanks, Python numbers, datetimes, text."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
-    if isinstance(value, dt.datetime):
+    value = python_value(value)
+    if value is None or isinstance(value, (bool, int, float, dt.datetime)):
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)

@@ -215,6 +215,24 @@ def _needs(*tables: str) -> _Missing:
     return _Missing("needs_table", tables)
 
 
+def python_value(value: object) -> object:
+    """A report cell value as plain Python, for the writers: None for a blank (None, NaN, NaT,
+    infinity), bool, int, float, datetime; anything else (text) unchanged."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
 # --------------------------------------------------------------------------- prepared data
 
 

@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__, i18n, layout
 from ..errors import MetricError
+from ..report import python_value
 
 __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "write_report",
            "build_workbook"]
@@ -161,19 +162,12 @@ class _Sheet:
 
 def _plain(value: object) -> object:
     """A report value as openpyxl takes it: None for blanks, Python numbers and dates."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else _plain(pd.Timestamp(value))
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        value = pd.Timestamp(value)
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date()  # a day, shown without a time
+    value = python_value(value)
+    if value is None or isinstance(value, (bool, int, float, dt.date)):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return text[:_MAX_TEXT]
