@@ -226,12 +226,6 @@ def id_codes(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64, copy=False), uniques
 
 
-def ids_codes(name: str, array: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes 0..k-1 of the non-skipped ids and the distinct ids among them (see id_codes)."""
-    codes, uniques = id_codes(array)
-    return compact(codes, uniques, ~skip & (codes >= 0))
-
-
 def compact(codes: np.ndarray, uniques: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The codes of the kept rows renumbered 0..k-1, and the ids that still occur."""
     kept = codes[keep]
