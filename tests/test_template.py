@@ -30,7 +30,7 @@ from addin import metrics as m
 from addin.cli import main
 from addin.examples import EXAMPLES
 from addin.excel import template as tpl
-from addin.excel.template_text import EXAMPLE_TEXT_IT, PARAM, TEXT
+from addin.i18n.template_words import EXAMPLE_TEXT_IT, PARAM, TEXT
 from addin.sample_data import TABLE_COLUMNS, generate_company
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -52,7 +52,7 @@ from .. import metrics as m
 from ..errors import InvalidInputError, UndefinedResultError
 from ..examples import EXAMPLES, Example
 from ..sample_data import TABLE_COLUMNS, generate_company
-from .template_text import EXAMPLE_TEXT_IT, LANGUAGES, PARAM, text
+from ..i18n.template_words import EXAMPLE_TEXT_IT, LANGUAGES, PARAM, text
 
 __all__ = [
     "SHEETS", "UDF_NAMES", "TEMPLATE_FILES", "build_template", "default_path",

@@ -8,9 +8,6 @@ functions' own docstrings (English only).
 
 from __future__ import annotations
 
-from .errors import InvalidInputError
-
-LANGUAGES: tuple[str, ...] = ("en", "it")
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -494,13 +491,6 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
 }
-
-
-def check_language(lang: str) -> str:
-    """``lang`` if the report speaks it, else InvalidInputError listing the languages."""
-    if lang not in TEXTS:
-        raise InvalidInputError(f"lang is {lang!r}, expected one of {', '.join(LANGUAGES)}")
-    return lang
 
 
 def text(lang: str, key: str, **values: object) -> str:

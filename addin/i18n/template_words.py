@@ -10,7 +10,7 @@ find the sheets by name, and one set of names keeps every formula the same in bo
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "it")
+from .languages import LANGUAGES
 
 TEXT: dict[str, dict] = {
     "en": {

@@ -1,0 +1,109 @@
+"""Excel values in plain Python: serial dates, A1 addresses, name keys.
+
+One definition of each, for every layer: the metric core turns serial numbers into dates with
+:data:`EXCEL_EPOCH`, the data loader reads serial dates in workbooks and CSV files, the template
+writes them, the Excel functions and the Refresh button turn addresses into rows and columns.
+Nothing here imports pandas, openpyxl or xlwings, so the core and the edges may all use it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+__all__ = [
+    "EXCEL_EPOCH",
+    "EXCEL_EPOCH_1904",
+    "MAX_ROWS",
+    "MAX_COLUMNS",
+    "MAX_TEXT",
+    "serial_of",
+    "date_of_serial",
+    "column_letters",
+    "column_number",
+    "address",
+    "parse_address",
+    "range_address",
+    "name_key",
+]
+
+#: Day 0 of Excel's 1900 date system. Serial 1 is 1900-01-01, and Excel counts the
+#: non-existent 1900-02-29, so from 1900-03-01 on serial n is this date + n days.
+EXCEL_EPOCH = _dt.date(1899, 12, 30)
+#: Day 0 of the 1904 date system (old Mac workbooks: ``<workbookPr date1904="1"/>``).
+EXCEL_EPOCH_1904 = _dt.date(1904, 1, 1)
+
+#: Excel's grid and the most characters a cell holds.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_TEXT = 32_767
+
+_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+
+
+def serial_of(value: _dt.date | _dt.datetime) -> float:
+    """The Excel serial number of a date or date-time (1900 date system): 2026-09-30 is 46295."""
+    if isinstance(value, _dt.datetime):
+        naive = value.replace(tzinfo=None)
+        return (naive - _dt.datetime.combine(EXCEL_EPOCH, _dt.time())).total_seconds() / 86400.0
+    return float((value - EXCEL_EPOCH).days)
+
+
+def date_of_serial(serial: float, *, date1904: bool = False) -> _dt.date:
+    """The day an Excel serial number stands for (its time of day dropped)."""
+    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
+    return epoch + _dt.timedelta(days=int(serial // 1))
+
+
+def column_letters(column: int) -> str:
+    """Letters of a 1-based column number: 1 is ``A``, 27 is ``AA``, 16384 is ``XFD``."""
+    if not 1 <= column <= MAX_COLUMNS:
+        raise ValueError(f"column {column} is outside Excel's 1..{MAX_COLUMNS}")
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def column_number(letters: str) -> int:
+    """The 1-based column number of column letters (``A`` is 1; case ignored)."""
+    number = 0
+    for letter in letters.upper():
+        if not "A" <= letter <= "Z":
+            raise ValueError(f"not column letters: {letters!r}")
+        number = number * 26 + ord(letter) - 64
+    if not 1 <= number <= MAX_COLUMNS:
+        raise ValueError(f"not column letters: {letters!r}")
+    return number
+
+
+def address(row: int, column: int, *, absolute: bool = False) -> str:
+    """The A1 address of a 1-based (row, column): ``address(3, 2)`` is ``B3``."""
+    dollar = "$" if absolute else ""
+    return f"{dollar}{column_letters(column)}{dollar}{row}"
+
+
+def parse_address(text: str) -> tuple[int, int]:
+    """The 1-based (row, column) of an A1 address such as ``B3`` or ``$B$3``."""
+    match = _ADDRESS.fullmatch(text.strip())
+    if match is None or int(match.group(2)) < 1:
+        raise ValueError(f"not a cell address: {text!r}")
+    return int(match.group(2)), column_number(match.group(1))
+
+
+def range_address(top: int, left: int, bottom: int, right: int, *, sheet: str | None = None,
+                  absolute: bool = False) -> str:
+    """``B3:D9`` (or ``Sheet!$B$3:$D$9``) from 1-based corners; one cell gives ``B3``."""
+    first = address(top, left, absolute=absolute)
+    ref = first if (top, left) == (bottom, right) else f"{first}:{address(bottom, right, absolute=absolute)}"
+    if sheet is None:
+        return ref
+    quoted = sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) else "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{ref}"
+
+
+def name_key(name: object) -> str:
+    """A table, sheet or column name as we compare them: case, spaces and ``_ - .`` ignored,
+    so ``Customer ID``, ``customer_id`` and ``CUSTOMER-ID`` are one name."""
+    return re.sub(r"[\s_\-.]+", "", str(name)).casefold()
