@@ -1,0 +1,43 @@
+"""The retention report: for one period and one segment, every KPI and the tables behind it.
+
+:func:`build_report` is the only place that decides what the report contains; the openpyxl
+exporter (:mod:`addin.excel.report_writer`) and the ribbon refresh only write a
+:class:`Report`. Every number comes from a function of :mod:`addin.metrics`: this package
+counts (customers, orders, answers, money per period) and hands the counts to the core.
+
+Every table is optional. A KPI whose table is missing gets a blank value and the note
+"n/a — needs the Orders table"; a KPI the core finds undefined (a zero denominator) or
+invalid gets a blank value and the core's one-line reason. Never a made-up number.
+
+Periods are calendar months, quarters or years: ``"2026-09"``, ``"2026-Q3"``, ``"2026"``.
+The rules by which a period is counted are in :data:`addin.i18n.TEXTS` (``rule_*``) and are
+written into the report's definitions.
+
+The rooms, in the order the report is built:
+
+- :mod:`.period`: periods and month arithmetic
+- :mod:`.model`: the :class:`Report` type and its tables' columns
+- :mod:`.prepared`: the data of one segment, prepared once
+- :mod:`.facts`: one period's counts
+- :mod:`.missing`: a value the data cannot give
+- :mod:`.kpis`: the KPI catalogue and the KPI table
+- :mod:`.tables`: trend, cohorts, MRR movements, NPS, ageing, quality
+- :mod:`.definitions`: the definitions table
+- :mod:`.whatif`: the retention what-if
+- :mod:`.customer_value`: the predictive CLV and the most valuable customers
+- :mod:`.words`: every translated word the computation attaches to a value
+- :mod:`.build`: :func:`build_report`, which puts them together
+"""
+
+from .build import DEFAULT_SETTINGS, build_report
+from .customer_value import CLV_HORIZON_WEEKS, TOP_CUSTOMERS
+from .definitions import definition_of
+from .kpis import KPIS, KpiSpec
+from .model import Report, python_value
+from .period import Period, parse_period
+from .tables import TREND_MONTHS
+from .whatif import UPLIFT_YEARS, WHATIF_CUTS
+
+__all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KpiSpec", "Period", "Report",
+           "TOP_CUSTOMERS", "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS", "build_report",
+           "definition_of", "parse_period", "python_value"]

@@ -1,0 +1,162 @@
+"""Building the report: one period and one segment of the data, every table, one :class:`Report`.
+
+:func:`build_report` checks the language, the segment and the period, prepares the data
+once (:mod:`addin.report.prepared`), shares one period's facts between the KPIs, the trend
+and the what-if, and fills every table of the :class:`~addin.report.model.Report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import i18n
+from ..errors import InvalidInputError
+from . import tables, words
+from .customer_value import most_valuable_customers
+from .definitions import definitions
+from .facts import PeriodFacts
+from .kpis import kpi_table
+from .model import Report
+from .period import Period, day_date, month_day, month_text, parse_period
+from .prepared import PreparedData
+from .whatif import retention_whatif
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..data import RetentionData
+
+DEFAULT_SETTINGS: dict[str, object] = {"gross_margin": None, "confidence": 0.95,
+                                        "program_cost": None}
+
+
+def _choose_segment(frames: dict[str, pd.DataFrame], segment: str | None) -> str | None:
+    """The segment as spelled in Customers.segment (matched ignoring case), or None for all."""
+    if segment is None or segment == "":
+        return None
+    customers = frames.get("Customers")
+    if customers is None or "segment" not in customers.columns:
+        raise InvalidInputError(
+            f"segment {segment!r} needs the segment column of the Customers table, which the data lacks"
+        )
+    segments = sorted({str(v) for v in customers["segment"].dropna().unique() if str(v).strip()})
+    if segment in segments:
+        return segment
+    folded = [s for s in segments if s.casefold() == segment.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise InvalidInputError(
+        f"segment {segment!r} is not in the data; its segments are {', '.join(segments)}"
+    )
+
+
+def build_report(data: RetentionData, period: str | Period | None = None, segment: str | None = None,
+                 lang: str = "en", settings: dict | None = None, *,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """The retention report of ``period`` (default: the last complete month) for ``segment``.
+
+    ``data`` is a :class:`addin.data.RetentionData` (anything with a ``tables`` dict of
+    DataFrames and, optionally, ``quality``, ``notes`` and ``source``). ``settings``:
+    ``gross_margin`` (a fraction, for CLV from churn and the what-if; default 100 % with a
+    note), ``program_cost`` (of the retention programme, for the what-if's ROI; default none:
+    the ROI is n/a with a note) and ``confidence`` (of the NPS margin of error, default 0.95). ``progress`` is called with
+    the name of each step as it starts.
+
+    Raises InvalidInputError for a bad period, segment or language, or a period outside the
+    data.
+    """
+    lang = i18n.check_language(lang)
+    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    step = progress or (lambda name: None)
+
+    step("prepare")
+    frames = dict(getattr(data, "tables", {}) or {})
+    chosen = _choose_segment(frames, segment)
+    prepared = PreparedData(frames, chosen)
+    if prepared.extent is None:
+        raise InvalidInputError("the data has no dated rows: nothing to report")
+    first, last_day, data_last_month, complete = prepared.extent
+    notes: list[str] = words.language_notes(lang)
+    if period is None:
+        the_period = Period("month", complete, complete)
+        notes.append(words.default_period_note(lang, the_period.label))
+    else:
+        the_period = period if isinstance(period, Period) else parse_period(period)
+    if the_period.first < first <= the_period.last:
+        raise InvalidInputError(
+            f"period {the_period.label} starts before the data, which starts in "
+            f"{month_text(first)}: choose a period from {month_text(first)} on"
+        )
+    if the_period.last < first or the_period.first > data_last_month:
+        raise InvalidInputError(
+            f"period {the_period.label} is outside the data, which runs from "
+            f"{month_text(first)} to {month_text(data_last_month)}"
+        )
+    if the_period.end_day > last_day:
+        notes.append(words.incomplete_period_note(lang, the_period.label,
+                                                  day_date(last_day).isoformat()))
+
+    known: dict[Period, PeriodFacts] = {}
+
+    def facts(of: Period) -> PeriodFacts:
+        """One PeriodFacts per period: the trend's months reuse the KPIs' counts, and back."""
+        if of not in known:
+            known[of] = PeriodFacts(prepared, of, settings)
+        return known[of]
+
+    step("KPIs")
+    kpis = kpi_table(facts, the_period, lang, settings)
+    step("trend")
+    trend = tables.trend(facts, prepared, the_period, lang)
+    step("cohorts")
+    logos, revenue, cohort_source = tables.cohorts(prepared, the_period)
+    if cohort_source:
+        notes.append(words.cohort_source_note(lang, cohort_source))
+    step("MRR movements")
+    movements = tables.mrr_movements(prepared, the_period)
+    if len(movements) == 0 and prepared.subs is not None:
+        notes.append(words.no_movements_note(lang))
+    step("NPS")
+    distribution, nps_monthly = tables.nps_tables(facts, prepared, the_period, lang, settings)
+    step("ageing")
+    ageing = tables.ageing(prepared, the_period, lang)
+    step("retention ROI")
+    whatif = retention_whatif(facts(the_period), lang, settings)
+    step("predictive CLV")
+    top_customers, clv_notes = most_valuable_customers(prepared, the_period, lang)
+
+    source = str(getattr(data, "source", "") or "")
+    data_range = f"{day_date(month_day(first)).isoformat()} / {day_date(last_day).isoformat()}"
+    meta = pd.DataFrame({
+        "label": words.meta_labels(lang),
+        "value": [f"{the_period.label} ({the_period.start.isoformat()} / {the_period.end.isoformat()})",
+                  the_period.previous.label,
+                  chosen if chosen is not None else words.all_segments(lang),
+                  source, data_range],
+    })
+    return Report(
+        period=the_period,
+        previous=the_period.previous,
+        segment=chosen,
+        lang=lang,
+        source=source,
+        data_start=day_date(month_day(first)),
+        data_end=day_date(last_day),
+        meta=meta,
+        kpis=kpis,
+        trend=trend,
+        cohorts_logos=logos,
+        cohorts_revenue=revenue,
+        mrr_movements=movements,
+        nps_distribution=distribution,
+        nps_monthly=nps_monthly,
+        ageing=ageing,
+        quality=tables.quality(data, lang),
+        definitions=definitions(lang),
+        notes=notes,
+        data_notes=[str(n) for n in (getattr(data, "notes", None) or [])],
+        retention_whatif=whatif,
+        clv_notes=clv_notes,
+        top_customers=top_customers,
+    )

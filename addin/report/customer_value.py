@@ -1,0 +1,89 @@
+"""Customer value: the predictive CLV of each customer and the most valuable customers.
+
+A BG/NBD purchase model and a Gamma-Gamma spend model (:mod:`addin.metrics.predictive`) are
+fitted to the Orders up to the period end and forecast each customer's value over the next
+:data:`CLV_HORIZON_WEEKS` weeks; the report lists the :data:`TOP_CUSTOMERS` largest, with
+notes on the fit or the reason there is none.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics as M
+from ..errors import MetricError
+from . import words
+from .missing import Missing, needs
+from .model import TOP_COLUMNS, empty
+from .period import Period, day_date
+from .prepared import PreparedData
+
+TOP_CUSTOMERS = 20  # rows of the most valuable customers
+CLV_HORIZON_WEEKS = 52  # the predictive CLV's horizon
+
+
+def most_valuable_customers(data: PreparedData, period: Period,
+                            lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """(the TOP_CUSTOMERS customers by predicted CLV, notes): BG/NBD + Gamma-Gamma fitted to
+    the Orders up to the period end (or the data's last day, if earlier), forecast over
+    CLV_HORIZON_WEEKS weeks. An empty table and the reason when it cannot be fitted."""
+    no_table = empty(TOP_COLUMNS)
+    if data.orders is None:
+        return no_table, [words.missing_note(lang, needs("Orders"))]
+    orders = data.orders
+    if orders["amount"] is None:
+        return no_table, [words.missing_note(
+            lang, Missing("needs_columns", columns="amount", table="Orders"))]
+    end_day = min(period.end_day, data.extent[1])
+    end = day_date(end_day).isoformat()
+    stop = int(np.searchsorted(orders["day"], end_day, "right"))
+    amount = orders["amount"][:stop]
+    negative = amount < 0  # NaN compares False: a blank amount is the core's to skip
+    keep = ~negative
+    notes = []
+    if negative.any():
+        notes.append(words.clv_negative(lang, int(negative.sum())))
+    if not keep.any():
+        return no_table, [words.clv_no_orders(lang, end), *notes]
+    ids = data.id_values[orders["ids"][:stop][keep]]
+    days = orders["day"][:stop][keep].astype("datetime64[D]")
+    amount = amount[keep]
+    try:
+        model = M.fit_clv_model(ids, days, amount, calibration_end=end, time_unit="W")
+        forecast = M.forecast_clv(model, CLV_HORIZON_WEEKS)
+    except MetricError as error:
+        try:
+            summary = M.rfm_summary(ids, days, amount, calibration_end=end, time_unit="W")
+        except MetricError:
+            summary = None
+        repeat = None if summary is None else int((summary["frequency"] > 0).sum())
+        if repeat is not None and repeat < M.MIN_REPEAT_BUYERS:
+            reason = words.clv_too_few(lang, needed=M.MIN_REPEAT_BUYERS, end=end, have=repeat,
+                                       customers=len(summary))
+        else:
+            reason = words.clv_no_model(lang, str(error))
+        return no_table, [reason, *notes]
+    total = float(forecast["clv"].sum())
+    top = forecast.head(TOP_CUSTOMERS).reset_index(drop=True)
+    share = top["clv"] / total if total > 0 else pd.Series(np.nan, index=top.index)
+    table = pd.DataFrame({
+        "customer_id": top["customer_id"],
+        "clv": top["clv"],
+        "share": share,
+        "cumulative_share": share.cumsum(),
+        "p_alive": top["p_alive"],
+        "expected_purchases": top["expected_purchases"],
+        "expected_spend": top["expected_spend"],
+    }, columns=TOP_COLUMNS)
+    bg = model.bg_nbd
+    lines = [words.clv_model_note(lang, end, bg.customers, bg.repeat_buyers)]
+    if total > 0:
+        held = float(top["clv"].sum())
+        lines.append(words.clv_top_share(lang, n=len(top), percent=100 * held / total,
+                                         top=held, total=total))
+    if model.spend_excluded:
+        lines.append(words.clv_spend_excluded(lang, model.spend_excluded))
+    if model.skipped:
+        lines.append(words.clv_skipped(lang, model.skipped))
+    return table, lines + notes

@@ -1,0 +1,265 @@
+"""One period's facts: the counts the metric core needs, computed once and on first use.
+
+:class:`PeriodFacts` counts customers at the start, new, at the end and lost; MRR and its
+movements; the period's orders, NPS answers and receivables; revenue for CLV; the retention
+spend and DAU/MAU. Each count is computed the first time a KPI asks for it, so that the KPIs,
+the trend and the what-if share them. A count whose table is missing raises
+:class:`~addin.report.missing.Missing`; the core raises its own errors.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from .. import metrics as M
+from ..errors import UndefinedResultError
+from ..metrics.roi import customer_lifetime
+from .missing import Missing, needs
+from .period import Period, month_day, month_text
+from .prepared import PreparedData
+
+
+class PeriodFacts:
+    """Counts of one period, computed on first use and handed to the metric core."""
+
+    def __init__(self, data: PreparedData, period: Period, settings: dict):
+        self.d, self.p, self.settings = data, period, settings
+
+    # ------------------------------------------------------------------ customers
+    @cached_property
+    def counts(self) -> tuple[int, int, int, int]:
+        """(S, N, E, L) of the period."""
+        a, b = self.p.first, self.p.last
+        c = self.d.customers
+        if c is not None:
+            sm, cm = c["signup_month"], c["churn_month"]
+            start = (sm < a) & (cm >= a)
+            new = (sm >= a) & (sm <= b)
+            end = (sm <= b) & (cm > b)
+            lost = start & (cm <= b)
+            self.new_at_end = int((new & end).sum())
+            return int(start.sum()), int(new.sum()), int(end.sum()), int(lost.sum())
+        if self.d.subs is not None:
+            start = self.d.mrr_column(a - 1) > 0
+            end = self.d.mrr_column(b) > 0
+            during = np.zeros_like(start)
+            for month in range(a, b + 1):
+                during |= self.d.mrr_column(month) > 0
+            new = during & ~start
+            lost = start & ~end
+            self.new_at_end = int((new & end).sum())
+            return int(start.sum()), int(new.sum()), int(end.sum()), int(lost.sum())
+        raise needs("Customers", "Subscriptions")
+
+    S = property(lambda self: self.counts[0])
+    N = property(lambda self: self.counts[1])
+    E = property(lambda self: self.counts[2])
+    L = property(lambda self: self.counts[3])
+
+    @property
+    def N_at_end(self) -> int:
+        """New customers still active at the period end: the N of CRR = (E − N) / S.
+
+        E counts only customers active at the end, so new customers lost within the period
+        must leave N too, or (E − N) / S counts them as lost starting customers.
+        """
+        self.counts
+        return self.new_at_end
+
+    @cached_property
+    def churn(self) -> float:
+        return M.customer_churn_rate(self.S, self.L)
+
+    @property
+    def days_in_data(self) -> int:
+        """Days of the period the data covers: a period running past the data's last day
+        counts only the days up to it (its invoices stop there too)."""
+        return min(self.p.end_day, self.d.extent[1]) - self.p.start_day + 1
+
+    def lifespan_years(self) -> float:
+        return customer_lifetime(self.churn) / self.p.periods_per_year
+
+    # ------------------------------------------------------------------ MRR
+    def _subs(self) -> dict:
+        if self.d.subs is None:
+            raise needs("Subscriptions")
+        return self.d.subs
+
+    @cached_property
+    def movements(self) -> dict[str, float]:
+        """MRR movements from the month before the period to its last month (the core's).
+
+        A month's are a row of the core's monthly table; a quarter's or a year's come from
+        the core run on three columns per customer: any MRR before the month before the
+        period (so a comeback is a reactivation, not new), the month before, the last month.
+        """
+        self._subs()
+        if self.p.months == 1 and self.p.last in self.d.monthly_movements.index:
+            row = self.d.monthly_movements.loc[self.p.last]
+            return {k: float(row[k]) for k in M.MOVEMENT_COLUMNS[1:]}
+        before, after = self.d.mrr_column(self.p.first - 1), self.d.mrr_column(self.p.last)
+        history = self.d.mrr_before(self.p.first - 1)
+        n = len(before)
+        if n == 0:
+            return dict.fromkeys(M.MOVEMENT_COLUMNS[1:], 0.0)
+        owners = np.tile(np.arange(n), 3)
+        months = np.repeat(np.array([0, 1, 2], dtype="datetime64[M]"), n)
+        table = M.mrr_movements(owners, months, np.concatenate([history, before, after]))
+        row = table.iloc[-1]
+        return {k: float(row[k]) for k in M.MOVEMENT_COLUMNS[1:]}
+
+    @cached_property
+    def existing_end_mrr(self) -> float:
+        """MRR in the last month of the customers who paid in the month before the period."""
+        self._subs()
+        paying = self.d.mrr_column(self.p.first - 1) > 0
+        return float(self.d.mrr_column(self.p.last)[paying].sum())
+
+    @cached_property
+    def paying_end(self) -> int:
+        self._subs()
+        return int((self.d.mrr_column(self.p.last) > 0).sum())
+
+    @property
+    def mrr(self) -> float:
+        return self.movements["end_mrr"]
+
+    @property
+    def arpa(self) -> float:
+        return M.average_revenue_per_account(self.mrr, self.paying_end)
+
+    # ------------------------------------------------------------------ orders
+    def _orders(self, *columns: str) -> dict:
+        if self.d.orders is None:
+            raise needs("Orders")
+        missing = [c for c in columns if self.d.orders[c] is None]
+        if missing:
+            raise Missing("needs_columns", columns=", ".join(missing), table="Orders")
+        return self.d.orders
+
+    @cached_property
+    def order_slice(self) -> slice:
+        day = self._orders()["day"]
+        return slice(int(np.searchsorted(day, self.p.start_day, "left")),
+                     int(np.searchsorted(day, self.p.end_day, "right")))
+
+    @cached_property
+    def buyers_orders(self) -> np.ndarray:
+        """Mask over the orders up to the period end: the orders of the period's buyers."""
+        orders, cut = self._orders(), self.order_slice
+        bought = np.zeros(self.d.n_ids, dtype=bool)
+        bought[orders["ids"][cut]] = True
+        return bought[orders["ids"][:cut.stop]]
+
+    @cached_property
+    def repeat(self) -> M.RepeatCustomers:
+        mask, stop = self.buyers_orders, self.order_slice.stop
+        ids = self.d.orders["ids"][:stop][mask]
+        return M.count_repeat_customers(ids) if len(ids) else M.RepeatCustomers(0, 0)
+
+    def time_between_purchases(self) -> float:
+        mask, stop = self.buyers_orders, self.order_slice.stop
+        if not mask.any():
+            raise UndefinedResultError("undefined: no orders in the period")
+        orders = self.d.orders
+        return M.time_between_purchases(orders["ids"][:stop][mask],
+                                        orders["day"][:stop][mask].astype("datetime64[D]"))
+
+    def return_rate(self) -> float:
+        orders = self._orders("units", "returned")
+        cut = self.order_slice
+        return M.product_return_rate(float(np.nansum(orders["returned"][cut])),
+                                     float(np.nansum(orders["units"][cut])))
+
+    def order_revenue(self, first_day: int, last_day: int) -> tuple[float, np.ndarray]:
+        orders = self._orders("amount")
+        lo = int(np.searchsorted(orders["day"], first_day, "left"))
+        hi = int(np.searchsorted(orders["day"], last_day, "right"))
+        return float(np.nansum(orders["amount"][lo:hi])), orders["ids"][lo:hi]
+
+    # ------------------------------------------------------------------ NPS
+    @cached_property
+    def nps_scores(self) -> np.ndarray:
+        """The answers dated within the period."""
+        if self.d.nps is None:
+            raise needs("NPS")
+        day = self.d.nps["day"]
+        lo = int(np.searchsorted(day, self.p.start_day, "left"))
+        hi = int(np.searchsorted(day, self.p.end_day, "right"))
+        return self.d.nps["score"][lo:hi]
+
+    @cached_property
+    def nps_counts(self) -> M.NpsCounts:
+        scores = self.nps_scores
+        return M.count_nps_answers(scores) if len(scores) else M.NpsCounts(0, 0, 0)
+
+    # ------------------------------------------------------------------ invoices
+    @cached_property
+    def receivables(self) -> tuple[float, float]:
+        """(open at the period end, issued in the period)."""
+        inv = self.d.invoices
+        if inv is None:
+            raise needs("Invoices")
+        end = self.p.end_day
+        open_ = (inv["issue"] <= end) & (inv["paid"] > end)
+        issued = (inv["issue"] >= self.p.start_day) & (inv["issue"] <= end)
+        return float(inv["amount"][open_].sum()), float(inv["amount"][issued].sum())
+
+    # ------------------------------------------------------------------ CLV, cost, activity
+    def clv_guide(self) -> float:
+        """Revenue of the 12 months ending with the period / customers with revenue × lifespan."""
+        if self.d.subs is None and self.d.orders is None:
+            raise needs("Subscriptions", "Orders")
+        first = self.p.last - 11
+        data_first = self.d.extent[0]
+        if first < data_first:
+            raise UndefinedResultError(
+                f"undefined: needs 12 months of revenue up to {month_text(self.p.last)}, "
+                f"the data starts in {month_text(data_first)}"
+            )
+        revenue, paid = 0.0, np.zeros(self.d.n_ids, dtype=bool)
+        if self.d.subs is not None:
+            for month in range(first, self.p.last + 1):
+                column = self.d.mrr_column(month)
+                revenue += float(column.sum())
+                paid[self.d.subs["owner"][column > 0]] = True
+        if self.d.orders is not None and self.d.orders["amount"] is not None:
+            amount, ids = self.order_revenue(month_day(first), self.p.end_day)
+            revenue += amount
+            paid[ids] = True
+        return M.customer_lifetime_value(revenue, int(paid.sum()), self.lifespan_years())
+
+    def gross_margin(self) -> float:
+        margin = self.settings.get("gross_margin")
+        return 1.0 if margin is None else margin
+
+    def clv_churn(self) -> float:
+        arpa = M.average_revenue_per_account(self.mrr * self.p.months, self.paying_end)
+        return M.customer_lifetime_value_from_churn(arpa, self.gross_margin(), self.churn)
+
+    def retention_cost(self) -> float:
+        if self.d.costs is None:
+            raise needs("Costs")
+        if self.d.segment is not None:
+            raise Missing("no_segment_costs")
+        months = range(self.p.first, self.p.last + 1)
+        absent = [m for m in months if m not in self.d.costs.index]
+        if absent:
+            raise UndefinedResultError(f"undefined: Costs has no row for {month_text(absent[0])}")
+        spend = float(self.d.costs.loc[list(months)].sum())
+        return M.customer_retention_cost(spend, self.S + self.N)
+
+    def dau_mau(self) -> float:
+        if self.d.activity is None:
+            raise needs("Activity")
+        if self.d.segment is not None:
+            raise Missing("no_segment_activity")
+        if len(self.d.activity["day"]) == 0:
+            raise UndefinedResultError("undefined: no activity")
+        table = self.d.dau_mau_table
+        if self.p.last not in table.index:
+            raise UndefinedResultError(f"undefined: no Activity in {month_text(self.p.last)}")
+        row = table.loc[self.p.last]
+        return M.dau_mau(float(row["average_dau"]), int(row["mau"]))

@@ -1,0 +1,156 @@
+"""The KPIs: which ones the report shows, how each is computed, and the KPI table.
+
+:data:`KPIS` is the catalogue: one :class:`KpiSpec` per KPI with its unit, its direction,
+the metric functions that define it and the facts it is computed from. A KPI is evaluated
+on one period's facts (:mod:`addin.report.facts`); a blank value carries the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics as M
+from ..errors import MetricError
+from ..metrics.roi import customer_lifetime
+from . import words
+from .facts import PeriodFacts
+from .missing import Missing
+from .model import KPI_COLUMNS
+from .period import Period, month_text
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One KPI: its key (also the i18n label key), unit, direction and how it is computed.
+
+    ``functions`` are the metric functions whose docstrings define it (the Definitions sheet
+    quotes them); ``trend`` says whether it is in the monthly trend.
+    """
+
+    key: str
+    unit: str
+    better: int
+    compute: Callable[[PeriodFacts], float]
+    functions: tuple[Callable, ...] = ()
+    trend: bool = False
+    caution: str | None = None  # i18n key of a note shown beside the value
+    definition: str | None = None  # i18n key of the definition when no function defines it
+
+
+def _mv(f: PeriodFacts) -> dict[str, float]:
+    return f.movements
+
+
+KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec("customers_start", "count", 0, lambda f: f.S, definition="def_customers"),
+    KpiSpec("customers_new", "count", 1, lambda f: f.N, definition="def_customers"),
+    KpiSpec("customers_end", "count", 1, lambda f: f.E, trend=True, definition="def_customers"),
+    KpiSpec("customers_lost", "count", -1, lambda f: f.L, definition="def_customers"),
+    KpiSpec("crr", "%", 1, lambda f: M.customer_retention_rate(f.S, f.E, f.N_at_end),
+            (M.customer_retention_rate,), trend=True),
+    KpiSpec("churn", "%", -1, lambda f: f.churn, (M.customer_churn_rate,), trend=True),
+    KpiSpec("churn_annualised", "%", -1,
+            lambda f: M.annualized_churn_rate(f.churn, f.p.periods_per_year),
+            (M.annualized_churn_rate,)),
+    KpiSpec("mrr", "money", 1, lambda f: f.mrr, trend=True, definition="def_mrr"),
+    KpiSpec("arpa", "money", 1, lambda f: f.arpa, (M.average_revenue_per_account,), trend=True),
+    KpiSpec("revenue_churn_guide", "%", -1,
+            lambda f: M.revenue_churn_rate(_mv(f)["start_mrr"], f.existing_end_mrr, _mv(f)["expansion"]),
+            (M.revenue_churn_rate,), caution="erratum_revenue_churn"),
+    KpiSpec("gross_revenue_churn", "%", -1,
+            lambda f: M.gross_revenue_churn_rate(_mv(f)["start_mrr"], _mv(f)["churned"], _mv(f)["contraction"]),
+            (M.gross_revenue_churn_rate,), trend=True),
+    KpiSpec("net_revenue_churn", "%", -1,
+            lambda f: M.net_revenue_churn_rate(_mv(f)["start_mrr"], _mv(f)["churned"],
+                                               _mv(f)["contraction"], _mv(f)["expansion"]),
+            (M.net_revenue_churn_rate,), trend=True),
+    KpiSpec("grr", "%", 1,
+            lambda f: M.gross_revenue_retention(_mv(f)["start_mrr"], _mv(f)["churned"], _mv(f)["contraction"]),
+            (M.gross_revenue_retention,), trend=True),
+    KpiSpec("nrr", "%", 1,
+            lambda f: M.net_revenue_retention(_mv(f)["start_mrr"], _mv(f)["churned"],
+                                              _mv(f)["contraction"], _mv(f)["expansion"]),
+            (M.net_revenue_retention,), trend=True),
+    KpiSpec("existing_revenue_growth", "%", 1,
+            lambda f: M.existing_customer_revenue_growth(_mv(f)["start_mrr"], f.existing_end_mrr),
+            (M.existing_customer_revenue_growth,)),
+    KpiSpec("quick_ratio", "ratio", 1,
+            lambda f: M.quick_ratio(_mv(f)["new"] + _mv(f)["reactivation"], _mv(f)["expansion"],
+                                    _mv(f)["churned"], _mv(f)["contraction"]),
+            (M.quick_ratio,), trend=True),
+    KpiSpec("repeat_purchase_ratio", "%", 1,
+            lambda f: M.repeat_purchase_ratio(f.repeat.repeat, f.repeat.total),
+            (M.repeat_purchase_ratio,), trend=True),
+    KpiSpec("loyal_customer_rate", "%", 1,
+            lambda f: M.loyal_customer_rate(f.repeat.repeat, f.repeat.total),
+            (M.loyal_customer_rate,)),
+    KpiSpec("time_between_purchases", "days", -1, lambda f: f.time_between_purchases(),
+            (M.time_between_purchases,)),
+    KpiSpec("return_rate", "%", -1, lambda f: f.return_rate(), (M.product_return_rate,), trend=True),
+    KpiSpec("dso", "days", -1,
+            lambda f: M.days_sales_outstanding(*f.receivables, f.days_in_data),
+            (M.days_sales_outstanding,), trend=True),
+    KpiSpec("nps", "points", 1, lambda f: f.nps_counts.score, (M.net_promoter_score,), trend=True),
+    KpiSpec("nps_moe", "points", 0,
+            lambda f: f.nps_counts.margin_of_error(f.settings["confidence"]), (M.nps_margin_of_error,)),
+    KpiSpec("nps_answers", "answers", 0, lambda f: f.nps_counts.responses,
+            definition="def_nps_answers"),
+    KpiSpec("clv", "money", 1, lambda f: f.clv_guide(), (M.customer_lifetime_value, customer_lifetime)),
+    KpiSpec("clv_churn", "money", 1, lambda f: f.clv_churn(), (M.customer_lifetime_value_from_churn,)),
+    KpiSpec("retention_cost", "money", 0, lambda f: f.retention_cost(), (M.customer_retention_cost,)),
+    KpiSpec("dau_mau", "%", 1, lambda f: f.dau_mau(), (M.dau_mau,), trend=True),
+)
+
+
+def evaluate(spec: KpiSpec, facts: PeriodFacts, lang: str) -> tuple[float, str | None]:
+    """(value, None) or (NaN, the reason it is blank).
+
+    A period that starts before the data (the previous period of the data's first month, the
+    trend's early months) is blank: counting it would make zeros up.
+    """
+    data_first = facts.d.extent[0]
+    if facts.p.first < data_first:
+        return np.nan, words.before_data_note(lang, month_text(data_first))
+    try:
+        return float(spec.compute(facts)), None
+    except Missing as missing:
+        return np.nan, words.missing_note(lang, missing)
+    except MetricError as error:
+        return np.nan, str(error)
+
+
+def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period, lang: str,
+              settings: dict) -> pd.DataFrame:
+    """The kpis table: every KPI of the period and of the previous period, with notes.
+
+    ``facts`` gives the facts of a period (shared with the trend and the what-if).
+    """
+    current, previous = facts(period), facts(period.previous)
+    rows = []
+    for spec in KPIS:
+        now, note_now = evaluate(spec, current, lang)
+        before, note_before = evaluate(spec, previous, lang)
+        notes = []
+        if note_now:
+            notes.append(note_now)
+        if note_before and note_before != note_now:
+            notes.append(words.previous_note(lang, note_before))
+        if spec.caution and not note_now:
+            notes.append(words.caution_note(lang, spec.caution))
+        if spec.key == "clv_churn" and settings.get("gross_margin") is None and not note_now:
+            notes.append(words.default_margin_note(lang))
+        rows.append({
+            "key": spec.key,
+            "label": words.kpi_label(lang, spec.key),
+            "unit": spec.unit,
+            "better": spec.better,
+            "current": now,
+            "previous": before,
+            "change": now - before,  # NaN when either is blank
+            "note": "; ".join(notes),
+        })
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)

@@ -1,0 +1,101 @@
+"""The computed report: the :class:`Report` type, its tables' columns, and plain values.
+
+A :class:`Report` is what :func:`addin.report.build_report` returns and what every writer
+(the exporter, the Refresh button, the template's Report sheet) reads. Its fields and the
+columns below are a contract with those writers: change them together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .period import Period
+
+# The columns of each table of a Report. The trend (month, then one column per KPI key of
+# the trend that the data can give) and the cohort matrices (cohort, size, then one column
+# per age in months) have columns that depend on the data.
+KPI_COLUMNS = ["key", "label", "unit", "better", "current", "previous", "change", "note"]
+COHORT_COLUMNS = ["cohort", "size"]  # an empty matrix's; a filled one adds the ages
+MRR_MOVEMENT_COLUMNS = ["month", "start_mrr", "new", "expansion", "reactivation", "contraction",
+                        "churned", "end_mrr"]
+NPS_DISTRIBUTION_COLUMNS = ["score", "group", "answers", "share"]
+NPS_MONTHLY_COLUMNS = ["month", "promoters", "passives", "detractors", "answers", "nps",
+                       "nps_moe"]
+AGEING_COLUMNS = ["bucket", "invoices", "amount", "share"]
+QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
+DEFINITION_COLUMNS = ["label", "definition", "source_function"]
+WHATIF_COLUMNS = ["key", "label", "unit", "today", "cut_10", "cut_20", "cut_30", "note"]
+TOP_COLUMNS = ["customer_id", "clv", "share", "cumulative_share", "p_alive",
+               "expected_purchases", "expected_spend"]
+
+
+def empty(columns) -> pd.DataFrame:
+    """A table with these columns and no rows (a table the data cannot fill)."""
+    return pd.DataFrame({c: [] for c in columns})
+
+
+@dataclass
+class Report:
+    """A computed report: plain values and DataFrames, nothing to compute left.
+
+    ``kpis`` has one row per KPI: key, label, unit, better (+1 higher is better, −1 lower,
+    0 neither), current, previous, change (current − previous), note (why a value is blank,
+    or a caution). Blank values are NaN. The other tables are ready to write as they are.
+    """
+
+    period: Period
+    previous: Period
+    segment: str | None
+    lang: str
+    source: str
+    data_start: date | None
+    data_end: date | None
+    meta: pd.DataFrame
+    kpis: pd.DataFrame
+    trend: pd.DataFrame
+    cohorts_logos: pd.DataFrame
+    cohorts_revenue: pd.DataFrame
+    mrr_movements: pd.DataFrame
+    nps_distribution: pd.DataFrame
+    nps_monthly: pd.DataFrame
+    ageing: pd.DataFrame
+    quality: pd.DataFrame
+    definitions: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    data_notes: list[str] = field(default_factory=list)
+    #: The what-if of the period: one row per item (key, label, unit, today, cut_10, cut_20,
+    #: cut_30, note); the scenarios cut the period's churn by WHATIF_CUTS.
+    retention_whatif: pd.DataFrame = field(default_factory=lambda: empty(WHATIF_COLUMNS))
+    #: The predictive CLV's notes (how it was fitted, the top customers' share, or why n/a).
+    clv_notes: list[str] = field(default_factory=list)
+    #: The TOP_CUSTOMERS customers of the largest predicted CLV, largest first.
+    top_customers: pd.DataFrame = field(default_factory=lambda: empty(TOP_COLUMNS))
+
+    def kpi(self, key: str) -> pd.Series:
+        """The row of one KPI (current, previous, change, note, ...)."""
+        rows = self.kpis.index[self.kpis["key"] == key]
+        if len(rows) == 0:
+            raise KeyError(key)
+        return self.kpis.loc[rows[0]]
+
+
+def python_value(value: object) -> object:
+    """A report cell value as plain Python, for the writers: None for a blank (None, NaN, NaT,
+    infinity), bool, int, float, datetime; anything else (text) unchanged."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value

@@ -1,0 +1,190 @@
+"""The report's tables beside the KPIs: trend, cohorts, MRR movements, NPS, ageing, quality.
+
+Each function fills one table of the :class:`~addin.report.model.Report` from the prepared
+data (:mod:`addin.report.prepared`) and the periods' facts; a table whose source table is
+missing is empty, with its columns. The monthly tables cover up to :data:`TREND_MONTHS`
+months ending with the report's period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics as M
+from ..errors import MetricError, UndefinedResultError
+from . import words
+from .facts import PeriodFacts
+from .kpis import KPIS, evaluate
+from .missing import Missing
+from .model import (AGEING_COLUMNS, COHORT_COLUMNS, MRR_MOVEMENT_COLUMNS, NPS_DISTRIBUTION_COLUMNS,
+                    NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, empty)
+from .period import Period, month_dates
+from .prepared import PreparedData
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..data import RetentionData
+
+TREND_MONTHS = 24  # months of trend, cohorts, MRR movements and NPS by month
+
+
+def window(data: PreparedData, period: Period) -> range:
+    """The months of the monthly tables: up to TREND_MONTHS ending with the period."""
+    return range(max(period.last - TREND_MONTHS + 1, data.extent[0]), period.last + 1)
+
+
+def trend(facts: Callable[[Period], PeriodFacts], data: PreparedData, period: Period,
+          lang: str) -> pd.DataFrame:
+    """The trend table: the trend's KPIs (those the data can give) month by month."""
+    specs = [s for s in KPIS if s.trend]
+    probe = facts(period)
+    available = []
+    for spec in specs:  # leave out the KPIs whose table (or segment split) is missing
+        try:
+            spec.compute(probe)
+        except Missing:
+            continue
+        except MetricError:
+            pass
+        available.append(spec)
+    months = window(data, period)
+    columns: dict[str, list] = {"month": month_dates(months)}
+    for spec in available:
+        columns[spec.key] = []
+    for month in months:
+        month_facts = facts(Period("month", month, month))
+        for spec in available:
+            columns[spec.key].append(evaluate(spec, month_facts, lang)[0])
+    return pd.DataFrame(columns)
+
+
+def cohorts(data: PreparedData, period: Period) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """(logos, revenue, source table) cohort matrices up to the period end."""
+    if data.subs is not None and len(data.subs["month"]):
+        subs = data.subs
+        keep = (subs["month"] <= period.last) & (subs["mrr"] > 0)
+        ids, when = subs["ids"][keep], subs["month"][keep].astype("datetime64[M]")
+        values, source = subs["mrr"][keep], "Subscriptions"
+    elif data.orders is not None and len(data.orders["day"]):
+        orders = data.orders
+        keep = orders["day"] <= period.end_day
+        ids, when = orders["ids"][keep], orders["day"][keep].astype("datetime64[D]")
+        values = orders["amount"][keep] if orders["amount"] is not None else None
+        source = "Orders"
+    else:
+        return empty(COHORT_COLUMNS), empty(COHORT_COLUMNS), None
+
+    def matrix(**kwargs) -> pd.DataFrame:
+        try:
+            table = M.cohort_retention(ids, when, **kwargs)
+        except MetricError:
+            return empty(COHORT_COLUMNS)
+        table = table.iloc[-TREND_MONTHS:]
+        ages = [c for c in table.columns if c != "size"][:TREND_MONTHS]
+        table = table[["size", *ages]].reset_index()
+        table = table.dropna(axis=1, how="all")
+        return table
+
+    logos = matrix()
+    revenue = matrix(values=values) if values is not None else empty(COHORT_COLUMNS)
+    return logos, revenue, source
+
+
+def mrr_movements(data: PreparedData, period: Period) -> pd.DataFrame:
+    """The MRR movements of each month up to the period end, losses as negative numbers."""
+    if data.subs is None:
+        return empty(MRR_MOVEMENT_COLUMNS)
+    table = data.monthly_movements
+    table = table[table.index <= period.last].iloc[-TREND_MONTHS:].reset_index(drop=True)
+    # losses as negative numbers: the stacked chart shows them below the axis and
+    # start + the movements = end reads straight across a row
+    table["contraction"] = -table["contraction"]
+    table["churned"] = -table["churned"]
+    return table[MRR_MOVEMENT_COLUMNS]
+
+
+def nps_tables(facts: Callable[[Period], PeriodFacts], data: PreparedData, period: Period,
+               lang: str, settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the period's answers by score, NPS by month with its margin of error)."""
+    if data.nps is None:
+        return empty(NPS_DISTRIBUTION_COLUMNS), empty(NPS_MONTHLY_COLUMNS)
+    try:
+        total = facts(period).nps_counts.responses  # the core checks every answer is 0-10
+    except MetricError:
+        distribution = empty(NPS_DISTRIBUTION_COLUMNS)
+    else:
+        scores = facts(period).nps_scores
+        tally = np.bincount(scores[~np.isnan(scores)].astype(np.int64), minlength=11)
+        groups = ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2
+        distribution = pd.DataFrame({
+            "score": np.arange(11),
+            "group": [words.nps_group(lang, g) for g in groups],
+            "answers": tally,
+            "share": tally / total if total else np.full(11, np.nan),
+        })
+    rows = []
+    for month in window(data, period):
+        try:
+            counts = facts(Period("month", month, month)).nps_counts
+        except MetricError:
+            continue
+        try:
+            score, moe = counts.score, counts.margin_of_error(settings["confidence"])
+        except UndefinedResultError:
+            score = moe = np.nan
+        rows.append({"month": month_dates([month])[0], "promoters": counts.promoters,
+                     "passives": counts.passives, "detractors": counts.detractors,
+                     "answers": counts.responses, "nps": score, "nps_moe": moe})
+    return distribution, pd.DataFrame(rows, columns=NPS_MONTHLY_COLUMNS)
+
+
+_BUCKETS = (("bucket_current", None, 0), ("bucket_1_30", 1, 30), ("bucket_31_60", 31, 60),
+            ("bucket_61_90", 61, 90), ("bucket_90", 91, None))
+
+
+def ageing(data: PreparedData, period: Period, lang: str) -> pd.DataFrame:
+    """The invoices open at the period end by days past due, and their total."""
+    inv = data.invoices
+    if inv is None:
+        return empty(AGEING_COLUMNS)
+    end = period.end_day
+    open_ = (inv["issue"] <= end) & (inv["paid"] > end)
+    late = end - inv["due"][open_]
+    amount = inv["amount"][open_]
+    total = float(amount.sum())
+    rows = []
+    for key, low, high in _BUCKETS:
+        mask = np.ones(len(late), dtype=bool)
+        if low is not None:
+            mask &= late >= low
+        if high is not None:
+            mask &= late <= high
+        money = float(amount[mask].sum())
+        rows.append({"bucket": words.ageing_bucket(lang, key), "invoices": int(mask.sum()),
+                     "amount": money, "share": money / total if total else np.nan})
+    rows.append({"bucket": words.ageing_bucket(lang, "total"), "invoices": int(open_.sum()),
+                 "amount": total, "share": 1.0 if total else np.nan})
+    return pd.DataFrame(rows, columns=AGEING_COLUMNS)
+
+
+_TABLES = ("Customers", "Subscriptions", "Orders", "NPS", "Invoices", "Activity", "Costs")
+
+
+def quality(data: RetentionData, lang: str) -> pd.DataFrame:
+    """The data reader's rows read, kept and dropped per table, and the tables not provided."""
+    columns = QUALITY_COLUMNS
+    quality = getattr(data, "quality", None)
+    frame = (quality[[c for c in columns if c in quality.columns]].copy()
+             if isinstance(quality, pd.DataFrame) and len(quality) else empty(columns))
+    for column in columns:
+        if column not in frame:
+            frame[column] = np.nan
+    present = set(data.tables)
+    missing = [t for t in _TABLES if t not in present]
+    extra = pd.DataFrame([{"table": t, "rows_read": 0, "rows_kept": 0, "rows_dropped": 0,
+                           "reason": words.not_provided(lang)} for t in missing],
+                         columns=columns)
+    return pd.concat([frame[columns], extra], ignore_index=True) if missing else frame[columns]
