@@ -33,10 +33,10 @@ from .build import DEFAULT_SETTINGS, build_report
 from .customer_value import CLV_HORIZON_WEEKS, TOP_CUSTOMERS
 from .definitions import definition_of
 from .kpis import KPIS, KpiSpec
-from .model import Report, python_value
+from .model import WHATIF_CUTS, Report, python_value
 from .period import Period, parse_period
 from .tables import TREND_MONTHS
-from .whatif import UPLIFT_YEARS, WHATIF_CUTS
+from .whatif import UPLIFT_YEARS
 
 __all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KpiSpec", "Period", "Report",
            "TOP_CUSTOMERS", "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS", "build_report",

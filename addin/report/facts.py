@@ -18,7 +18,7 @@ from ..errors import UndefinedResultError
 from ..metrics.roi import customer_lifetime
 from .missing import Missing, needs
 from .period import Period, month_day, month_text
-from .prepared import PreparedData
+from .prepared import PreparedData, rows_between
 
 
 class PeriodFacts:
@@ -70,6 +70,7 @@ class PeriodFacts:
 
     @cached_property
     def churn(self) -> float:
+        """Customer churn rate of the period: L / S."""
         return M.customer_churn_rate(self.S, self.L)
 
     @property
@@ -79,6 +80,7 @@ class PeriodFacts:
         return min(self.p.end_day, self.d.extent[1]) - self.p.start_day + 1
 
     def lifespan_years(self) -> float:
+        """Expected customer lifetime in years, from the period's churn."""
         return customer_lifetime(self.churn) / self.p.periods_per_year
 
     # ------------------------------------------------------------------ MRR
@@ -119,16 +121,24 @@ class PeriodFacts:
 
     @cached_property
     def paying_end(self) -> int:
+        """Subscribers paying in the period's last month."""
         self._subs()
         return int((self.d.mrr_column(self.p.last) > 0).sum())
 
     @property
     def mrr(self) -> float:
+        """MRR of the period's last month."""
         return self.movements["end_mrr"]
 
     @property
     def arpa(self) -> float:
+        """Average MRR per paying account in the period's last month."""
         return M.average_revenue_per_account(self.mrr, self.paying_end)
+
+    def period_arpa(self) -> float:
+        """Revenue per paying account over the whole period (the MRR × its months): the ARPA
+        of CLV from churn and of the what-if, whose churn is the period's."""
+        return M.average_revenue_per_account(self.mrr * self.p.months, self.paying_end)
 
     # ------------------------------------------------------------------ orders
     def _orders(self, *columns: str) -> dict:
@@ -141,9 +151,8 @@ class PeriodFacts:
 
     @cached_property
     def order_slice(self) -> slice:
-        day = self._orders()["day"]
-        return slice(int(np.searchsorted(day, self.p.start_day, "left")),
-                     int(np.searchsorted(day, self.p.end_day, "right")))
+        """The orders dated within the period (Orders are sorted by day)."""
+        return rows_between(self._orders()["day"], self.p.start_day, self.p.end_day)
 
     @cached_property
     def buyers_orders(self) -> np.ndarray:
@@ -155,11 +164,14 @@ class PeriodFacts:
 
     @cached_property
     def repeat(self) -> M.RepeatCustomers:
+        """The period's buyers (total) and those with two or more orders up to the period end."""
         mask, stop = self.buyers_orders, self.order_slice.stop
         ids = self.d.orders["ids"][:stop][mask]
         return M.count_repeat_customers(ids) if len(ids) else M.RepeatCustomers(0, 0)
 
     def time_between_purchases(self) -> float:
+        """Days between purchases (the core's) of the period's buyers, over their orders up to
+        the period end."""
         mask, stop = self.buyers_orders, self.order_slice.stop
         if not mask.any():
             raise UndefinedResultError("undefined: no orders in the period")
@@ -168,16 +180,17 @@ class PeriodFacts:
                                         orders["day"][:stop][mask].astype("datetime64[D]"))
 
     def return_rate(self) -> float:
+        """Units returned / units sold, of the period's orders."""
         orders = self._orders("units", "returned")
         cut = self.order_slice
         return M.product_return_rate(float(np.nansum(orders["returned"][cut])),
                                      float(np.nansum(orders["units"][cut])))
 
     def order_revenue(self, first_day: int, last_day: int) -> tuple[float, np.ndarray]:
+        """(Orders' amount, the buyers' codes) of the orders dated ``first_day`` to ``last_day``."""
         orders = self._orders("amount")
-        lo = int(np.searchsorted(orders["day"], first_day, "left"))
-        hi = int(np.searchsorted(orders["day"], last_day, "right"))
-        return float(np.nansum(orders["amount"][lo:hi])), orders["ids"][lo:hi]
+        rows = rows_between(orders["day"], first_day, last_day)
+        return float(np.nansum(orders["amount"][rows])), orders["ids"][rows]
 
     # ------------------------------------------------------------------ NPS
     @cached_property
@@ -185,13 +198,12 @@ class PeriodFacts:
         """The answers dated within the period."""
         if self.d.nps is None:
             raise needs("NPS")
-        day = self.d.nps["day"]
-        lo = int(np.searchsorted(day, self.p.start_day, "left"))
-        hi = int(np.searchsorted(day, self.p.end_day, "right"))
-        return self.d.nps["score"][lo:hi]
+        return self.d.nps["score"][rows_between(self.d.nps["day"], self.p.start_day,
+                                                 self.p.end_day)]
 
     @cached_property
     def nps_counts(self) -> M.NpsCounts:
+        """Promoters, passives and detractors of the period's answers."""
         scores = self.nps_scores
         return M.count_nps_answers(scores) if len(scores) else M.NpsCounts(0, 0, 0)
 
@@ -203,7 +215,7 @@ class PeriodFacts:
         if inv is None:
             raise needs("Invoices")
         end = self.p.end_day
-        open_ = (inv["issue"] <= end) & (inv["paid"] > end)
+        open_ = self.d.open_invoices(end)
         issued = (inv["issue"] >= self.p.start_day) & (inv["issue"] <= end)
         return float(inv["amount"][open_].sum()), float(inv["amount"][issued].sum())
 
@@ -232,14 +244,17 @@ class PeriodFacts:
         return M.customer_lifetime_value(revenue, int(paid.sum()), self.lifespan_years())
 
     def gross_margin(self) -> float:
+        """The gross margin setting, 100 % when none is given."""
         margin = self.settings.get("gross_margin")
         return 1.0 if margin is None else margin
 
     def clv_churn(self) -> float:
-        arpa = M.average_revenue_per_account(self.mrr * self.p.months, self.paying_end)
-        return M.customer_lifetime_value_from_churn(arpa, self.gross_margin(), self.churn)
+        """CLV from churn: period ARPA × gross margin / the period's churn."""
+        return M.customer_lifetime_value_from_churn(self.period_arpa(), self.gross_margin(),
+                                                    self.churn)
 
     def retention_cost(self) -> float:
+        """Retention spend of the period's months / customers served (S + N)."""
         if self.d.costs is None:
             raise needs("Costs")
         if self.d.segment is not None:
@@ -252,6 +267,7 @@ class PeriodFacts:
         return M.customer_retention_cost(spend, self.S + self.N)
 
     def dau_mau(self) -> float:
+        """DAU / MAU of the period's last month."""
         if self.d.activity is None:
             raise needs("Activity")
         if self.d.segment is not None:

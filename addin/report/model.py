@@ -15,6 +15,14 @@ import pandas as pd
 
 from .period import Period
 
+WHATIF_CUTS = (0.10, 0.20, 0.30)  # the what-if's scenarios: shares of the period's churn cut
+
+
+def cut_column(share: float) -> str:
+    """The what-if's column of the scenario cutting churn by ``share``: ``cut_10`` for 0.10."""
+    return f"cut_{round(share * 100)}"
+
+
 # The columns of each table of a Report. The trend (month, then one column per KPI key of
 # the trend that the data can give) and the cohort matrices (cohort, size, then one column
 # per age in months) have columns that depend on the data.
@@ -28,7 +36,7 @@ NPS_MONTHLY_COLUMNS = ["month", "promoters", "passives", "detractors", "answers"
 AGEING_COLUMNS = ["bucket", "invoices", "amount", "share"]
 QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
 DEFINITION_COLUMNS = ["label", "definition", "source_function"]
-WHATIF_COLUMNS = ["key", "label", "unit", "today", "cut_10", "cut_20", "cut_30", "note"]
+WHATIF_COLUMNS = ["key", "label", "unit", "today", *map(cut_column, WHATIF_CUTS), "note"]
 TOP_COLUMNS = ["customer_id", "clv", "share", "cumulative_share", "p_alive",
                "expected_purchases", "expected_spend"]
 

@@ -69,6 +69,7 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as the user writes it: ``2026-09``, ``2026-Q3`` or ``2026``."""
         year, month = divmod(self.first, 12)
         year += 1970
         if self.kind == "year":
@@ -79,34 +80,42 @@ class Period:
 
     @property
     def months(self) -> int:
+        """Months in the period: 1, 3 or 12."""
         return self.last - self.first + 1
 
     @property
     def periods_per_year(self) -> int:
+        """Periods of this kind in a year: 12, 4 or 1."""
         return 12 // self.months
 
     @property
     def start_day(self) -> int:
+        """Day number of the period's first day."""
         return month_day(self.first)
 
     @property
     def end_day(self) -> int:
+        """Day number of the period's last day."""
         return month_day(self.last + 1) - 1
 
     @property
     def start(self) -> date:
+        """The period's first day."""
         return day_date(self.start_day)
 
     @property
     def end(self) -> date:
+        """The period's last day."""
         return day_date(self.end_day)
 
     @property
     def days(self) -> int:
+        """Days in the period."""
         return self.end_day - self.start_day + 1
 
     @property
     def previous(self) -> Period:
+        """The period of the same kind just before this one."""
         return Period(self.kind, self.first - self.months, self.last - self.months)
 
     def __str__(self) -> str:

@@ -27,6 +27,18 @@ def _days(series: pd.Series) -> np.ndarray:
     return series.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
+def rows_between(day: np.ndarray, first_day: int, last_day: int) -> slice:
+    """The rows of a day-sorted array dated ``first_day`` to ``last_day``, both included."""
+    return slice(int(np.searchsorted(day, first_day, "left")),
+                 int(np.searchsorted(day, last_day, "right")))
+
+
+def _by_month(table: pd.DataFrame) -> pd.DataFrame:
+    """A core table with a ``month`` column, indexed by month number."""
+    table.index = table["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    return table
+
+
 def _numbers(series: pd.Series) -> np.ndarray:
     """A number column as float64, NaN where blank or not a number."""
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -205,7 +217,12 @@ class PreparedData:
             last_day = month_day(last_month + 1) - 1
         return first, last_day, last_month, complete
 
-    # ------------------------------------------------------------------ monthly helpers
+    # ------------------------------------------------------------------ helpers
+
+    def open_invoices(self, day: int) -> np.ndarray:
+        """Mask of the invoices open at the end of ``day``: issued by then, not yet paid."""
+        inv = self.invoices
+        return (inv["issue"] <= day) & (inv["paid"] > day)
 
     def mrr_column(self, month: int) -> np.ndarray:
         """Each subscriber's MRR in ``month`` (0 outside the data)."""
@@ -231,13 +248,10 @@ class PreparedData:
             table = M.mrr_movements(subs["ids"], subs["month"].astype("datetime64[M]"), subs["mrr"])
         except MetricError:  # fewer than two months, or no rows
             table = pd.DataFrame(columns=list(M.MOVEMENT_COLUMNS))
-        table.index = table["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
-        return table
+        return _by_month(table)
 
     @cached_property
     def dau_mau_table(self) -> pd.DataFrame:
         """The core's DAU/MAU of every month of Activity, indexed by month number."""
         act = self.activity
-        table = M.dau_mau_by_month(act["users"], act["day"].astype("datetime64[D]"))
-        table.index = table["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
-        return table
+        return _by_month(M.dau_mau_by_month(act["users"], act["day"].astype("datetime64[D]")))

@@ -20,8 +20,8 @@ from . import words
 from .facts import PeriodFacts
 from .kpis import KPIS, evaluate
 from .missing import Missing
-from .model import (AGEING_COLUMNS, COHORT_COLUMNS, MRR_MOVEMENT_COLUMNS, NPS_DISTRIBUTION_COLUMNS,
-                    NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, empty)
+from .model import (AGEING_COLUMNS, COHORT_COLUMNS, MRR_MOVEMENT_COLUMNS,
+                    NPS_DISTRIBUTION_COLUMNS, NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, empty)
 from .period import Period, month_dates
 from .prepared import PreparedData
 
@@ -151,7 +151,7 @@ def ageing(data: PreparedData, period: Period, lang: str) -> pd.DataFrame:
     if inv is None:
         return empty(AGEING_COLUMNS)
     end = period.end_day
-    open_ = (inv["issue"] <= end) & (inv["paid"] > end)
+    open_ = data.open_invoices(end)
     late = end - inv["due"][open_]
     amount = inv["amount"][open_]
     total = float(amount.sum())

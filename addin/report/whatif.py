@@ -18,9 +18,8 @@ from ..errors import MetricError
 from . import words
 from .facts import PeriodFacts
 from .missing import Missing
-from .model import WHATIF_COLUMNS
+from .model import WHATIF_COLUMNS, WHATIF_CUTS, cut_column
 
-WHATIF_CUTS = (0.10, 0.20, 0.30)  # the what-if's scenarios: shares of the period's churn cut
 UPLIFT_YEARS = (5, 10)  # the what-if's profit uplift horizons, in years
 
 
@@ -39,8 +38,7 @@ def retention_whatif(facts: PeriodFacts, lang: str, settings: dict) -> pd.DataFr
 
     base, base_note = measured(lambda: facts.E)
     churn, churn_note = measured(lambda: facts.churn)
-    arpa, arpa_note = measured(
-        lambda: M.average_revenue_per_account(facts.mrr * facts.p.months, facts.paying_end))
+    arpa, arpa_note = measured(facts.period_arpa)
     margin = facts.gross_margin()
     cost = settings.get("program_cost")
     cost = np.nan if cost is None else float(cost)
@@ -101,7 +99,7 @@ def retention_whatif(facts: PeriodFacts, lang: str, settings: dict) -> pd.DataFr
             "label": words.whatif_label(lang, key),
             "unit": unit,
             "today": cells[0][0],
-            **{f"cut_{round(k * 100)}": cells[1 + i][0] for i, k in enumerate(WHATIF_CUTS)},
+            **{cut_column(k): cells[1 + i][0] for i, k in enumerate(WHATIF_CUTS)},
             "note": reasons[0] if reasons else (note or ""),
         })
     return pd.DataFrame(records, columns=WHATIF_COLUMNS)
