@@ -762,3 +762,35 @@ def test_dso_of_a_period_past_the_data_counts_the_days_the_data_covers():
     # invoices, 760; the data ends on 5 Oct (I7 paid), so 1 Jan – 5 Oct = 278 days, not 365.
     report = build_report(hand_data(), "2026")
     assert report.kpi("dso")["current"] == pytest.approx(290 / 760 * 278)
+
+
+# ---------------------------------------------------------------------------- the package's rooms
+
+
+def test_the_report_imports_no_writer_and_no_excel_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, addin.report; print(' '.join(sorted(m for m in sys.modules if "
+            "m.split('.')[0] in ('xlwings', 'openpyxl', 'xlsxwriter') or m.startswith("
+            "('addin.excel', 'addin.udfs', 'addin.refresh', 'addin.layout')))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert loaded == []
+
+
+def test_only_the_words_module_translates():
+    # The words compute attaches to values are made in addin/report/words.py alone, so that
+    # they can move to the renderer in one step.
+    import ast
+    from pathlib import Path
+
+    import addin.report
+
+    translating = []
+    for path in sorted(Path(addin.report.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in ("text", "TEXTS")
+                    and isinstance(node.value, ast.Name) and node.value.id == "i18n"):
+                translating.append(path.name)
+    assert set(translating) == {"words.py"}
