@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from . import metrics as M
-from .errors import InvalidInputError, MetricError, UndefinedResultError
-from .metrics.roi import customer_lifetime
+from .. import i18n
+from .. import metrics as M
+from ..errors import InvalidInputError, MetricError, UndefinedResultError
+from ..metrics.roi import customer_lifetime
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .data import RetentionData
+    from ..data import RetentionData
 
 __all__ = ["KPIS", "KpiSpec", "Period", "Report", "build_report", "parse_period", "TREND_MONTHS"]
 
