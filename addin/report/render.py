@@ -1,11 +1,12 @@
 """How a report looks: a :class:`addin.report.Report` and the layout become grids of cells.
 
 This is the one place that decides, for every cell of the report, its value as a cell holds
-it, its number format, its style role and its words in the report's language. The three
-writers only emit what it gives: the openpyxl exporter (:mod:`addin.excel.report_writer`),
-the Refresh button (:mod:`addin.refresh`) and the template's Report sheet
-(:mod:`addin.excel.template`). Nothing here imports openpyxl, xlwings or XlsxWriter, and
-nothing is computed: the report holds the numbers, :mod:`addin.layout` says where they go.
+it, its number format, its style role and its words in the report's language. The openpyxl
+exporter (:mod:`addin.excel.report_writer`) emits exactly these cells; the Refresh button
+(:mod:`addin.refresh`) and the template's Report sheet (:mod:`addin.excel.template`) write
+the same cells (``tests/test_render.py`` compares the refresh's writes cell by cell).
+Nothing here imports openpyxl, xlwings or XlsxWriter, and nothing is computed: the report
+holds the numbers, :mod:`addin.layout` says where they go.
 
 A block (one table of the report, see :class:`addin.layout.Block`) is rendered in one of two
 shapes:
