@@ -272,6 +272,18 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert values.cell(meta["Segment"].row, 2).value == "=1+2"
 
 
+def test_text_excel_would_read_as_a_date_keeps_its_quote_prefix(book):
+    """Text that Excel would turn into a date or number when the cell is edited (a period,
+    an ageing bucket) carries the quote prefix, as the Refresh button's apostrophe does."""
+    ws = book["KPIs"]
+    assert ws["B3"].value == "2026-08" and ws["B3"].data_type == "s" and ws["B3"].quotePrefix
+    assert ws["A1"].quotePrefix is False  # plain words have none
+    ageing = book["Ageing"]
+    header, left = anchor("Ageing", "ageing")
+    assert ageing.cell(header + 2, left).value == "1-30"
+    assert ageing.cell(header + 2, left).quotePrefix
+
+
 # ---------------------------------------------------------------------------- refusals and --force
 
 

@@ -1,9 +1,11 @@
 """Write a :class:`addin.report.Report` as an Excel workbook with openpyxl. Computes nothing.
 
-Where each table goes, its number formats and charts come from :mod:`addin.layout`; the
-words from :mod:`addin.i18n`. Values are written as values (no formulas), so the workbook
-reads right in any viewer; text that begins with ``=``, ``+``, ``-`` or ``@`` is written as
-text, never as a formula.
+Every cell (value, number format, style role, words) comes from the one renderer,
+:mod:`addin.report.render`, fitted to each sheet of :mod:`addin.layout`; this module dresses
+the roles in openpyxl's fonts and fills, sizes the columns, draws the charts and saves.
+Values are written as values (no formulas), so the workbook reads right in any viewer; text
+the renderer marks ``quoted`` (it would read as a formula, a number or a date) is written as
+text with Excel's quote prefix, never as a formula.
 
 The file is written atomically (a temporary file in the same folder, then a rename) and
 :func:`check_output` refuses to overwrite the input data, a workbook template, or any
@@ -23,23 +25,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from defusedxml import ElementTree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__, i18n, layout
+from .. import __version__, layout
 from ..errors import MetricError
-from ..report import python_value
+from ..report import render
+from ..report.render import Cell
 
 __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "write_report",
            "build_workbook"]
@@ -48,9 +47,7 @@ __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "wri
 #: told apart from any other workbook (which is never overwritten).
 MARKER = "RetentionReport"
 TEMPLATE_FOLDER = "workbook_templates"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CUSTOM_XML = 1_000_000  # bytes of docProps/custom.xml read to look for the marker
-_MAX_TEXT = 32_767  # Excel's limit of characters in a cell
 _HEADER_ONE_LINE = 18  # headers up to this many characters are not wrapped
 
 
@@ -120,57 +117,34 @@ def check_output(path: str | os.PathLike, *, force: bool = False,
 
 
 _THIN = Side(style="thin", color="8EA9DB")
+_GOOD_FONT, _GOOD_FILL = render.COLOURS[render.GOOD]
+_BAD_FONT, _BAD_FILL = render.COLOURS[render.BAD]
+#: openpyxl's dress of each of the renderer's style roles.
 _STYLES = {
-    "title": dict(font=Font(bold=True, size=13, color="1F3864")),
-    "header": dict(font=Font(bold=True), fill=PatternFill("solid", fgColor=layout.HEADER_FILL),
-                   alignment=Alignment(wrap_text=True, vertical="center"),
-                   border=Border(bottom=_THIN)),
-    "label": dict(font=Font(bold=True), alignment=Alignment(vertical="top")),
-    "body": dict(alignment=Alignment(vertical="top")),
-    "good": dict(font=Font(color=layout.GOOD_FONT), fill=PatternFill("solid", fgColor=layout.GOOD_FILL),
-                 alignment=Alignment(vertical="top")),
-    "bad": dict(font=Font(color=layout.BAD_FONT), fill=PatternFill("solid", fgColor=layout.BAD_FILL),
-                alignment=Alignment(vertical="top")),
+    render.TITLE: dict(font=Font(bold=True, size=13, color="1F3864")),
+    render.HEADER: dict(font=Font(bold=True), fill=PatternFill("solid", fgColor=layout.HEADER_FILL),
+                        alignment=Alignment(wrap_text=True, vertical="center"),
+                        border=Border(bottom=_THIN)),
+    render.LABEL: dict(font=Font(bold=True), alignment=Alignment(vertical="top")),
+    render.BODY: dict(alignment=Alignment(vertical="top")),
+    render.GOOD: dict(font=Font(color=_GOOD_FONT), fill=PatternFill("solid", fgColor=_GOOD_FILL),
+                      alignment=Alignment(vertical="top")),
+    render.BAD: dict(font=Font(color=_BAD_FONT), fill=PatternFill("solid", fgColor=_BAD_FILL),
+                     alignment=Alignment(vertical="top")),
 }
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass
-class _Cell:
-    value: object
-    number_format: str | None = None
-    style: str = "body"
-    wrap: bool = False
-    fit: bool = True  # counts for the column width (a title or a meta line runs over instead)
-
-
-@dataclass
 class _Sheet:
-    """A sheet's content before it touches openpyxl: cells by (row, column) and extras."""
+    """A sheet's content before it touches openpyxl: the rendered cells by (row, column),
+    fixed widths, colour scales and charts."""
 
     name: str
-    cells: dict[tuple[int, int], _Cell] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)  # fixed widths
     heatmaps: list[str] = field(default_factory=list)
-    charts: list[tuple[layout.Chart, dict[str, int], int, int]] = field(default_factory=list)
-
-    def put(self, row: int, col: int, value: object, number_format: str | None = None,
-            style: str = "body", wrap: bool = False, fit: bool = True) -> None:
-        self.cells[(row, col)] = _Cell(_plain(value), number_format, style, wrap,
-                                       fit and style != "title")
-
-
-def _plain(value: object) -> object:
-    """A report value as openpyxl takes it: None for blanks, Python numbers and dates."""
-    if isinstance(value, np.datetime64) and not np.isnat(value):
-        value = pd.Timestamp(value)
-    if isinstance(value, pd.Timestamp) and value == value.normalize():
-        return value.date()  # a day, shown without a time
-    value = python_value(value)
-    if value is None or isinstance(value, (bool, int, float, dt.date)):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return text[:_MAX_TEXT]
+    charts: list[tuple[layout.Chart, dict[object, int], int, int]] = field(default_factory=list)
 
 
 def _shown_length(value: object, number_format: str | None) -> int:
@@ -197,84 +171,23 @@ def _shown_length(value: object, number_format: str | None) -> int:
 # --------------------------------------------------------------------------- blocks
 
 
-def _anchor(cell: str) -> tuple[int, int]:
-    letters, row = coordinate_from_string(cell)
-    return row, column_index_from_string(letters)
-
-
-def _texts(report, key: str, **values) -> str:
-    return i18n.text(report.lang, key, period=report.period.label,
-                     previous=report.previous.label, **values)
-
-
-def _header(report, column: layout.Column | None, key: object) -> str:
-    if column is None and isinstance(key, (int, np.integer)):  # a cohort age
-        return i18n.text(report.lang, "months_since", k=int(key))
-    return _texts(report, (column.header if column and column.header else str(key)))
-
-
-def _table(sheet: _Sheet, report, block: layout.Block, frame: pd.DataFrame) -> None:
-    top, left = _anchor(block.anchor)
-    header_row, first_row = top + 1, top + 2
-    listed = {c.key: c for c in block.columns}
-    keys = [c.key for c in block.columns if c.key in frame.columns]
-    if block.heatmap or not block.columns:  # the unlisted columns too (cohort ages)
-        keys += [k for k in frame.columns if k not in listed]
-    col_of = {}
-    units = frame["unit"].tolist() if "unit" in frame.columns else None
-    better = frame["better"].tolist() if "better" in frame.columns else None
-    for offset, key in enumerate(keys):
-        col = left + offset
-        col_of[key] = col
-        spec = listed.get(key)
-        sheet.put(header_row, col, _header(report, spec, key), style="header")
-        if spec is not None and spec.width:
-            sheet.widths[col] = spec.width
-        fmt = spec.number_format if spec is not None else block.default_format
-        values = frame[key].tolist()
-        for i, value in enumerate(values):
-            cell_format, style = fmt, "body"
-            if fmt == layout.BY_UNIT:
-                cell_format = layout.UNIT_FORMATS.get(units[i], "General")
-            elif fmt == layout.CHANGE:
-                cell_format = layout.CHANGE_FORMATS.get(units[i], "General")
-                number = _plain(value)
-                if better is not None and better[i] and isinstance(number, float):
-                    direction = number * better[i]
-                    style = "good" if direction > 0 else "bad" if direction < 0 else "body"
-            if spec is not None and spec.translate and isinstance(value, str):
-                value = i18n.text(report.lang, spec.translate + value)
-            sheet.put(first_row + i, col, value, cell_format, style,
-                      wrap=bool(spec is not None and spec.wrap))
-    last_row = first_row + len(frame) - 1
-    if block.heatmap and len(frame):
-        heat = [col_of[k] for k in keys if k not in listed]
-        if heat:
-            sheet.heatmaps.append(
-                f"{get_column_letter(min(heat))}{first_row}:{get_column_letter(max(heat))}{last_row}"
-            )
-    for chart in block.charts:
-        sheet.charts.append((chart, col_of, header_row, last_row))
-
-
 def _sheet_content(report, sheet_layout: layout.Sheet) -> _Sheet:
+    """The rendered blocks of a sheet, placed; the layout's widths, colour scales, charts."""
     sheet = _Sheet(sheet_layout.name)
-    for block in sheet_layout.blocks:
-        top, left = _anchor(block.anchor)
-        sheet.put(top, left, _texts(report, block.title), style="title")
-        content = getattr(report, block.name)
-        if block.kind == "lines":
-            for i, line in enumerate(content):
-                sheet.put(top + 1 + i, left, line)
-        elif block.kind == "pairs":
-            for i, (label, value) in enumerate(content.itertuples(index=False, name=None)):
-                sheet.put(top + 1 + i, left, label, style="label")
-                sheet.put(top + 1 + i, left + 1, value, fit=False)
-            for offset, column in enumerate(block.columns):
-                if column.width:
-                    sheet.widths[left + offset] = column.width
-        else:
-            _table(sheet, report, block, content)
+    for block in render.render_sheet(report, sheet_layout):
+        for i, line in enumerate(block.cells):
+            for j, cell in enumerate(line):
+                if cell is not None:
+                    sheet.cells[(block.row + i, block.column + j)] = cell
+        for j, column in enumerate(block.columns):
+            if column is not None and column.width:
+                sheet.widths[block.column + j] = column.width
+        heat = block.heatmap_columns
+        if heat and block.data_rows:
+            sheet.heatmaps.append(f"{get_column_letter(min(heat))}{block.first_row}:"
+                                  f"{get_column_letter(max(heat))}{block.last_row}")
+        for chart in block.block.charts:
+            sheet.charts.append((chart, block.column_of, block.header_row, block.last_row))
     return sheet
 
 
@@ -286,7 +199,7 @@ def _column_widths(sheet: _Sheet) -> dict[int, float]:
     widest: dict[int, int] = {}
     header_widest: dict[int, int] = {}
     for (row, col), cell in sheet.cells.items():
-        if not cell.fit:
+        if cell.runs_over:
             continue  # titles and meta lines run over the empty cells to their right
         length = _shown_length(cell.value, cell.number_format)
         if cell.style == "header":
@@ -317,14 +230,14 @@ def _row_heights(sheet: _Sheet, widths: dict[int, float]) -> dict[int, float]:
     return {row: 15.0 * count for row, count in lines.items() if count > 1}
 
 
-def _styled(cell, spec: _Cell) -> None:
+def _styled(cell, spec: Cell) -> None:
     for attribute, value in _STYLES[spec.style].items():
         setattr(cell, attribute, value)
     if spec.wrap:
         cell.alignment = _WRAP
-    if spec.number_format and isinstance(spec.value, (int, float, dt.date)):
+    if spec.number_format:
         cell.number_format = spec.number_format
-    if isinstance(spec.value, str) and spec.value.startswith(_FORMULA_STARTS):
+    if spec.quoted:
         cell.data_type = "s"  # text, never a formula
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
@@ -359,7 +272,7 @@ def _chart(ws, report, spec: layout.Chart, col_of: dict, header_row: int, last_r
         elif colour:
             item.graphicalProperties.solidFill = colour
             item.graphicalProperties.line.solidFill = colour
-    chart.title = _texts(report, spec.title)
+    chart.title = render.words(report, spec.title)
     chart.y_axis.number_format = spec.y_format
     if spec.category == "month":
         chart.x_axis.number_format = layout.MONTH
@@ -383,7 +296,7 @@ def _fill_sheet(ws, report, sheet: _Sheet, freeze: str | None, write_only: bool)
         for row, height in heights.items():
             ws.row_dimensions[row].height = height
         last_row = max((r for r, _ in sheet.cells), default=0)
-        by_row: dict[int, dict[int, _Cell]] = {}
+        by_row: dict[int, dict[int, Cell]] = {}
         for (row, col), spec in sheet.cells.items():
             by_row.setdefault(row, {})[col] = spec
         for row in range(1, last_row + 1):
@@ -433,8 +346,7 @@ def build_workbook(report, *, write_only: bool = False) -> Workbook:
         content = _sheet_content(report, sheet_layout)
         ws = wb.create_sheet(sheet_layout.name)
         _fill_sheet(ws, report, content, sheet_layout.freeze, write_only)
-    title = f"{i18n.text(report.lang, 'title')} {report.period.label}"
-    wb.properties.title = title
+    wb.properties.title = render.workbook_title(report)
     wb.properties.creator = f"retention-addin {__version__}"
     wb.custom_doc_props.append(StringProperty(name=MARKER, value=f"retention-addin {__version__}"))
     return wb

@@ -1,0 +1,393 @@
+"""The one renderer (addin.report.render) on the demo company, in English and Italian.
+
+Every block's grid size in both shapes (fitted on the exporter's sheets, fixed in the Report
+sheet's frames), number formats resolved from each row's unit, change colours, capped rows,
+safe text; and the writers emit exactly its cells: the exporter's workbook read back cell by
+cell, and the Refresh button's planned writes cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from addin import i18n, layout
+from addin.data import load_data
+from addin.excel.report_writer import write_report
+from addin.report import build_report
+from addin.report import render
+from addin.report.render import BAD, BODY, GOOD, HEADER, LABEL, TITLE, Cell, make_cell
+from addin.sample_data import generate_company
+
+BLOCKS = [block for sheet in layout.LAYOUT for block in sheet.blocks]
+SHEET_OF = {block.name: sheet for sheet in layout.LAYOUT for block in sheet.blocks}
+VALUE_TYPES = (type(None), bool, int, float, dt.datetime, str)
+
+
+@pytest.fixture(scope="module")
+def demo_data():
+    return load_data(generate_company())
+
+
+@pytest.fixture(scope="module", params=["en", "it"])
+def report(request, demo_data):
+    return build_report(demo_data, lang=request.param)
+
+
+@pytest.fixture(scope="module")
+def fixed(report):
+    return {rendered.block.name: rendered for rendered in render.render_report_sheet(report)}
+
+
+@pytest.fixture(scope="module")
+def fitted(report):
+    return {rendered.block.name: rendered
+            for sheet in layout.LAYOUT for rendered in render.render_sheet(report, sheet)}
+
+
+def content_rows(report, block: layout.Block) -> int:
+    return len(getattr(report, block.name))
+
+
+# ---------------------------------------------------------------------------- the module
+
+
+def test_renderer_imports_no_excel_library():
+    code = ("import sys, addin.report.render; "
+            "print(sorted(m for m in ('openpyxl', 'xlwings', 'xlsxwriter') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------- sizes
+
+
+def test_fixed_frames_have_the_layouts_size(report, fixed):
+    assert list(fixed) == [block.name for block in BLOCKS]
+    for block in BLOCKS:
+        rendered = fixed[block.name]
+        assert rendered.address == layout.REPORT_ANCHORS[block.name]
+        assert len(rendered.cells) == layout.block_height(block), block.name
+        assert all(len(line) == layout.block_width(block) for line in rendered.cells), block.name
+        assert all(isinstance(cell, Cell) for line in rendered.cells for cell in line)
+        assert rendered.data_rows == min(content_rows(report, block), block.max_rows)
+
+
+def test_fitted_blocks_are_as_big_as_their_content(report, fitted):
+    for block in BLOCKS:
+        rendered = fitted[block.name]
+        assert rendered.address == block.anchor
+        header = 1 if block.kind == "table" else 0
+        rows = content_rows(report, block)
+        assert rendered.data_rows == rows and len(rendered.cells) == 1 + header + rows
+        frame = getattr(report, block.name)
+        if block.kind == "table":
+            listed = {c.key for c in block.columns}
+            shown = [c.key for c in block.columns if c.key in frame.columns]
+            if block.heatmap:
+                shown += [k for k in frame.columns if k not in listed]
+            assert rendered.keys == shown, block.name
+        # the title alone on its row: it runs over the empty cells to its right
+        assert rendered.cells[0][0].style == TITLE and rendered.cells[0][0].runs_over
+        assert all(cell is None for cell in rendered.cells[0][1:])
+
+
+def test_demo_blocks_fill_their_frames(report, fixed):
+    """The demo company has data for every table but the data notes: full monthly tables."""
+    for name in ("trend", "cohorts_logos", "cohorts_revenue", "nps_monthly", "top_customers",
+                 "meta", "nps_distribution", "ageing"):
+        assert fixed[name].data_rows == fixed[name].block.max_rows, name
+    assert fixed["data_notes"].data_rows == 0
+    # 24 cohort ages: the frame's room for ages exactly
+    assert len(fixed["cohorts_logos"].heatmap_columns) == layout.MAX_AGES
+
+
+# ---------------------------------------------------------------------------- words
+
+
+def test_titles_and_headers_in_the_reports_language(report, fitted, fixed):
+    lang = report.lang
+    for shape in (fitted, fixed):
+        for block in BLOCKS:
+            assert shape[block.name].cells[0][0].value == render.words(report, block.title)
+        kpis = shape["kpis"].values()
+        assert kpis[1][:6] == [
+            i18n.text(lang, "kpi"), i18n.text(lang, "unit"),
+            i18n.text(lang, "current", period=report.period.label),
+            i18n.text(lang, "previous", previous=report.previous.label),
+            i18n.text(lang, "change"), i18n.text(lang, "note")]
+        cohorts = shape["cohorts_logos"].values()[1]
+        assert cohorts[2:5] == [i18n.text(lang, "months_since", k=k) for k in range(3)]
+        # units are translated words
+        units = [row[1] for row in kpis[2:2 + len(report.kpis)]]
+        assert units == [i18n.text(lang, "unit_" + u) for u in report.kpis["unit"]]
+    assert fixed["kpis"].cells[1][0].style == HEADER
+    if lang == "it":
+        assert fitted["kpis"].values()[1][0] == "Indicatore"
+        assert fitted["meta"].values()[0][0] == "Report di fidelizzazione"
+    assert render.workbook_title(report) == f"{i18n.text(lang, 'title')} {report.period.label}"
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def test_formats_follow_each_rows_unit(report, fitted, fixed):
+    for shape in (fitted, fixed):
+        for rendered in shape.values():
+            for line in rendered.formats():
+                assert layout.BY_UNIT not in line and layout.CHANGE not in line
+        kpis = shape["kpis"]
+        for i, row in enumerate(report.kpis.itertuples()):
+            cells = kpis.cells[2 + i]
+            for j, formats in ((2, layout.UNIT_FORMATS), (3, layout.UNIT_FORMATS),
+                               (4, layout.CHANGE_FORMATS)):
+                if cells[j].value is not None or shape is fixed:
+                    assert cells[j].number_format == formats[row.unit], (row.key, j)
+        whatif = shape["retention_whatif"]
+        for i, unit in enumerate(report.retention_whatif["unit"]):
+            for j in range(1, 5):
+                cell = whatif.cells[2 + i][j]
+                if cell.value is not None or shape is fixed:
+                    assert cell.number_format == layout.UNIT_FORMATS[unit]
+        trend = shape["trend"].cells
+        assert all(line[0].number_format == layout.MONTH for line in trend[2:])
+        assert isinstance(trend[2][0].value, dt.datetime)
+
+
+def test_fitted_formats_only_numbers_and_fixed_frames_format_whole_columns(report, fitted, fixed):
+    for rendered in fitted.values():
+        for line in rendered.cells:
+            for cell in line:
+                if cell is not None and cell.number_format is not None:
+                    assert isinstance(cell.value, (int, float, dt.datetime)), cell
+    # a frame's blank rows keep the fixed formats, and no by-unit one (no unit there)
+    whatif = fixed["retention_whatif"]
+    blank = whatif.cells[2 + len(report.retention_whatif)]
+    assert [c.value for c in blank] == [None] * 6
+    assert [c.number_format for c in blank] == [None] * 6
+    nps = fixed["nps_monthly"].cells
+    assert [c.number_format for c in nps[2]] == [c.number_format for c in fixed["nps_monthly"].columns]
+    quality = fixed["quality"]  # 7 rows in a frame of 60
+    assert quality.cells[-1][1].value is None
+    assert quality.cells[-1][1].number_format == layout.COUNT
+
+
+# ---------------------------------------------------------------------------- change colours
+
+
+def test_change_colours(report, fitted, fixed):
+    for shape in (fitted, fixed):
+        kpis = shape["kpis"]
+        assert kpis.change_columns == [4]
+        seen = set()
+        for i, row in enumerate(report.kpis.itertuples()):
+            cell = kpis.cells[2 + i][4]
+            direction = 0 if math.isnan(row.change) or not row.better else row.change * row.better
+            want = GOOD if direction > 0 else BAD if direction < 0 else BODY
+            assert cell.style == want, row.key
+            seen.add(want)
+            fill = kpis.fills()[2 + i][4]
+            font = kpis.fonts()[2 + i][4]
+            if want == GOOD:
+                assert (fill, font) == (f"#{layout.GOOD_FILL}", f"#{layout.GOOD_FONT}")
+            elif want == BAD:
+                assert (fill, font) == (f"#{layout.BAD_FILL}", f"#{layout.BAD_FONT}")
+            else:
+                assert fill is None and font is None
+        assert {GOOD, BAD} <= seen
+        # nothing else is coloured
+        for rendered in shape.values():
+            for i, line in enumerate(rendered.fills()):
+                for j, fill in enumerate(line):
+                    assert fill is None or (rendered.block.name == "kpis" and j == 4), (
+                        rendered.block.name, i, j)
+
+
+# ---------------------------------------------------------------------------- capping
+
+
+def test_capped_rule():
+    rows = [[i, i] for i in range(7)]
+    assert render.capped(rows, 7, 2) == rows
+    assert render.capped(rows, 5, 2) == [[0, 0], [1, 1], [2, 2], [3, 3], ["… (+3)", None]]
+
+
+def test_long_blocks_are_cut_in_frames_only(report):
+    notes = [f"note {i}" for i in range(15)]
+    quality = pd.concat([report.quality] * 10, ignore_index=True)  # 70 rows
+    kpis = pd.concat([report.kpis, report.kpis.head(5)], ignore_index=True)  # 33 rows
+    long = replace(report, notes=notes, quality=quality, kpis=kpis)
+    frames = {r.block.name: r for r in render.render_report_sheet(long)}
+
+    block = frames["notes"].block
+    values = frames["notes"].values()
+    assert len(values) == layout.block_height(block)
+    assert values[block.max_rows] == [f"… (+{15 - block.max_rows + 1})"]
+    assert values[block.max_rows - 1] == [f"note {block.max_rows - 2}"]
+
+    block = frames["quality"].block
+    last = frames["quality"].cells[-1]
+    assert last[0].value == f"… (+{len(quality) - block.max_rows + 1})"
+    assert [c.value for c in last[1:]] == [None] * 4
+    assert frames["quality"].data_rows == block.max_rows
+
+    block = frames["kpis"].block
+    last = frames["kpis"].cells[-1]
+    assert last[0].value == f"… (+{len(kpis) - block.max_rows + 1})"
+    assert last[4].style == BODY and last[4].fill is None  # no colour on the cut row
+    # the cut row keeps its row's formats
+    assert last[2].number_format == layout.UNIT_FORMATS[kpis["unit"][block.max_rows - 1]]
+
+    # the exporter's sheets are not cut: every row is written
+    fitted = {r.block.name: r for r in render.render_sheet(long, layout.sheet("KPIs"))}
+    assert fitted["notes"].values()[1:] == [[n] for n in notes]
+    assert fitted["kpis"].data_rows == len(kpis)
+
+
+# ---------------------------------------------------------------------------- safe values
+
+
+def test_values_are_plain_python(fitted, fixed):
+    for shape in (fitted, fixed):
+        for rendered in shape.values():
+            for line in rendered.values():
+                for value in line:
+                    assert type(value) in VALUE_TYPES, (rendered.block.name, value)
+                    assert not (isinstance(value, float) and not math.isfinite(value))
+
+
+@pytest.mark.parametrize("raw, value, quoted", [
+    ("=1+2", "=1+2", True),
+    ("+3", "+3", True),
+    ("-5+6", "-5+6", True),
+    ("@SUM(1)", "@SUM(1)", True),
+    ("  =HYPERLINK(1)", "  =HYPERLINK(1)", True),
+    ("2026-09", "2026-09", True),
+    ("1-30", "1-30", True),
+    ("(12)", "(12)", True),
+    ("$5", "$5", True),
+    ("€5", "€5", True),
+    ("TRUE", "TRUE", True),
+    ("false ", "false ", True),
+    ("\tTab", "\tTab", True),
+    ("truth", "truth", False),
+    ("Retention", "Retention", False),
+    ("a\x00b\x07c\x1fd\te\nf", "abcd\te\nf", False),
+])
+def test_text_is_made_safe(raw, value, quoted):
+    cell = make_cell(raw)
+    assert (cell.value, cell.quoted) == (value, quoted)
+    assert cell.entered == ("'" + value if quoted else value)
+    assert render.excel_input(raw) == cell.entered
+
+
+def test_long_text_fits_a_cell_with_its_apostrophe():
+    plain = make_cell("a" * 40_000)
+    assert len(plain.value) == 32_767 and not plain.quoted
+    quoted = make_cell("=" + "b" * 40_000)
+    assert quoted.quoted and len(quoted.entered) == 32_767
+
+
+@pytest.mark.parametrize("raw, value", [
+    (None, None), (float("nan"), None), (np.inf, None), (pd.NaT, None), (pd.NA, None),
+    (np.int64(3), 3), (np.float32(0.5), 0.5), (np.bool_(True), True),
+    (pd.Timestamp("2026-09-01"), dt.datetime(2026, 9, 1)),
+    (np.datetime64("2026-09-01"), dt.datetime(2026, 9, 1)),
+    (dt.date(2026, 9, 1), dt.datetime(2026, 9, 1)),
+])
+def test_report_values_become_cell_values(raw, value):
+    cell = make_cell(raw, layout.PERCENT)
+    assert cell.value == value and type(cell.value) is type(value)
+    assert cell.number_format == (layout.PERCENT if value is not None else None)
+
+
+def test_formula_like_report_text_is_quoted(report):
+    hostile = replace(report, notes=["=1+2", "@SUM(A1)", "plain"],
+                      meta=report.meta.assign(value=["=cmd|'/c calc'!A1"] * len(report.meta)))
+    frames = {r.block.name: r for r in render.render_report_sheet(hostile)}
+    notes = frames["notes"].entered_values()
+    assert notes[1:4] == [["'=1+2"], ["'@SUM(A1)"], ["plain"]]
+    meta = frames["meta"]
+    assert all(line[1].quoted and line[0].style == LABEL for line in meta.cells[1:6])
+
+
+# ---------------------------------------------------------------------------- the writers
+
+
+def _same(a: object, b: object) -> bool:
+    if a == "":  # a workbook keeps no empty text: it reads back blank
+        a = None
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def test_the_exported_workbook_holds_the_renderers_cells(report, tmp_path):
+    """Every cell the renderer gives lands in the exporter's workbook as given (value,
+    format, quote prefix, change colour), and the workbook has no other cell."""
+    book = openpyxl.load_workbook(write_report(report, tmp_path / "r.xlsx"))
+    for sheet in layout.LAYOUT:
+        ws = book[sheet.name]
+        expected: dict[tuple[int, int], Cell] = {}
+        for rendered in render.render_sheet(report, sheet):
+            for i, line in enumerate(rendered.cells):
+                for j, cell in enumerate(line):
+                    if cell is not None:
+                        expected[(rendered.row + i, rendered.column + j)] = cell
+        for (row, column), cell in expected.items():
+            written = ws.cell(row, column)
+            where = (sheet.name, written.coordinate)
+            assert _same(cell.value, written.value), (*where, cell.value, written.value)
+            assert written.number_format == (cell.number_format or "General"), where
+            assert bool(written.quotePrefix) == cell.quoted, where
+            assert written.data_type != "f", where
+            if cell.fill is not None:
+                assert written.fill.fgColor.rgb.endswith(cell.fill[1:]), where
+                assert written.font.color.rgb.endswith(cell.font[1:]), where
+            elif cell.style != HEADER:  # headers have the header band's fill
+                assert written.fill.fill_type is None, where
+        for line in ws.iter_rows():
+            for written in line:
+                if written.value is not None:
+                    assert (written.row, written.column) in expected, (sheet.name, written.coordinate)
+
+
+def test_the_refresh_plans_the_renderers_cells(report, fixed):
+    """The Refresh button's writes (values, number formats, change colours) are the
+    renderer's fixed frames, cell by cell (the template's Report sheet draws the same)."""
+    refresh = pytest.importorskip("addin.refresh")
+    values, formats, colours = {}, {}, {}
+    for write in refresh.plan_writes(report):
+        for i in range(write.rows):
+            for j in range(write.columns):
+                cell = (write.row + i, write.column + j)
+                if write.kind == "values":
+                    values[cell] = write.payload[i][j]
+                elif write.kind == "number_format":
+                    formats[cell] = write.payload
+                else:
+                    colours[cell] = write.payload[i][j]
+    want_values, want_formats, want_colours = {}, {}, {}
+    for rendered in fixed.values():
+        entered, number, fill = rendered.entered_values(), rendered.formats(), rendered.fills()
+        for i, line in enumerate(entered):
+            for j, value in enumerate(line):
+                cell = (rendered.row + i, rendered.column + j)
+                want_values[cell] = value
+                if number[i][j] is not None:
+                    want_formats[cell] = number[i][j]
+                if i >= 2 and j in rendered.change_columns:
+                    want_colours[cell] = fill[i][j]
+    assert values.keys() == want_values.keys()
+    for cell, value in want_values.items():
+        assert type(values[cell]) is type(value) and values[cell] == value, cell
+    assert formats == want_formats
+    assert colours == want_colours
