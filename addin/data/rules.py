@@ -45,6 +45,7 @@ class _Verdicts:
         self.reasons: list[str] = []
 
     def drop(self, mask: np.ndarray, reason: str) -> None:
+        """Drop the rows of ``mask`` not dropped yet, for ``reason``."""
         mask = mask & (self.reason < 0) & self.keep_input
         if mask.any():
             if reason not in self.reasons:
@@ -53,9 +54,11 @@ class _Verdicts:
 
     @property
     def alive(self) -> np.ndarray:
+        """The rows kept so far."""
         return self.keep_input & (self.reason < 0)
 
     def counts(self) -> dict[str, int]:
+        """Rows dropped by reason, in the order the reasons were first met."""
         if not self.reasons:
             return {}
         tally = np.bincount(self.reason[self.reason >= 0], minlength=len(self.reasons))

@@ -3,7 +3,8 @@
 Each kind is a :class:`~.base.SourceKind`: what it accepts, how it reads the tables (as
 :class:`~.base.RawTable`, unchecked), how it names the source. :data:`SOURCE_KINDS` lists them
 in the order they are asked; a new kind of input (a vendor export, Parquet, a database) is a
-module with its own ``SourceKind``, added to that list with :func:`register`.
+module with its own ``SourceKind``, added to that list before the workbook reader (which takes
+any file).
 
 - :mod:`.frames`: a dict of pandas DataFrames;
 - :mod:`.csv`: a folder of CSV files, or one CSV file;
@@ -24,15 +25,10 @@ from .csv import CSV
 from .frames import FRAMES
 from .workbook import WORKBOOK
 
-__all__ = ["SOURCE_KINDS", "RawTable", "SourceKind", "read_source", "register"]
+__all__ = ["SOURCE_KINDS", "RawTable", "SourceKind", "read_source"]
 
 #: The kinds of input, in the order they are asked whether they accept a source.
-SOURCE_KINDS: list[SourceKind] = [FRAMES, CSV, WORKBOOK]
-
-
-def register(kind: SourceKind) -> None:
-    """Add a kind of input, asked before the others (the workbook reader takes any file)."""
-    SOURCE_KINDS.insert(0, kind)
+SOURCE_KINDS: tuple[SourceKind, ...] = (FRAMES, CSV, WORKBOOK)
 
 
 def read_source(source: object, decimal: str | None, notes: list[str]) -> tuple[list[RawTable], str]:
