@@ -174,6 +174,19 @@ def test_xlsx_table_named_after_a_table_on_another_sheet(company, tmp_path):
     assert list(nps["score"]) == [9, 3]
 
 
+def test_two_xlsx_tables_naming_one_table_the_first_is_read(tmp_path):
+    # the rule of addin.data.sources.locate, as the Refresh button applies it
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    for title, name, user in (("First", "Activity", "U1"), ("Second", "activity_", "U2")):
+        sheet = book.create_sheet(title)
+        sheet.append(["user_id", "date"])
+        sheet.append([user, dt.date(2026, 1, 5)])
+        sheet.add_table(Table(displayName=name, ref="A1:B2"))
+    book.save(path)
+    assert list(load_data(path).get("Activity")["user_id"]) == ["U1"]
+
+
 def test_sheet_named_after_a_table_with_one_table_of_another_name(tmp_path):
     path = tmp_path / "book.xlsx"
     book = openpyxl.Workbook()

@@ -1,0 +1,187 @@
+"""The loaded data (:class:`RetentionData`) and the loader (:func:`load_data`).
+
+:func:`load_data` asks :mod:`addin.data.sources` for the raw tables, has each checked by
+:mod:`addin.data.rules`, and builds the typed tables and the account of what was dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidInputError
+from .rules import check_table
+from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
+from .sources import RawTable, read_source
+from .sources.frames import read_frames
+
+__all__ = ["RetentionData", "load_data"]
+
+
+@dataclass
+class RetentionData:
+    """The retention tables, typed and checked, and an account of what was dropped.
+
+    ``tables`` holds only the tables given (an empty table given with just its header is
+    there, with no rows). Columns are those of :data:`TABLES`, in that order: ids and text
+    as ``str`` (ids stripped of surrounding spaces; an id typed as the number 101 is
+    ``"101"``), dates as ``datetime64[ns]`` at midnight (months on the 1st), money as
+    ``float64``, counts and scores as ``int64``. Blank text is ``""``; an optional blank
+    date is ``NaT``. Rows keep the order of the source; the index is 0..n-1.
+
+    ``quality`` has the columns ``table, rows_read, rows_kept, rows_dropped, reason``: one
+    row per table and reason, ``rows_read`` and ``rows_kept`` being the table's totals
+    (repeated on each of its rows) and ``rows_dropped`` the rows dropped for that reason,
+    so a table's ``rows_dropped`` add up to ``rows_read - rows_kept``. A table with nothing
+    dropped has one row with reason ``""``. Rows kept but worth knowing about (customer ids
+    missing from Customers) have their own row with ``rows_dropped`` 0.
+
+    ``notes`` are sentences for the report about how the data was read (a decimal comma or
+    a month-first date order detected, a CSV file read as Windows-1252...).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    quality: pd.DataFrame
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        """The table (any case/spacing of its name), or None when it was not given."""
+        return self.tables.get(self._canonical(name))
+
+    def has(self, name: str) -> bool:
+        """True when the table was given and has at least one row kept."""
+        table = self.get(name)
+        return table is not None and len(table) > 0
+
+    @property
+    def segments(self) -> list[str]:
+        """The distinct non-blank Customers.segment values, sorted; [] without Customers."""
+        customers = self.tables.get("Customers")
+        if customers is None:
+            return []
+        values = customers["segment"].dropna().unique().tolist()
+        return sorted((v for v in values if v != ""), key=lambda v: (v.casefold(), v))
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], source: str = "DataFrames", *,
+                    decimal: str | None = None, date_format: str | None = None) -> RetentionData:
+        """Check and type tables given as DataFrames keyed by table name.
+
+        Keys and column names match like sheet and header names (any case and spacing);
+        keys that are not a table are ignored. Values may be text, numbers, dates or
+        datetimes as Excel or pandas give them. Row numbers in messages count the header as
+        row 1, as if the frame were pasted at A1.
+        """
+        decimal = _check_decimal(decimal)
+        return _build(read_frames(frames, source), source, [], decimal=decimal, date_format=date_format)
+
+    @staticmethod
+    def _canonical(name: str) -> str:
+        table = table_named(name)
+        if table is None:
+            raise KeyError(f"{name!r} is not a table; the tables are {', '.join(TABLES)}")
+        return table
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name} {len(frame):,} rows" for name, frame in self.tables.items())
+        dropped = int(self.quality["rows_dropped"].sum()) if len(self.quality) else 0
+        return f"RetentionData({self.source!r}: {shown}; {dropped:,} rows dropped)"
+
+
+def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
+              decimal: str | None = None, date_format: str | None = None) -> RetentionData:
+    """Read, check and type the retention tables from a workbook, a CSV folder or DataFrames.
+
+    Arguments
+    ---------
+    source
+        An ``.xlsx``/``.xlsm`` workbook, a folder of ``<Table>.csv`` files, one such CSV
+        file, or a dict of DataFrames keyed by table name.
+    decimal
+        ``","`` or ``"."``: the decimal mark of numbers written as text. By default CSV
+        files are inspected (a ``;``-separated file with numbers like ``1.234,56`` is read
+        with a decimal comma, and a note says so); text in workbooks uses ``"."``.
+    date_format
+        A ``strftime`` format such as ``"%m/%d/%Y"`` for dates written as text, tried
+        before ISO ``YYYY-MM-DD``. By default day-first ``DD/MM/YYYY`` unless a column's
+        dates only make sense month first.
+
+    Raises
+    ------
+    DataError
+        The source cannot be used: a missing column, a column mostly unreadable, a damaged,
+        encrypted or hostile file... (one line saying where). Rows with a bad cell are not
+        an error: they are dropped and counted in ``quality``.
+    """
+    decimal = _check_decimal(decimal)
+    if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
+        raise InvalidInputError(f"date_format is {date_format!r}, expected a format such as '%d/%m/%Y'")
+    notes: list[str] = []
+    raws, label = read_source(source, decimal, notes)
+    return _build(raws, label, notes, decimal=decimal or ".", date_format=date_format)
+
+
+def _check_decimal(decimal: object) -> str | None:
+    """InvalidInputError unless ``decimal`` is None, ``"."`` or ``","``."""
+    if decimal not in (None, ".", ","):
+        raise InvalidInputError(f"decimal is {decimal!r}, expected '.' or ','")
+    return decimal  # type: ignore[return-value]
+
+
+def _typed_frame(table: str, out: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
+    """The rows ``keep`` of a checked table, each column in the dtype of its kind."""
+    columns = {}
+    everything = bool(keep.all())
+    for col, kind in TABLES[table].items():
+        values = out[col] if everything else out[col][keep]
+        if kind in ("id", "text"):
+            columns[col] = pd.array(values.astype(object), dtype="str")
+        elif kind in ("date", "month"):
+            columns[col] = values.astype("datetime64[ns]")
+        elif kind == "money":
+            columns[col] = values.astype(np.float64)
+        else:
+            columns[col] = values.astype(np.int64)
+    return pd.DataFrame(columns)
+
+
+def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str | None,
+           date_format: str | None) -> RetentionData:
+    """Check every raw table and gather the typed tables and the quality account."""
+    tables: dict[str, pd.DataFrame] = {}
+    summary: dict[str, tuple[int, dict[str, int]]] = {}
+    for raw in raws:
+        checked = check_table(raw, decimal or ".", date_format, notes)
+        tables[raw.table] = _typed_frame(raw.table, checked.values, checked.keep)
+        summary[raw.table] = (checked.rows_read, checked.dropped)
+    flags: dict[str, str] = {}
+    if "Customers" in tables:
+        known = tables["Customers"]["customer_id"].to_numpy(object)
+        for name in CUSTOMER_TABLES:
+            if name in tables:
+                ids = pd.Series(tables[name]["customer_id"].to_numpy(object), dtype=object, copy=False)
+                missing = int((~ids.isin(known)).sum())
+                if missing:
+                    rows = "1 row" if missing == 1 else f"{missing:,} rows"
+                    flags[name] = UNKNOWN_CUSTOMER.format(rows=rows)
+    records = []
+    for name in TABLES:
+        if name not in tables:
+            continue
+        rows_read, counts = summary[name]
+        kept = len(tables[name])
+        if not counts:
+            records.append((name, rows_read, kept, 0, ""))
+        for reason, dropped in counts.items():
+            records.append((name, rows_read, kept, dropped, reason))
+        if name in flags:
+            records.append((name, rows_read, kept, 0, flags[name]))
+    quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
+    quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
+                              "rows_dropped": np.int64, "reason": "str"})
+    return RetentionData(tables=tables, quality=quality, source=source, notes=notes)

@@ -1,0 +1,157 @@
+"""The rules of the retention data, declared as data: tables, columns, kinds and row checks.
+
+Everything the loader checks is listed here, apart from the code that checks it
+(:mod:`addin.data.rules` applies these tables row by row). To allow a new column, a blank, a
+repeated key or a check between two columns, change the declarations below; the words of
+each drop reason are here too, as they appear in :attr:`RetentionData.quality`. The user's
+view of the same rules is ``docs/data-format.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from ..cells import name_key
+
+__all__ = [
+    "TABLES",
+    "BLANK_ALLOWED",
+    "OPTIONAL_COLUMNS",
+    "QUALITY_COLUMNS",
+    "NUMBER_KINDS",
+    "NUMBER_CHECKS",
+    "ORDERED_COLUMNS",
+    "RepeatRule",
+    "REPEATS",
+    "CUSTOMER_TABLES",
+    "FIRST_DATE",
+    "LAST_DATE",
+    "NO_DATE_YEAR",
+    "REASONS",
+    "UNKNOWN_CUSTOMER",
+    "EXPECTED",
+    "table_named",
+]
+
+#: Every table the add-in reads: table -> column -> kind. Kinds: ``id`` (text key),
+#: ``text``, ``date``, ``month`` (kept as the 1st of the month), ``money`` (a number >= 0),
+#: ``count`` (a whole number >= 0) and ``score`` (a whole number 0..10).
+TABLES: dict[str, dict[str, str]] = {
+    "Customers": {
+        "customer_id": "id", "name": "text", "segment": "text",
+        "signup_date": "date", "churn_date": "date",
+    },
+    "Subscriptions": {"customer_id": "id", "month": "month", "mrr": "money"},
+    "Orders": {
+        "order_id": "id", "customer_id": "id", "order_date": "date",
+        "amount": "money", "units": "count", "units_returned": "count",
+    },
+    "NPS": {"customer_id": "id", "date": "date", "score": "score"},
+    "Invoices": {
+        "invoice_id": "id", "customer_id": "id", "issue_date": "date",
+        "due_date": "date", "amount": "money", "paid_date": "date",
+    },
+    "Activity": {"user_id": "id", "date": "date"},
+    "Costs": {"month": "month", "retention_spend": "money"},
+}
+
+#: Columns that may be blank in a row that is kept (text columns are always allowed blank).
+BLANK_ALLOWED: dict[str, tuple[str, ...]] = {
+    "Customers": ("name", "segment", "churn_date"),
+    "Orders": ("units_returned",),  # blank means none returned: read as 0
+    "Invoices": ("paid_date",),
+}
+
+#: Columns that may be missing from a table altogether (then blank in every row).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"Customers": ("name", "segment")}
+
+#: The columns of :attr:`RetentionData.quality`.
+QUALITY_COLUMNS = ("table", "rows_read", "rows_kept", "rows_dropped", "reason")
+
+#: The kinds held as numbers.
+NUMBER_KINDS = ("money", "count", "score")
+
+#: The checks of a number column, in the order they are tried (a row is counted under the
+#: first that fails): kind -> (check, reason). ``negative``: below 0; ``fraction``: not a
+#: whole number; ``outside 0-10``: below 0 or above 10.
+NUMBER_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "money": (("negative", "negative {col}"),),
+    "count": (("negative", "negative {col}"), ("fraction", "{col} not a whole number")),
+    "score": (("fraction", "{col} not a whole number"), ("outside 0-10", "{col} outside 0-10")),
+}
+
+#: Two columns of a row that must be in order: table -> ((lower, upper, reason), ...). A row
+#: whose ``lower`` is above its ``upper`` is dropped; a blank in either passes.
+ORDERED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "Orders": (("units_returned", "units", "units_returned more than units"),),
+    "Customers": (("signup_date", "churn_date", "churn_date before signup_date"),),
+    "Invoices": (("issue_date", "due_date", "due_date before issue_date"),),
+}
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    """What happens to rows repeating the ``keys`` of an earlier row kept.
+
+    With ``add_up`` (a money column) they become one row, the first, whose ``add_up`` is
+    their sum; without, the first row is kept and the others are dropped.
+    """
+
+    keys: tuple[str, ...]
+    reason: str
+    add_up: str | None = None
+
+
+#: The keys that may not repeat within a table (checked among the rows still kept, so a bad
+#: first row does not hide a good one).
+REPEATS: dict[str, RepeatRule] = {
+    "Customers": RepeatRule(("customer_id",), "duplicate customer_id"),
+    "Subscriptions": RepeatRule(("customer_id", "month"),
+                                "repeated customer_id and month (mrr added up)", add_up="mrr"),
+    "Orders": RepeatRule(("order_id",), "duplicate order_id"),
+    "Invoices": RepeatRule(("invoice_id",), "duplicate invoice_id"),
+    "Activity": RepeatRule(("user_id", "date"), "repeated user_id and date"),
+    "Costs": RepeatRule(("month",), "repeated month (retention_spend added up)",
+                        add_up="retention_spend"),
+}
+
+#: Tables whose ``customer_id`` should be in Customers (rows that are not are kept, counted).
+CUSTOMER_TABLES = ("Subscriptions", "Orders", "NPS", "Invoices")
+
+#: The dates accepted (pandas' nanosecond dates end in April 2262).
+FIRST_DATE = _dt.date(1900, 1, 1)
+LAST_DATE = _dt.date(2261, 12, 31)
+#: A date in this year or later in a column that may be blank means "no date yet" (9999-12-31).
+NO_DATE_YEAR = 9999
+
+#: The drop reason of each problem a cell can have, for column ``{col}``.
+REASONS: dict[str, str] = {
+    "blank": "blank {col}",
+    "number": "not a number in {col}",
+    "date": "not a date in {col}",
+    "impossible": "impossible date in {col}",
+    "ambiguous": "ambiguous date in {col}",
+    "range": "date out of range in {col}",
+    "excel": "Excel error value in {col}",
+}
+
+#: The quality row of rows kept whose customer_id is not in Customers (``{rows}``: "3 rows").
+UNKNOWN_CUSTOMER = "customer_id not in Customers: {rows} kept"
+
+#: What a cell of each kind should hold, as the refusal of a column says it.
+EXPECTED: dict[str, str] = {
+    "money": "an amount such as {example}",
+    "count": "a whole number such as 3",
+    "score": "a whole number from 0 to 10",
+    "date": "a date such as 2026-09-30 or 30/09/2026",
+    "month": "a month such as 2026-09 or a date such as 2026-09-01",
+    "id": "an id",
+}
+
+_TABLE_KEYS = {name_key(t): t for t in TABLES}
+
+
+def table_named(name: object) -> str | None:
+    """The table a sheet, file, Excel Table or dict key names (any case and spacing), or None."""
+    return _TABLE_KEYS.get(name_key(name))

@@ -1,0 +1,49 @@
+"""The kinds of input the loader reads, one module each, and how one is chosen.
+
+Each kind is a :class:`~.base.SourceKind`: what it accepts, how it reads the tables (as
+:class:`~.base.RawTable`, unchecked), how it names the source. :data:`SOURCE_KINDS` lists them
+in the order they are asked; a new kind of input (a vendor export, Parquet, a database) is a
+module with its own ``SourceKind``, added to that list before the workbook reader (which takes
+any file).
+
+- :mod:`.frames`: a dict of pandas DataFrames;
+- :mod:`.csv`: a folder of CSV files, or one CSV file;
+- :mod:`.workbook`: an ``.xlsx``/``.xlsm`` workbook (any other file is tried as one, and
+  refused by :mod:`.safety` when it is not);
+- :mod:`.locate`: which Table or sheet of a workbook holds a table, and which row is its
+  header (also for the Refresh button, which reads the open workbook through Excel).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ...errors import DataError
+from .base import RawTable, SourceKind
+from .csv import CSV
+from .frames import FRAMES
+from .workbook import WORKBOOK
+
+__all__ = ["SOURCE_KINDS", "RawTable", "SourceKind", "read_source"]
+
+#: The kinds of input, in the order they are asked whether they accept a source.
+SOURCE_KINDS: tuple[SourceKind, ...] = (FRAMES, CSV, WORKBOOK)
+
+
+def read_source(source: object, decimal: str | None, notes: list[str]) -> tuple[list[RawTable], str]:
+    """The tables of ``source`` (a path, or an object such as a dict of DataFrames), read by
+    the first kind that accepts it, and the name of the source for the report.
+
+    A path must exist; it is given to the kinds as a :class:`~pathlib.Path`.
+    """
+    given = source
+    if isinstance(source, (str, os.PathLike)):
+        given = Path(source)
+        if not given.exists():
+            raise DataError("no such file or folder", file=str(given))
+    for kind in SOURCE_KINDS:
+        if kind.accepts(given):
+            return kind.read(given, decimal, notes), kind.label(given)
+    raise DataError(f"cannot read data from a {type(source).__name__}: give a workbook, "
+                    "a folder of CSV files or a dict of DataFrames")

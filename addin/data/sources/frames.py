@@ -1,0 +1,71 @@
+"""A dict of pandas DataFrames keyed by table name (from Python, or the Refresh button).
+
+Keys and column names match like sheet and header names (any case and spacing); keys that are
+not a table are ignored. Row numbers in messages count the header as row 1, as if the frame
+were pasted at A1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError
+from ..schema import TABLES, table_named
+from .base import RawTable, SourceKind
+from .locate import match_columns
+
+__all__ = ["FRAMES", "read_frames"]
+
+
+def read_frames(frames: Mapping[str, pd.DataFrame], source: str = "DataFrames") -> list[RawTable]:
+    """The tables among ``frames``; ``source`` names them in the message when there is none."""
+    if not isinstance(frames, Mapping):
+        raise DataError(f"expected a dict of DataFrames keyed by table name, got {type(frames).__name__}")
+    raws: list[RawTable] = []
+    seen: dict[str, object] = {}
+    for key, frame in frames.items():
+        table = table_named(key)
+        if table is None:
+            continue
+        if table in seen:
+            raise DataError(f"two DataFrames for table {table}: {seen[table]!r} and {key!r}")
+        seen[table] = key
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"{key!r} is a {type(frame).__name__}, expected a pandas DataFrame")
+        headers = [str(c) for c in frame.columns]
+        positions = match_columns(table, headers, file=str(key))
+        columns = {col: _frame_column(frame.iloc[:, pos]) if pos is not None else None
+                   for col, pos in positions.items()}
+        raws.append(RawTable(
+            table=table, columns=columns, n=len(frame),
+            rows=np.arange(2, len(frame) + 2, dtype=np.int64),
+            file=str(key), sheet=None,
+            shown={c: headers[p] for c, p in positions.items() if p is not None},
+            text_blanks=True,
+        ))
+    if not raws:
+        raise DataError(
+            f"{source}: no table found; expected keys named {', '.join(TABLES)}"
+            + (f" (got {', '.join(map(repr, frames))})" if frames else "")
+        )
+    return raws
+
+
+def _frame_column(values: pd.Series) -> pd.Series:
+    """A DataFrame column with a plain numpy dtype; others (Int64, str, category) as objects."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or (
+            isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufmMO"):
+        return pd.Series(values.to_numpy(), copy=False)
+    return pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+
+
+#: A dict (any mapping) of DataFrames.
+FRAMES = SourceKind(
+    name="DataFrames",
+    accepts=lambda source: isinstance(source, Mapping),
+    read=lambda frames, decimal, notes: read_frames(frames),
+    label=lambda frames: "DataFrames",
+)
