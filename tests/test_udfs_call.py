@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from udf_helpers import NUM, Shown, call, call_raw, col, shown, udfs, unwrap
 
-from addin import excel_values as ev
+from addin.udfs import values as ev
 from addin import metrics as m
 from addin.errors import InvalidInputError, UndefinedResultError
 from addin.examples import EXAMPLES
