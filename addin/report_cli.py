@@ -61,7 +61,8 @@ def _argument(read: Callable[[object, str], object], text: str, option: str) -> 
 
 
 def _percent_or_fraction(text: str) -> float | None:
-    """--gross-margin 0.7, 0,7, 70 % or 70%: a fraction from 0 to 1 (:func:`addin.settings.gross_margin`)."""
+    """--gross-margin 0.7, 0,7, 70 % or 70%: a fraction from 0 to 1
+    (:func:`addin.settings.gross_margin`)."""
     return _argument(settings.gross_margin, text, "--gross-margin")
 
 

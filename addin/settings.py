@@ -28,14 +28,15 @@ Spaces inside a number, exponents (``1e3``), ``inf`` and ``nan`` are refused.
 **The settings**
 
 - ``period``: text ``2026`` (a year), ``2026-Q3`` (a quarter, ``q`` too) or ``2026-03`` (a
-  month, ``2026-3`` too), spaces around allowed; a date cell, or its serial number, stands for
-  its month; a whole number from 1900 to 9999 is a year. Given back as ``2026``, ``2026-Q3``
-  or ``2026-03``. :data:`PERIOD_TEXT` and :func:`period_validation_formula` state the same
+  month, ``2026-3`` too), spaces around allowed; a date cell stands for its month; a number is
+  a year when it is a whole number from 1900 to 9999, else a date's serial number (from 1, up
+  to 2,958,466 excluded). Given back as ``2026``, ``2026-Q3`` or ``2026-03``. :data:`PERIOD_TEXT` and :func:`period_validation_formula` state the same
   forms for the Settings sheet's data validation.
 - ``segment``: text as it is (spaces around dropped); a whole number as its digits (``3``).
 - ``lang``: a language of :data:`addin.i18n.LANGUAGES` (case and spaces ignored).
 - ``gross_margin``: a share of revenue from 0 to 1: ``0.8``, ``80%``, ``0,8``; a number
-  over 1 without ``%`` is a percentage (``80`` is 0.8, and ``1.5`` is 1.5 %).
+  over 1 without ``%`` is a percentage (``80`` is 0.8, and ``1.5`` is 1.5 %); ``150%`` is
+  refused.
 - ``program_cost``: an amount of 0 or more: ``50000``, ``50,000``, ``50.000``, ``50_000``.
 - ``currency``: an ISO 4217 code such as ``EUR`` or ``usd``, given back upper case.
 
@@ -150,7 +151,8 @@ def _number_text(text: str) -> float | None:
     return float(f"{sign}{whole or '0'}.{fraction or '0'}")
 
 
-def _parse_number(name: str, value: object, expected: str, *, percent: bool) -> tuple[float, bool] | None:
+def _parse_number(name: str, value: object, expected: str, *,
+                  percent: bool) -> tuple[float, bool] | None:
     """(the number, whether it was written with %) of a cell value or text; None when blank."""
     if _blank(value):
         return None
