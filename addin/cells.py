@@ -25,6 +25,7 @@ __all__ = [
     "parse_address",
     "range_address",
     "name_key",
+    "spill_rows",
 ]
 
 #: Day 0 of Excel's 1900 date system. Serial 1 is 1900-01-01, and Excel counts the
@@ -107,3 +108,35 @@ def name_key(name: object) -> str:
     """A table, sheet or column name as we compare them: case, spaces and ``_ - .`` ignored,
     so ``Customer ID``, ``customer_id`` and ``CUSTOMER-ID`` are one name."""
     return re.sub(r"[\s_\-.]+", "", str(name)).casefold()
+
+
+def spill_rows(frame, *, index: bool) -> list[list]:
+    """A pandas DataFrame as the rows of a spilled table: a header row, then one row per record.
+
+    Plain Python values only, for every writer (the Excel functions' spills, the template):
+    NaN (e.g. a month not yet observed) becomes None, an empty cell in every runtime (NaN
+    itself would be ``#NUM!`` in Office.js); timestamps become datetimes; numpy numbers become
+    floats. ``index=True`` puts the index first, its name as the header.
+    """
+    import numpy as np  # only when called: the rest of this module needs neither
+
+    header = ([frame.index.name] if index else []) + list(frame.columns)
+    header = [h.item() if isinstance(h, np.generic) else h for h in header]
+    columns = ([frame.index] if index else []) + [frame[c] for c in frame.columns]
+    rows = zip(*(_spill_column(c) for c in columns))
+    return [header, *map(list, rows)]
+
+
+def _spill_column(column) -> list:
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    values = pd.Series(column)
+    if values.dtype.kind == "M":
+        return [None if pd.isna(v) else v.to_pydatetime() for v in values]
+    if values.dtype.kind in "iuf":
+        floats = values.to_numpy(dtype=np.float64)
+        return [None if math.isnan(x) else x for x in floats.tolist()]
+    return [None if (isinstance(v, float) and math.isnan(v)) else v for v in values.tolist()]

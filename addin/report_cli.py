@@ -18,7 +18,9 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from . import settings
 from .errors import MetricError
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 SAMPLE_SOURCE = "sample data (addin.sample_data.generate_company)"
 
@@ -49,39 +51,55 @@ class _Progress:
             self.bar.close()
 
 
-def _percent_or_fraction(text: str) -> float:
-    """--gross-margin 0.7, 70 % or 70%: a fraction from 0 to 1."""
-    value = text.strip().rstrip("%").strip()
+def _argument(read: Callable[[object, str], object], text: str, option: str) -> object:
+    """``text`` read by :mod:`addin.settings` for ``option``; a refusal is argparse's error
+    (``argument --program-cost: '-5' is not an amount of 0 or more``, exit code 2)."""
     try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number (give 0.7 or 70%)") from None
-    if text.strip().endswith("%") or number > 1:
-        number /= 100
-    if not 0 <= number <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a margin between 0 and 100 %")
-    return number
+        return read(text, option)
+    except settings.SettingError as error:
+        raise argparse.ArgumentTypeError(error.value_message) from None
 
 
-def _money(text: str) -> float:
-    """--program-cost 50000 (or 50,000 / 50_000): an amount, 0 or more."""
+def _percent_or_fraction(text: str) -> float | None:
+    """--gross-margin 0.7, 0,7, 70 % or 70%: a fraction from 0 to 1
+    (:func:`addin.settings.gross_margin`)."""
+    return _argument(settings.gross_margin, text, "--gross-margin")
+
+
+def _money(text: str) -> float | None:
+    """--program-cost 50000, 50,000, 50.000 or 50_000: an amount, 0 or more
+    (:func:`addin.settings.program_cost`)."""
+    return _argument(settings.program_cost, text, "--program-cost")
+
+
+def _language(text: str) -> str:
+    """--lang en or it, case ignored (:func:`addin.settings.language`)."""
+    return _argument(settings.language, text, "--lang")
+
+
+def _period(text: str) -> str | None:
+    """--period 2026-09, 2026-Q3 or 2026, as :func:`addin.settings.period` writes them.
+
+    A period it refuses goes on as typed: the report refuses it in the command's one-line
+    error (``retention: period is '2026-13': …``, exit code 2), as for a period outside the
+    data, instead of argparse's usage text.
+    """
     try:
-        number = float(text.strip().replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount (give e.g. 50000)") from None
-    if not number >= 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount of 0 or more")
-    return number
+        return settings.period(text, "--period")
+    except settings.SettingError:
+        return text
 
 
 def _options(parser: argparse.ArgumentParser, default_output: str | None) -> None:
     parser.add_argument("-o", "--output", metavar="REPORT.xlsx", required=default_output is None,
                         default=default_output,
                         help="the workbook to write" + (f" (default {default_output})" if default_output else ""))
-    parser.add_argument("--period", help="2026-09 (a month), 2026-Q3 (a quarter) or 2026 (a year); "
+    parser.add_argument("--period", type=_period,
+                        help="2026-09 (a month), 2026-Q3 (a quarter) or 2026 (a year); "
                         "default: the last complete month in the data")
     parser.add_argument("--segment", help="report on one segment of Customers.segment (default: all)")
-    parser.add_argument("--lang", choices=("en", "it"), default="en", help="report language (default en)")
+    parser.add_argument("--lang", type=_language, default=DEFAULT_LANGUAGE,
+                        metavar="{" + ",".join(LANGUAGES) + "}", help="report language (default en)")
     parser.add_argument("--gross-margin", type=_percent_or_fraction, metavar="MARGIN",
                         help="gross margin for CLV from churn and the what-if, e.g. 0.7 or 70%% "
                              "(default 100 %%, noted)")

@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 import xlwings as xw  # noqa: E402
 from xlwings import server  # noqa: E402
 
-from addin import excel_values as ev  # noqa: E402
+from addin.cells import spill_rows  # noqa: E402
+from addin.udfs import values as ev  # noqa: E402
 from addin import metrics as m  # noqa: E402
 from addin import udfs  # noqa: E402
 
@@ -187,7 +188,7 @@ def bench_cohort(repeat: int) -> None:
     cpu_convert = LAST_CPU[0]
     metric, frame = best_of(repeat, lambda: m.cohort_retention(id_array, date_array))
     cpu_metric = LAST_CPU[0]
-    table, _ = best_of(repeat, lambda: ev.table(frame, index=True))
+    table, _ = best_of(repeat, lambda: spill_rows(frame, index=True))
     cpu_table = LAST_CPU[0]
     total, result = best_of(repeat, lambda: udfs.COHORT_RETENTION(ids, dates))
     cpu_total = LAST_CPU[0]

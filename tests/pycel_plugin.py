@@ -21,7 +21,7 @@ from addin.errors import InvalidInputError, UndefinedResultError
 
 try:
     from addin import udfs
-    from addin.excel_values import ExcelError
+    from addin.udfs.values import ExcelError
 except ImportError:  # pragma: no cover - before addin.udfs existed
     udfs = None
     ExcelError = None
@@ -85,7 +85,7 @@ def _forward(name: str):
 def _core():
     """Fallback: the same names on the metric core (scalars, or flat lists for ranges)."""
     from addin import metrics as m
-    from addin.excel_values import table
+    from addin.cells import spill_rows as table
 
     def flat(value):
         if isinstance(value, list):

@@ -29,6 +29,7 @@ import xlwings as xw
 
 import addin
 from addin import i18n, layout, refresh
+from addin.cells import column_letters, parse_address
 from addin.data import TABLES, RetentionData, load_data
 from addin.errors import DataError
 from addin.excel.report_writer import build_workbook
@@ -94,7 +95,7 @@ def _report_position(payload: dict) -> int:
 
 
 def _cell(address: str) -> tuple[int, int]:
-    return refresh._cell(address)
+    return parse_address(address)
 
 
 def _values_at(actions: list[dict], sheet: int, address: str) -> list[list] | None:
@@ -394,7 +395,7 @@ def test_bad_scores_in_the_template_leave_the_report_alone(template):
     frames = {"NPS": pd.DataFrame([r[:3] for r in nps["values"][header_row:]], columns=headers[:3])}
     with pytest.raises(DataError) as model:
         RetentionData.from_frames(frames)
-    letter = refresh._letters(first_col + column)
+    letter = column_letters(first_col + column)
     assert _alerts(actions) == [
         f"{template.name}, sheet NPS, row {header_row + 1}, column {letter} (score): {model.value.problem}"]
     assert _block_writes(actions, payload) == []
@@ -460,9 +461,9 @@ def test_a_period_excel_turned_into_a_date_is_its_month(tmp_path, company):
 
 @pytest.mark.parametrize("name, value, message", [
     ("Settings_Language", "fr", "Settings_Language is 'fr', expected one of en, it"),
-    ("Settings_Period", "soon", "Settings_Period: period is 'soon', expected a month"),
+    ("Settings_Period", "soon", "Settings_Period is 'soon', expected a year (2026), a quarter"),
     ("Settings_GrossMargin", "lots", "Settings_GrossMargin is 'lots', expected a share"),
-    ("Settings_ProgramCost", -5, "Settings_ProgramCost is -5, expected the retention programme's cost"),
+    ("Settings_ProgramCost", -5, "Settings_ProgramCost is -5, expected an amount of 0 or more"),
     ("Settings_Segment", "Martians", "segment 'Martians' is not in the data"),
     ("Settings_Period", "2031-01", "period 2031-01 is outside the data"),
 ])

@@ -842,7 +842,7 @@ def test_function_cells_equal_their_native_twins_in_pycel():
     from pycel import ExcelCompiler
     from pycel.excelwrapper import ExcelOpxWrapperNoData
 
-    from addin.excel_values import table as spill_table
+    from addin.cells import spill_rows as spill_table
 
     class Wrapper(ExcelOpxWrapperNoData):
         """pycel 1.0b30 reads defined names the openpyxl < 3.1 way."""

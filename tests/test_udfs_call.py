@@ -17,10 +17,11 @@ import numpy as np
 import pytest
 from udf_helpers import NUM, Shown, call, call_raw, col, shown, udfs, unwrap
 
-from addin import excel_values as ev
 from addin import metrics as m
+from addin.cells import EXCEL_EPOCH, serial_of
 from addin.errors import InvalidInputError, UndefinedResultError
 from addin.examples import EXAMPLES
+from addin.udfs import values as ev
 
 NA_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 DIV0_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#DIV/0!", "errorType": "Div0"}
@@ -28,7 +29,7 @@ DIV0_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#DIV/0!", "er
 
 def serial(day: str) -> float:
     """The Excel serial number of an ISO date, as Office.js sends a date cell."""
-    return float((dt.date.fromisoformat(day) - dt.date(1899, 12, 30)).days)
+    return serial_of(dt.date.fromisoformat(day))
 
 
 def core_message(function, *args) -> str:
@@ -632,7 +633,7 @@ def cdnow_cells():
     table = pd.read_csv(CDNOW, sep=r"\s+", header=None,
                         names=["master_id", "customer_id", "date", "cds", "amount"],
                         dtype={"date": str})
-    days = (pd.to_datetime(table["date"], format="%Y%m%d") - pd.Timestamp("1899-12-30")).dt.days
+    days = (pd.to_datetime(table["date"], format="%Y%m%d") - pd.Timestamp(EXCEL_EPOCH)).dt.days
     return (col(*table["customer_id"].astype(float)), col(*days.astype(float)),
             col(*table["amount"].astype(float)))
 

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from udf_helpers import FUNCTION_NAMES, call_raw, udfs
 from xlwings.pro.udfs_officejs import to_scalar
 
-from addin import excel_values as ev
+from addin.udfs import values as ev
 
 EXAMPLES_PER_FUNCTION = 450
 MINIMUM_PER_FUNCTION = 420

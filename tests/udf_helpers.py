@@ -51,8 +51,13 @@ def _load_udfs():
     if "required_roles" in getattr(udfs.CRR, "__xlfunc__", {}):
         return udfs
     # xlwings was imported before the variables above were set, so xw.func is the no-op
-    # (Linux) variant: decorate the module again with the Office.js decorators.
+    # (Linux) variant: decorate the functions again with the Office.js decorators. They live
+    # in the package's modules by concept, so those are reloaded, then the package itself.
     with mock.patch.multiple(xw, func=server.func, arg=server.arg, ret=server.ret):
+        for name in sorted(sys.modules):
+            module = sys.modules[name]
+            if name.startswith("addin.udfs.") and name != "addin.udfs.values" and module:
+                importlib.reload(module)
         return importlib.reload(udfs)
 
 

@@ -597,7 +597,7 @@ def _safe_table(make) -> list[list]:
 
 
 def _company(tables: dict[str, pd.DataFrame]) -> _Company:
-    from ..excel_values import table as spill_table
+    from ..cells import spill_rows as spill_table
 
     subs = tables["Subscriptions"]
     month = _month_start(subs["month"].max())

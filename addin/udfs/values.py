@@ -30,6 +30,9 @@ returns :data:`DIV0`; invalid input raises :class:`ExcelInputError`, whose text 
 one-line message (Lite shows ``str(e)``, xlwings Server shows ``str(e)`` of an ``XlwingsError``,
 classic writes the COM description into the cell).
 
+A spilled table is a DataFrame made into rows by :func:`addin.cells.spill_rows` (the template
+writes the same rows); this module only writes those rows' errors for the runtime.
+
 Nothing here computes a metric: that is :mod:`addin.metrics`' job.
 """
 
@@ -46,14 +49,19 @@ import xlwings as xw
 from pandas.api.types import infer_dtype
 from xlwings.conversion import Accessor, RawValueAccessor, ValueAccessor
 
-from .errors import InvalidInputError, UndefinedResultError
+from ..cells import serial_of
+from ..errors import InvalidInputError, UndefinedResultError
 
 try:  # xlwings Lite (Pyodide >= 0.28) hands blanks inside ranges over as JsNull
     from pyodide.ffi import JsNull as _JsNull  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - CPython
     _JsNull = None
 
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+#: What every function is declared with: classic xlwings' Insert Function category, and the
+#: number formats Lite and Server give the dates of a spilled table (a month, a day).
+CATEGORY = "Retention metrics"
+MONTHS = "yyyy-mm"
+DAYS = "yyyy-mm-dd"
 
 
 # --------------------------------------------------------------------------- Excel errors
@@ -196,8 +204,7 @@ def _classic_value(value):
     if type(value) is int and value in _CODE_TO_ERROR:  # VT_ERROR arrives as an int
         return _CODE_TO_ERROR[value]
     if isinstance(value, _dt.datetime):  # pywintypes.datetime, tz-aware UTC
-        naive = value.replace(tzinfo=None)
-        return (naive - _EXCEL_EPOCH).total_seconds() / 86400.0
+        return serial_of(value)
     return value
 
 
@@ -364,29 +371,6 @@ def flag(name: str, value, default: bool) -> bool:
 
 
 # --------------------------------------------------------------------------- results
-
-
-def table(frame: pd.DataFrame, *, index: bool) -> list[list]:
-    """A DataFrame as a spilled table: a header row, then one row per record.
-
-    NaN (e.g. a month not yet observed) becomes an empty cell in every runtime (NaN itself
-    would be ``#NUM!`` in Office.js); timestamps become dates.
-    """
-    header = ([frame.index.name] if index else []) + list(frame.columns)
-    header = [h.item() if isinstance(h, np.generic) else h for h in header]
-    columns = ([frame.index] if index else []) + [frame[c] for c in frame.columns]
-    rows = zip(*(_column_cells(c) for c in columns))
-    return [header, *map(list, rows)]
-
-
-def _column_cells(column) -> list:
-    values = pd.Series(column)
-    if values.dtype.kind == "M":
-        return [None if pd.isna(v) else v.to_pydatetime() for v in values]
-    if values.dtype.kind in "iuf":
-        floats = values.to_numpy(dtype=np.float64)
-        return [None if math.isnan(x) else x for x in floats.tolist()]
-    return [None if (isinstance(v, float) and math.isnan(v)) else v for v in values.tolist()]
 
 
 def _engine_cell(value, classic: bool):

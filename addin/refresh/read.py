@@ -1,0 +1,175 @@
+"""Reading the live workbook: its data Tables (or sheets) and its Settings cells.
+
+:func:`read_tables` finds each table of :data:`addin.data.TABLES` -- an Excel Table of that
+name anywhere, else a sheet of that name -- and gives raw DataFrames for
+:meth:`addin.data.RetentionData.from_frames`, with where each was read, so that the data
+model's messages can name the sheet, the row as Excel numbers it and the column
+(:func:`placed`). :func:`read_settings` reads the cells of the ``Settings_*`` names with
+:mod:`addin.settings`, the one reader of settings for every edge. Works on any xlwings Book
+(classic, Lite, Server); nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import i18n, settings
+from ..cells import column_letters, name_key
+from ..data import TABLES
+from ..errors import DataError
+from ..settings import SETTING_NAMES
+
+__all__ = ["SETTING_NAMES", "placed", "read_language", "read_settings", "read_tables"]
+
+_TABLE_KEYS = {name_key(name): name for name in TABLES}
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a table was read: to place the data model's messages in the workbook."""
+
+    sheet: str
+    header_row: int  # 1-based row of the header
+    first_column: int  # 1-based column of the first header
+    headers: tuple[str, ...]
+
+
+def _rows(rng) -> list[list]:
+    if rng is None:
+        return []
+    values = rng.options(ndim=2).value
+    return [list(row) for row in values] if values else []
+
+
+def _frame(headers: list[str], rows: list[list]) -> pd.DataFrame:
+    width = len(headers)
+    rows = [(row + [None] * width)[:width] for row in rows]
+    frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame(
+        {i: pd.Series([], dtype=object) for i in range(width)})
+    frame.columns = headers  # duplicates allowed: the data model reports them
+    return frame
+
+
+def _header_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_table(book_name: str, sheet, table) -> tuple[pd.DataFrame, _Source]:
+    if not table.show_headers:
+        raise DataError(f"Table {table.name} has no header row; turn on its Header Row",
+                        file=book_name, sheet=sheet.name)
+    header = table.header_row_range
+    headers = [_header_text(v) for v in _rows(header)[0]]
+    body = _rows(table.data_body_range)
+    return _frame(headers, body), _Source(sheet.name, header.row, header.column, tuple(headers))
+
+
+def _read_sheet(sheet, table: str) -> tuple[pd.DataFrame, _Source] | None:
+    """A plain sheet: the header is the row among the first 20 filled ones naming most columns."""
+    used = sheet.used_range
+    rows = _rows(used)
+    wanted = {name_key(c) for c in TABLES[table]}
+    best, best_hits, seen = None, -1, 0
+    for i, row in enumerate(rows):
+        if not any(v is not None and str(v).strip() for v in row):
+            continue
+        hits = sum(name_key(_header_text(v)) in wanted for v in row)
+        if hits > best_hits:
+            best, best_hits = i, hits
+        seen += 1
+        if seen >= 20:
+            break
+    if best is None:
+        return None
+    headers = [_header_text(v) for v in rows[best]]
+    source = _Source(sheet.name, used.row + best, used.column, tuple(headers))
+    return _frame(headers, rows[best + 1:]), source
+
+
+def read_tables(book) -> tuple[dict[str, pd.DataFrame], dict[str, _Source]]:
+    """The data tables of ``book`` as raw DataFrames keyed by table name, and where each was.
+
+    A Table (Insert > Table) named after a table wins, wherever it is; else a sheet named
+    after the table (its one Table if it has exactly one, else its cells). DataError when
+    there is none at all.
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    sources: dict[str, _Source] = {}
+    sheets = list(book.sheets)
+    for sheet in sheets:
+        for table in sheet.tables:
+            name = _TABLE_KEYS.get(name_key(table.name))
+            if name is not None and name not in frames:
+                frames[name], sources[name] = _read_table(book.name, sheet, table)
+    for sheet in sheets:
+        name = _TABLE_KEYS.get(name_key(sheet.name))
+        if name is None or name in frames:
+            continue
+        others = [t for t in sheet.tables if name_key(t.name) not in _TABLE_KEYS]
+        found = _read_table(book.name, sheet, others[0]) if len(others) == 1 else _read_sheet(sheet, name)
+        if found is not None:
+            frames[name], sources[name] = found
+    if not frames:
+        raise DataError(
+            f"no table found: expected sheets or Tables named {', '.join(TABLES)} "
+            f"(sheets: {', '.join(s.name for s in sheets)})", file=book.name)
+    return frames, sources
+
+
+def placed(error: DataError, book_name: str, sources: dict[str, _Source]) -> DataError:
+    """The data model's message for DataFrames, placed in the workbook as for a workbook file:
+    file, sheet, row as numbered in Excel, column letter and header."""
+    source = sources.get(error.file) if error.file else None
+    if source is None:
+        return error
+    column = error.column
+    if column is not None and column in source.headers:
+        letter = column_letters(source.first_column + source.headers.index(column))
+        column = f"{letter} ({column.strip()})"
+    if error.row is not None:
+        row = error.row + source.header_row - 1  # from_frames counts the header as row 1
+    elif error.column is None:
+        row = source.header_row  # a problem with the headers (a missing column): their row
+    else:
+        row = None
+    return DataError(error.problem, file=book_name, sheet=source.sheet, row=row, column=column)
+
+
+def _setting(book, name: str) -> object:
+    """The value of the cell a defined name points at, as xlwings reads it; None when the
+    name is missing. Blank text and the rest are :mod:`addin.settings`' to read."""
+    try:
+        value = book.names[name].refers_to_range.value
+    except Exception:  # a missing name: KeyError (Office.js), a COM error (classic)
+        return None
+    while isinstance(value, list):  # a name over several cells: its first
+        value = value[0] if value else None
+    return value
+
+
+def read_settings(book) -> dict[str, object]:
+    """build_report's arguments from the Settings names (:data:`SETTING_NAMES`): period,
+    segment, lang, gross_margin, program_cost, each read by :mod:`addin.settings`.
+
+    Blank or missing names give the defaults (the last complete month, all segments,
+    English, a gross margin of 100 % with a note, no programme cost); a bad value is a
+    :class:`~addin.settings.SettingError` naming the setting by its defined name.
+    """
+    values = {key: _setting(book, name) for key, name in SETTING_NAMES.items()}
+    return settings.read(values, SETTING_NAMES)
+
+
+def read_language(book) -> str:
+    """The language of the Settings, for the messages of a refresh that fails: English when
+    it is missing or wrong (that error is reported with the others)."""
+    try:
+        return settings.language(_setting(book, SETTING_NAMES["lang"]), SETTING_NAMES["lang"])
+    except settings.SettingError:
+        return i18n.DEFAULT_LANGUAGE
+
