@@ -1,18 +1,41 @@
-"""The ``retention`` command.
+"""The ``retention`` command: every subcommand, one error policy.
 
-Each subcommand is a small function that parses nothing itself: ``main`` builds the parser,
-runs the chosen function and turns the package's errors into a one-line message and exit 2.
+::
+
+    retention examples                       the guides' worked examples, ours beside them
+    retention report DATA -o report.xlsx     the retention report of your data
+    retention demo [-o demo_report.xlsx]     the report of the bundled sample company
+    retention template [-o PATH] [--lang]    the template workbook
+    retention addin [-o PATH]                the ribbon add-in (.xlam) and its module
+
+Each subcommand parses its options here and calls one function of the package's API
+(:mod:`addin.export`, :mod:`addin.excel.template`, :mod:`addin.excel.addin_builder`).
+Options that are settings (period, language, margin, cost) are read by :mod:`addin.settings`,
+the same reader as the Refresh button's.
+
+Exit codes: 0 done; 2 bad usage, bad input or a refused output (one line on stderr saying
+what and where, nothing written); 1 anything unexpected (one line, no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
+from . import settings
 from .errors import MetricError
+from .excel.addin_builder import ADDIN_FILE
 from .examples import EXAMPLES, Example
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_REFUSED = 2  # also argparse's code for bad usage
+
+# --------------------------------------------------------------------------- examples
 
 
 def format_value(value: float, unit: str, decimals: int | None = None) -> str:
@@ -70,37 +93,246 @@ def _examples(args: argparse.Namespace) -> int:
     return 0
 
 
-# Modules that add a subcommand: each has ``register(commands)``, which adds its parser to
-# the subparsers object and sets ``run`` (a function of the parsed args returning the exit code).
-COMMAND_MODULES: tuple[str, ...] = ("addin.excel.addin_builder", "addin.report_cli", "addin.excel.template")
+# --------------------------------------------------------------------------- report and demo
+
+
+class _Progress:
+    """A progress bar of the report's steps on stderr; silent when quiet or not a terminal."""
+
+    STEPS = ("read", "prepare", "KPIs", "trend", "cohorts", "MRR movements", "NPS", "ageing",
+             "retention ROI", "predictive CLV", "write")
+
+    def __init__(self, quiet: bool):
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(self.STEPS), file=sys.stderr, leave=False,
+                            bar_format="{desc:<36}{bar:30} {n_fmt}/{total_fmt} [{elapsed}]")
+
+    def step(self, name: str) -> None:
+        """Step ``name`` starts (the one before it is done)."""
+        if self.bar is not None:
+            if self.bar.desc:
+                self.bar.update(1)
+            self.bar.set_description_str(f"retention report: {name}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _argument(read: Callable[[object, str], object], text: str, option: str) -> object:
+    """``text`` read by :mod:`addin.settings` for ``option``; a refusal is argparse's error
+    (``argument --program-cost: '-5' is not an amount of 0 or more``, exit code 2)."""
+    try:
+        return read(text, option)
+    except settings.SettingError as error:
+        raise argparse.ArgumentTypeError(error.value_message) from None
+
+
+def _percent_or_fraction(text: str) -> float | None:
+    """--gross-margin 0.7, 0,7, 70 % or 70%: a fraction from 0 to 1
+    (:func:`addin.settings.gross_margin`)."""
+    return _argument(settings.gross_margin, text, "--gross-margin")
+
+
+def _money(text: str) -> float | None:
+    """--program-cost 50000, 50,000, 50.000 or 50_000: an amount, 0 or more
+    (:func:`addin.settings.program_cost`)."""
+    return _argument(settings.program_cost, text, "--program-cost")
+
+
+def _language(text: str) -> str:
+    """--lang en or it, case ignored (:func:`addin.settings.language`)."""
+    return _argument(settings.language, text, "--lang")
+
+
+def _period(text: str) -> str | None:
+    """--period 2026-09, 2026-Q3 or 2026, as :func:`addin.settings.period` writes them.
+
+    A period it refuses goes on as typed: the report refuses it in the command's one-line
+    error (``retention: period is '2026-13': …``, exit code 2), as for a period outside the
+    data, instead of argparse's usage text.
+    """
+    try:
+        return settings.period(text, "--period")
+    except settings.SettingError:
+        return text
+
+
+def _options(parser: argparse.ArgumentParser, default_output: str | None) -> None:
+    parser.add_argument("-o", "--output", metavar="REPORT.xlsx", required=default_output is None,
+                        default=default_output,
+                        help="the workbook to write" + (f" (default {default_output})" if default_output else ""))
+    parser.add_argument("--period", type=_period,
+                        help="2026-09 (a month), 2026-Q3 (a quarter) or 2026 (a year); "
+                        "default: the last complete month in the data")
+    parser.add_argument("--segment", help="report on one segment of Customers.segment (default: all)")
+    parser.add_argument("--lang", type=_language, default=DEFAULT_LANGUAGE,
+                        metavar="{" + ",".join(LANGUAGES) + "}", help="report language (default en)")
+    parser.add_argument("--gross-margin", type=_percent_or_fraction, metavar="MARGIN",
+                        help="gross margin for CLV from churn and the what-if, e.g. 0.7 or 70%% "
+                             "(default 100 %%, noted)")
+    parser.add_argument("--program-cost", type=_money, metavar="COST",
+                        help="cost of the retention programme, for the what-if's ROI, e.g. 50000 "
+                             "(default none: the ROI shows n/a)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing report written by this command (never any other file)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--decimal", choices=(".", ","),
+                        help="decimal mark of numbers written as text (default: detected)")
+    parser.add_argument("--date-format", metavar="FORMAT",
+                        help="strftime format of text dates, e.g. %%m/%%d/%%Y (default: ISO or day first)")
+
+
+def _report_settings(args: argparse.Namespace) -> dict:
+    return {"period": args.period, "segment": args.segment, "lang": args.lang,
+            "gross_margin": args.gross_margin, "program_cost": args.program_cost,
+            "force": args.force}
+
+
+def _written(args: argparse.Namespace, run: Callable[[Callable[[str], None]], tuple]) -> int:
+    progress = _Progress(args.quiet)
+    try:
+        report, path = run(progress.step)
+    finally:
+        progress.close()
+    if not args.quiet:
+        segment = report.segment or "all segments"
+        print(f"wrote {path}: retention report {report.period.label}, {segment}")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .export import export_report
+
+    return _written(args, lambda step: export_report(
+        args.data, args.output, decimal=args.decimal, date_format=args.date_format,
+        progress=step, **_report_settings(args)))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .export import export_demo
+
+    return _written(args, lambda step: export_demo(args.output, progress=step,
+                                                   **_report_settings(args)))
+
+
+# --------------------------------------------------------------------------- template and add-in
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .excel.template import build_template, default_path, is_generated_template
+
+    path = args.output or default_path(args.lang)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{path} must end in .xlsx")
+    if path.exists() and not args.force and not is_generated_template(path):
+        raise OutputError(f"{path} exists and is not a template built by `retention template`; "
+                          "choose another file or add --force to overwrite it")
+    build_template(path, args.lang)
+    print(path)
+    return EXIT_OK
+
+
+def _addin(args: argparse.Namespace) -> int:
+    from .excel.addin_builder import build_addin
+
+    xlam, module = build_addin(args.output, interpreter_win=args.interpreter_win,
+                               interpreter_mac=args.interpreter_mac, pythonpath=args.pythonpath)
+    print(f"wrote {xlam}\nwrote {module} (keep it beside the add-in)")
+    return EXIT_OK
+
+
+class OutputError(MetricError):
+    """A file the command will not write (its message says why)."""
+
+
+# --------------------------------------------------------------------------- the parser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``retention`` command's parser, every subcommand spelled out here."""
     parser = argparse.ArgumentParser(
         prog="retention",
         description="Customer-retention metrics: worked examples, reports and the Excel template.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     examples = commands.add_parser(
-        "examples", help="print every worked example of the guides with our number beside it"
-    )
+        "examples", help="print every worked example of the guides with our number beside it")
     examples.set_defaults(run=_examples)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(commands)
+
+    report = commands.add_parser(
+        "report", help="build the retention report workbook from your data",
+        description="Read the retention tables from DATA and write the monthly retention report "
+                    "as an Excel workbook (no Excel needed).")
+    report.add_argument("data", metavar="DATA",
+                        help="a workbook (.xlsx/.xlsm), a folder of CSV files or one CSV file")
+    _options(report, None)
+    _report_options(report)
+    report.set_defaults(run=_report)
+
+    demo = commands.add_parser(
+        "demo", help="build the report from the bundled sample data",
+        description="Write the retention report of the bundled sample company "
+                    "(addin.sample_data.generate_company() with its defaults).")
+    _options(demo, "demo_report.xlsx")
+    demo.set_defaults(run=_demo)
+
+    template = commands.add_parser(
+        "template",
+        help="build the template workbook: guide examples, sample data, calculator, report",
+        description="Build the template workbook. Without -o it rebuilds "
+                    "workbook_templates/retention_template.xlsx (_it.xlsx with --lang it).")
+    template.add_argument("-o", "--output", type=Path, default=None, help="the .xlsx file to write")
+    template.add_argument("--lang", type=_language, default=DEFAULT_LANGUAGE,
+                          metavar="{" + ",".join(LANGUAGES) + "}", help="language of the labels")
+    template.add_argument("--force", action="store_true",
+                          help="overwrite the file even if it is not a template built by this command")
+    template.set_defaults(run=_template)
+
+    addin = commands.add_parser(
+        "addin",
+        help="build the Excel ribbon add-in (Retention tab, Refresh report) and its Python module",
+        description=(
+            "Write the xlwings ribbon add-in and, beside it, the module its button imports "
+            "(same name, .py). The committed copy is rebuilt with "
+            "`retention addin -o workbook_templates/retention_addin.xlam`. "
+            "Files not written by this command are never overwritten."))
+    addin.add_argument("-o", "--output", type=Path, default=Path(ADDIN_FILE), metavar="PATH",
+                       help="the .xlam to write; its name must be a Python module name "
+                            f"(default {ADDIN_FILE})")
+    addin.add_argument("--interpreter-win", default="", metavar="PATH",
+                       help=r"the config sheet's Interpreter_Win, e.g. C:\venv\Scripts\pythonw.exe")
+    addin.add_argument("--interpreter-mac", default="", metavar="PATH",
+                       help="the config sheet's Interpreter_Mac, e.g. /Users/you/.venv/bin/python")
+    addin.add_argument("--pythonpath", default="", metavar="DIRS",
+                       help="the config sheet's PYTHONPATH (folders separated by ;)")
+    addin.set_defaults(run=_addin)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``retention`` command; returns its exit code (see the module's docstring)."""
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except MetricError as error:
+    except MetricError as error:  # bad input, a refused output: the message says where
         print(f"retention: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:  # a path that cannot be written or read: say which, no traceback
-        print(f"retention: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
+    except OSError as error:  # a path that cannot be read or written: say which, no traceback
+        where = f" {error.filename}" if error.filename else ""
+        print(f"retention: cannot read or write{where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as error:  # noqa: BLE001 - one line for the user, not a traceback
+        text = " ".join(str(error).split()) or type(error).__name__
+        print(f"retention: unexpected error ({type(error).__name__}): {text}", file=sys.stderr)
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

@@ -552,7 +552,7 @@ def test_libreoffice_reads_the_write_only_report(report, tmp_path):
 
 
 def test_export_report_is_the_command_as_a_function(tmp_path):
-    from addin.report_cli import export_report
+    from addin.export import export_report
 
     data = data_workbook(tmp_path / "data.xlsx")
     report, path = export_report(data, tmp_path / "report.xlsx", period="2026-Q3", segment="B")

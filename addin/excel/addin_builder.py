@@ -32,7 +32,6 @@ comment, a line of the module's docstring); anything else at the target path is 
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import io
 import keyword
@@ -339,34 +338,3 @@ def build_addin(path: str | Path = ADDIN_FILE, *, interpreter_win: str = "",
     path.write_bytes(data)
     module.write_bytes(module_source(name).encode("utf-8"))
     return path, module
-
-
-def _run(args: argparse.Namespace) -> int:
-    xlam, module = build_addin(args.output, interpreter_win=args.interpreter_win,
-                               interpreter_mac=args.interpreter_mac, pythonpath=args.pythonpath)
-    print(f"wrote {xlam}\nwrote {module} (keep it beside the add-in)")
-    return 0
-
-
-def register(commands) -> None:
-    """Add ``retention addin [-o PATH] [--interpreter-win P] [--interpreter-mac P]
-    [--pythonpath P]``."""
-    parser = commands.add_parser(
-        "addin",
-        help="build the Excel ribbon add-in (Retention tab, Refresh report) and its Python module",
-        description=(
-            "Write the xlwings ribbon add-in and, beside it, the module its button imports "
-            "(same name, .py). The committed copy is rebuilt with "
-            "`retention addin -o workbook_templates/retention_addin.xlam`. "
-            "Files not written by this command are never overwritten."),
-    )
-    parser.add_argument("-o", "--output", type=Path, default=Path(ADDIN_FILE), metavar="PATH",
-                        help="the .xlam to write; its name must be a Python module name "
-                             f"(default {ADDIN_FILE})")
-    parser.add_argument("--interpreter-win", default="", metavar="PATH",
-                        help=r"the config sheet's Interpreter_Win, e.g. C:\venv\Scripts\pythonw.exe")
-    parser.add_argument("--interpreter-mac", default="", metavar="PATH",
-                        help="the config sheet's Interpreter_Mac, e.g. /Users/you/.venv/bin/python")
-    parser.add_argument("--pythonpath", default="", metavar="DIRS",
-                        help="the config sheet's PYTHONPATH (folders separated by ;)")
-    parser.set_defaults(run=_run)
