@@ -786,7 +786,7 @@ def test_the_refresh_fills_the_template_the_charts_read(tmp_path):
     report_index = book.sheetnames.index("Report")
     actions = [a for a in remote.json()["actions"]
                if a["func"] == "setValues" and a["sheet_position"] == report_index]
-    filled = tpl._report_picture_book(tmp_path / "filled.xlsx", "en", result.report, None)
+    filled = tpl.pictures._report_picture_book(tmp_path / "filled.xlsx", "en", result.report, None)
     sheet = openpyxl.load_workbook(filled)["Report"]
     boxes = [_write_box(block) for block in _report_blocks()]
     checked = 0
@@ -929,7 +929,7 @@ def test_function_cells_equal_their_native_twins_in_pycel():
 
 def test_cli_builds_and_refuses_to_overwrite_other_files(tmp_path, monkeypatch, capsys):
     small = _small_company()
-    monkeypatch.setattr(tpl, "generate_company", lambda: small)
+    monkeypatch.setattr(tpl.build, "generate_company", lambda: small)
     other = tmp_path / "mine.xlsx"
     other.write_bytes(b"an analyst's own workbook")
     assert main(["template", "-o", str(other)]) == 2
