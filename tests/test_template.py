@@ -30,6 +30,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from addin import metrics as m
+from addin.cells import serial_of
 from addin.cli import main
 from addin.examples import EXAMPLES
 from addin.excel import template as tpl
@@ -43,7 +44,7 @@ WHY_PICTURE = ROOT / "docs" / "img" / "template-why-retention-pays.png"
 WHY = tpl.WHY_SHEET
 FORMULA_SHEETS = ("Start here", "Guide examples", WHY, "Calculator", "Per customer", "Report",
                   "Settings")
-UDF_CALL = re.compile(r"(?<![A-Za-z0-9_.\[])(" + "|".join(tpl.UDF_NAMES) + r")\(", re.IGNORECASE)
+UDF_CALL = tpl.book.UDF_CALL  # a formula that calls one of our functions
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
 
@@ -928,11 +929,9 @@ def test_function_cells_equal_their_native_twins_in_pycel():
     assert math.isclose(got, m.dau_mau_from_activity(activity["user_id"], activity["date"]), rel_tol=1e-12)
 
     # the spilled tables: the whole range, equal to the core's table
-    epoch = dt.datetime(1899, 12, 30)
-
     def plain(v):
         if isinstance(v, dt.datetime):
-            return (v - epoch).days
+            return int(serial_of(v))
         return v
 
     for key, frame, index in (
