@@ -28,7 +28,7 @@ def default_path(lang: str = "en") -> Path:
 
 
 def is_generated_template(path: str | Path) -> bool:
-    """True when ``path`` is a workbook this module wrote (its custom property says so)."""
+    """True when ``path`` is a workbook :func:`build_template` wrote (its custom property says so)."""
     try:
         with zipfile.ZipFile(path) as archive:
             custom = archive.read("docProps/custom.xml").decode("utf-8", "replace")

@@ -32,7 +32,6 @@ class Company:
     spills: dict[str, list[list]]
 
 
-
 def _undefined():
     raise UndefinedResultError("undefined")
 

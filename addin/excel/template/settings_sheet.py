@@ -17,7 +17,7 @@ GROSS_MARGIN = 0.8  # Settings_GrossMargin as built
 
 def add_sheet(book, styles, formats, lang, company: Company):
     """Write the Settings sheet in ``lang``; the programme cost defaults to ``company``'s last
-    twelve months of retention spend."""
+    twelve months of retention spend, to the thousand."""
     t = text(lang)
     s = Sheet(book, "Settings", styles, formats)
     ws = s.ws
