@@ -807,12 +807,16 @@ def test_the_refresh_fills_the_template_the_charts_read(small_template, tmp_path
     from addin import layout, refresh
 
     path = small_template[0]
-    report = _sheet_member(path, "Report")
-    assert report == _sheet_member(COMMITTED["en"], "Report")
+    # the small template's Report sheet is the committed one: the same sheet, drawing, charts
+    report, drawing = _sheet_member(path, "Report"), _report_drawing(path)[0]
+    charts = [t for t in _rels(path, drawing).values() if t.startswith("xl/charts/")]
+    assert report == _sheet_member(COMMITTED["en"], "Report") and charts
     with zipfile.ZipFile(path) as small, zipfile.ZipFile(COMMITTED["en"]) as committed:
-        parts = [n for n in committed.namelist() if n.startswith(("xl/drawings/", "xl/charts/"))]
-        for part in [report, report.replace("worksheets/", "worksheets/_rels/") + ".rels", *parts]:
-            assert small.read(part) == committed.read(part), part  # the same Report sheet
+        for part in [report, drawing, *charts]:
+            folder, name = part.rsplit("/", 1)
+            for member in (part, f"{folder}/_rels/{name}.rels"):
+                if member in committed.namelist():
+                    assert small.read(member) == committed.read(member), member
     book = openpyxl.load_workbook(path, data_only=True)
     remote = xw.Book(json=book_json(book, path.name))
     result = refresh.refresh_book(remote, alert=False)
