@@ -15,10 +15,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from xml.etree import ElementTree
 
 import openpyxl
@@ -27,6 +30,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from addin import metrics as m
+from addin.cells import serial_of
 from addin.cli import main
 from addin.examples import EXAMPLES
 from addin.excel import template as tpl
@@ -40,7 +44,7 @@ WHY_PICTURE = ROOT / "docs" / "img" / "template-why-retention-pays.png"
 WHY = tpl.WHY_SHEET
 FORMULA_SHEETS = ("Start here", "Guide examples", WHY, "Calculator", "Per customer", "Report",
                   "Settings")
-UDF_CALL = re.compile(r"(?<![A-Za-z0-9_.\[])(" + "|".join(tpl.UDF_NAMES) + r")\(", re.IGNORECASE)
+UDF_CALL = tpl.book.UDF_CALL  # a formula that calls one of our functions
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
 
@@ -49,11 +53,14 @@ def _small_company():
     return generate_company(customers=40, months=6, seed=7)
 
 
-@pytest.fixture(scope="module")
-def small_template(tmp_path_factory):
-    """A template built on a small company (fast to build, recalculate and render)."""
+@pytest.fixture(scope="session")
+def small_template(shared_file):
+    """A template built on a small company (fast to build, recalculate and render), built once
+    per run and shared by the xdist workers. Read it; copy it before changing it."""
     tables = _small_company()
-    return tpl.build_template(tmp_path_factory.mktemp("small") / "small.xlsx", tables=tables), tables
+    path = shared_file("small-template-40x6-seed7.xlsx",
+                       lambda target: tpl.build_template(target, tables=tables))
+    return path, tables
 
 
 # --------------------------------------------------------------------------- reading helpers
@@ -68,8 +75,27 @@ def _is_formula(value) -> bool:
     return isinstance(text, str) and text.startswith("=")
 
 
-def _cells(path, sheets=FORMULA_SHEETS, data_only=False) -> dict:
-    """{(sheet, "B5"): value} of the non-empty cells of some sheets (openpyxl, read-only)."""
+def _cells(path, sheets=FORMULA_SHEETS, data_only=False) -> Mapping:
+    """{(sheet, "B5"): value} of the non-empty cells of some sheets (openpyxl, read-only).
+    A committed template is read once per worker (:func:`_committed_cells`)."""
+    for lang, committed in COMMITTED.items():
+        if Path(path) == committed:
+            assert set(sheets) <= set(FORMULA_SHEETS), sheets
+            every = _committed_cells(lang, data_only)
+            if tuple(sheets) == FORMULA_SHEETS:
+                return every
+            return {key: value for key, value in every.items() if key[0] in sheets}
+    return _read_cells(path, sheets, data_only)
+
+
+@functools.lru_cache(maxsize=None)
+def _committed_cells(lang: str, data_only: bool) -> Mapping:
+    """The formula sheets' cells of the committed template in ``lang``, formulas or the values
+    stored with them, read-only: many tests read them, and openpyxl takes a while."""
+    return MappingProxyType(_read_cells(COMMITTED[lang], FORMULA_SHEETS, data_only))
+
+
+def _read_cells(path, sheets, data_only) -> dict:
     book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     try:
         return {
@@ -770,23 +796,35 @@ def _xml_cell(cell: str) -> tuple[int, int]:
     return min_row, min_col
 
 
-def test_the_refresh_fills_the_template_the_charts_read(tmp_path):
-    """End to end: the refresh run through xlwings' Office.js engine on the committed template;
-    its values written into the template's Report sheet (built with the report) land in the
-    cells the charts and names read."""
+def test_the_refresh_fills_the_template_the_charts_read(small_template, tmp_path):
+    """End to end: the refresh run through xlwings' Office.js engine on a template (the small
+    one: its Report sheet is the committed one's, and test_refresh.py runs the refresh on the
+    committed file); its values written into the template's Report sheet (built with the
+    report) land in the cells the charts and names read."""
     import xlwings as xw
     from book_json import book_json
 
     from addin import layout, refresh
 
-    book = openpyxl.load_workbook(COMMITTED["en"], data_only=True)
-    remote = xw.Book(json=book_json(book, COMMITTED["en"].name))
+    path = small_template[0]
+    # the small template's Report sheet is the committed one: the same sheet, drawing, charts
+    report, drawing = _sheet_member(path, "Report"), _report_drawing(path)[0]
+    charts = [t for t in _rels(path, drawing).values() if t.startswith("xl/charts/")]
+    assert report == _sheet_member(COMMITTED["en"], "Report") and charts
+    with zipfile.ZipFile(path) as small, zipfile.ZipFile(COMMITTED["en"]) as committed:
+        for part in [report, drawing, *charts]:
+            folder, name = part.rsplit("/", 1)
+            for member in (part, f"{folder}/_rels/{name}.rels"):
+                if member in committed.namelist():
+                    assert small.read(member) == committed.read(member), member
+    book = openpyxl.load_workbook(path, data_only=True)
+    remote = xw.Book(json=book_json(book, path.name))
     result = refresh.refresh_book(remote, alert=False)
     assert result.ok, result.message
     report_index = book.sheetnames.index("Report")
     actions = [a for a in remote.json()["actions"]
                if a["func"] == "setValues" and a["sheet_position"] == report_index]
-    filled = tpl._report_picture_book(tmp_path / "filled.xlsx", "en", result.report, None)
+    filled = tpl.pictures._report_picture_book(tmp_path / "filled.xlsx", "en", result.report, None)
     sheet = openpyxl.load_workbook(filled)["Report"]
     boxes = [_write_box(block) for block in _report_blocks()]
     checked = 0
@@ -895,11 +933,9 @@ def test_function_cells_equal_their_native_twins_in_pycel():
     assert math.isclose(got, m.dau_mau_from_activity(activity["user_id"], activity["date"]), rel_tol=1e-12)
 
     # the spilled tables: the whole range, equal to the core's table
-    epoch = dt.datetime(1899, 12, 30)
-
     def plain(v):
         if isinstance(v, dt.datetime):
-            return (v - epoch).days
+            return int(serial_of(v))
         return v
 
     for key, frame, index in (
@@ -929,7 +965,7 @@ def test_function_cells_equal_their_native_twins_in_pycel():
 
 def test_cli_builds_and_refuses_to_overwrite_other_files(tmp_path, monkeypatch, capsys):
     small = _small_company()
-    monkeypatch.setattr(tpl, "generate_company", lambda: small)
+    monkeypatch.setattr(tpl.build, "generate_company", lambda: small)
     other = tmp_path / "mine.xlsx"
     other.write_bytes(b"an analyst's own workbook")
     assert main(["template", "-o", str(other)]) == 2
