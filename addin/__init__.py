@@ -4,7 +4,9 @@
 (``addin.udfs``), the report, the exporter and the template all call it.
 """
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main():

@@ -35,7 +35,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__, layout
+from .. import layout
+from ..version import __version__
 from ..errors import MetricError
 from ..report import render
 from ..report.render import Cell

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .. import cells as _cells
 from ..errors import InvalidInputError, UndefinedResultError
 
-# Excel's 1900 date system: serial 1 is 1900-01-01, and Excel counts the non-existent
-# 1900-02-29, so from 1900-03-01 on serial n is 1899-12-30 + n days.
-EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+# Serial dates count days from Excel's epoch (addin.cells says why it is 1899-12-30).
+EXCEL_EPOCH = np.datetime64(_cells.EXCEL_EPOCH, "D")
 
 
 def _show(value: object) -> str:

@@ -3,7 +3,7 @@ the colour legend, what to expect without the add-in, and how to use your own da
 
 from __future__ import annotations
 
-from ... import __version__
+from ...version import __version__
 from ...i18n.template_words import text
 from .book import SHEETS
 from .per_customer import PER_CUSTOMER_ROWS
