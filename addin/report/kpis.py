@@ -15,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import MetricError
 from ..metrics.roi import customer_lifetime
 from .facts import PeriodFacts
-from .missing import Missing
+from .missing import measured
 from .model import KPI_COLUMNS, Note
 from .period import Period, month_text
 
@@ -115,12 +114,7 @@ def evaluate(spec: KpiSpec, facts: PeriodFacts) -> tuple[float, Note | str | Non
     data_first = facts.d.extent[0]
     if facts.p.first < data_first:
         return np.nan, Note("before_data", start=month_text(data_first))
-    try:
-        return float(spec.compute(facts)), None
-    except Missing as missing:
-        return np.nan, missing.note
-    except MetricError as error:
-        return np.nan, str(error)
+    return measured(lambda: spec.compute(facts))
 
 
 def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period,

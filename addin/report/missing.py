@@ -4,11 +4,17 @@ A KPI whose table (or column, or segment split) is missing is *unavailable*: it 
 with the note "n/a — needs the Orders table". A KPI the core computes from a zero
 denominator is *undefined* and carries the core's own reason instead. :class:`Missing`
 carries the word key of the note and its values; :attr:`Missing.note` is that note, put
-into words by the renderer.
+into words by the renderer. :func:`measured` is the one rule by which a value that cannot
+be computed becomes a blank with its reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import MetricError
 from .model import Note
 
 
@@ -29,6 +35,17 @@ class Missing(Exception):
         if self.tables:
             return Note(self.key, **self.values, tables=self.tables)
         return Note(self.key, **self.values)
+
+
+def measured(compute: Callable[[], float]) -> tuple[float, Note | str | None]:
+    """(value, None), or (NaN, why it is blank): the note of what is missing, or the metric
+    core's own text when it finds the value undefined or its input invalid."""
+    try:
+        return float(compute()), None
+    except Missing as missing:
+        return np.nan, missing.note
+    except MetricError as error:
+        return np.nan, str(error)
 
 
 def needs(*tables: str) -> Missing:

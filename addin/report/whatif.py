@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import MetricError
 from .facts import PeriodFacts
-from .missing import Missing
+from .missing import measured
 from .model import WHATIF_COLUMNS, WHATIF_CUTS, Note, cut_column
 
 UPLIFT_YEARS = (5, 10)  # the what-if's profit uplift horizons, in years
@@ -32,14 +31,6 @@ def retention_whatif(facts: PeriodFacts, settings: dict) -> pd.DataFrame:
     """The template's what-if on the period's numbers: the value, ROI and profit uplift of
     cutting the period's churn by each of WHATIF_CUTS (every number from addin.metrics)."""
     periods = facts.p.periods_per_year
-
-    def measured(compute: Callable[[], float]) -> tuple[float, Note | str | None]:
-        try:
-            return float(compute()), None
-        except Missing as missing:
-            return np.nan, missing.note
-        except MetricError as error:
-            return np.nan, str(error)
 
     base, base_note = measured(lambda: facts.E)
     churn, churn_note = measured(lambda: facts.churn)
