@@ -2,8 +2,10 @@
 
 Every block's grid size in both shapes (fitted on the exporter's sheets, fixed in the Report
 sheet's frames), number formats resolved from each row's unit, change colours, capped rows,
-safe text; and the writers emit exactly its cells: the exporter's workbook read back cell by
-cell, and the Refresh button's planned writes cell by cell.
+safe text; the words: the report's notes said in its language, numbers in them with the
+language's marks, every text of the hand-made company as it was when the computation still
+made words; and the writers emit exactly its cells: the exporter's workbook read back cell
+by cell, and the Refresh button's planned writes cell by cell.
 """
 
 from __future__ import annotations

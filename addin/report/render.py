@@ -208,7 +208,7 @@ def in_words(report: Report, name: str) -> pd.DataFrame | list:
         return [_said(report.lang, value) for value in content]
     content = content.copy()
     for column in content.columns:
-        if content[column].dtype == object:  # only text columns can hold notes
+        if content[column].dtype == object:  # numbers and dates hold no notes
             content[column] = [_said(report.lang, value) for value in content[column]]
     return content
 
