@@ -27,7 +27,7 @@ from addin.excel.report_writer import (
     is_previous_report,
     write_report,
 )
-from addin.report import build_report
+from addin.report import build_report, render
 
 from test_report import hand_data, hand_frames
 
@@ -90,7 +90,7 @@ def test_kpi_values_read_back(book, report):
     header, left = anchor("KPIs", "kpis")
     assert [ws.cell(header, left + i).value for i in range(6)] == [
         "KPI", "Unit", "Current (2026-09)", "Previous (2026-08)", "Change", "Note"]
-    for i, row in enumerate(report.kpis.itertuples()):
+    for i, row in enumerate(render.in_words(report, "kpis").itertuples()):
         r = header + 1 + i
         assert ws.cell(r, left).value == row.label
         for offset, expected in ((2, row.current), (3, row.previous), (4, row.change)):
@@ -177,8 +177,8 @@ def test_frozen_headers_widths_and_print_setup(book):
         assert ws.column_dimensions["A"].width and ws.column_dimensions["B"].width
     kpis = book["KPIs"]
     # the KPI labels fit: the widest label is narrower than column A
-    assert kpis.column_dimensions["A"].width >= max(len(k) for k in
-                                                    build_report(hand_data(), "2026-09").kpis["label"])
+    labels = render.in_words(build_report(hand_data(), "2026-09"), "kpis")["label"]
+    assert kpis.column_dimensions["A"].width >= max(len(label) for label in labels)
 
 
 def test_charts_and_heatmap(written, book):
@@ -604,7 +604,8 @@ def test_customer_value_sheet_reads_back(tmp_path):
     report = build_report(RetentionData.from_frames(generate_company()), "2026-09")
     ws = openpyxl.load_workbook(write_report(report, tmp_path / "s.xlsx"))["Customer value"]
     assert ws["A1"].value == "Predicted customer value"
-    assert [ws.cell(2 + i, 1).value for i in range(len(report.clv_notes))] == report.clv_notes
+    notes = render.in_words(report, "clv_notes")
+    assert [ws.cell(2 + i, 1).value for i in range(len(notes))] == notes
     header, *rows = _block_rows(ws, "Customer value", "top_customers", 7)
     assert [c.value for c in header] == ["Customer", "Predicted CLV", "Share of the total",
                                          "Cumulative share", "P(alive)", "Expected purchases",

@@ -2,13 +2,17 @@
 
 Every block's grid size in both shapes (fitted on the exporter's sheets, fixed in the Report
 sheet's frames), number formats resolved from each row's unit, change colours, capped rows,
-safe text; and the writers emit exactly its cells: the exporter's workbook read back cell by
-cell, and the Refresh button's planned writes cell by cell.
+safe text; the words: the report's notes said in its language, numbers in them with the
+language's marks, every text of the hand-made company as it was when the computation still
+made words; and the writers emit exactly its cells: the exporter's workbook read back cell
+by cell, and the Refresh button's planned writes cell by cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import subprocess
 import sys
@@ -22,10 +26,12 @@ import pytest
 from addin import i18n, layout
 from addin.data import load_data
 from addin.excel.report_writer import write_report
-from addin.report import build_report
+from addin.report import Note, build_report
 from addin.report import render
 from addin.report.render import BAD, BODY, GOOD, HEADER, LABEL, TITLE, Cell, make_cell
 from addin.sample_data import generate_company
+
+from test_report import hand_data
 
 BLOCKS = [block for sheet in layout.LAYOUT for block in sheet.blocks]
 SHEET_OF = {block.name: sheet for sheet in layout.LAYOUT for block in sheet.blocks}
@@ -54,7 +60,7 @@ def fitted(report):
 
 
 def content_rows(report, block: layout.Block) -> int:
-    return len(getattr(report, block.name))
+    return len(render.in_words(report, block.name))
 
 
 # ---------------------------------------------------------------------------- the module
@@ -134,6 +140,82 @@ def test_titles_and_headers_in_the_reports_language(report, fitted, fixed):
         assert fitted["kpis"].values()[1][0] == "Indicatore"
         assert fitted["meta"].values()[0][0] == "Report di fidelizzazione"
     assert render.workbook_title(report) == f"{i18n.text(lang, 'title')} {report.period.label}"
+
+
+def test_notes_become_words(report):
+    lang = report.lang
+    said = lambda value: render.text_of(report, value)  # noqa: E731
+    assert said(Note("default_margin")) == i18n.text(lang, "default_margin")
+    # alternatives, a note inside a note, several notes, the core's text as it is
+    either = Note("needs_table", tables=("Customers", "Subscriptions"))
+    assert said(either) == i18n.text(
+        lang, "needs_table", tables=i18n.text(lang, "table_or").join(["Customers", "Subscriptions"]))
+    previous = Note("previous_note", note=either)
+    assert said(previous) == i18n.text(lang, "previous_note", note=said(either))
+    assert said((previous, "undefined: x is 0")) == f"{said(previous)}; undefined: x is 0"
+    assert said(()) == ""
+    for value in ("text from the data", 3, 0.5, None):
+        assert said(value) == value
+    # every Note of the report is said: no cell shows one
+    for rendered in render.render_report_sheet(report):
+        assert not any("Note(" in str(value) for line in rendered.values() for value in line)
+
+
+def test_numbers_in_notes_have_the_languages_marks(report):
+    fit, share = report.clv_notes[:2]
+    assert (fit.key, share.key) == ("clv_model_note", "clv_top_share")
+    values = dict(share.values)
+    percent, top = f"{values['percent']:,.1f} %", f"{values['top']:,.0f}"
+    assert values["top"] >= 1000  # a thousands mark to write
+    if report.lang == "it":
+        percent, top = (t.translate(str.maketrans(",.", ".,")) for t in (percent, top))
+    said = render.in_words(report, "clv_notes")
+    assert f" {percent} " in said[1] and f"({top} " in said[1], said[1]
+
+
+# Every text the renderer gives for the hand-made company, in both languages: a digest of
+# the place, text and quoting of each text cell, both shapes. The digests were
+# taken when the computation still attached words itself: taking them out of it changed no
+# word. A change of a word changes a digest: look at the texts and take the new digest.
+SAID = {
+    ("2026-09", None, (), "en"): "80cb3b533f85ebfc",
+    ("2026-09", None, (), "it"): "bb37571735521d02",
+    ("2026-09", "A", (), "en"): "fe5bf775606f0643",
+    ("2026-09", "A", (), "it"): "01b41c2476813e4c",
+    ("2026-09", None, ("Orders", "NPS", "Invoices"), "en"): "fadd5d4d79723f42",
+    ("2026-09", None, ("Orders", "NPS", "Invoices"), "it"): "9d4104b936735f4d",
+    ("2025-10", None, (), "en"): "31adcffeaf237099",
+    ("2025-10", None, (), "it"): "2d30b7f9b2698966",
+}
+
+
+def said_texts(report) -> list:
+    """(shape, block, row, column in the block, text, quoted) of every text cell the
+    renderer gives (places within a block: anchors may move without a word changing)."""
+    found = []
+    shapes = [("Report", render.render_report_sheet(report))]
+    shapes += [(sheet.name, render.render_sheet(report, sheet)) for sheet in layout.LAYOUT]
+    for shape, blocks in shapes:
+        for rendered in blocks:
+            for i, line in enumerate(rendered.cells):
+                for j, cell in enumerate(line):
+                    if cell is not None and isinstance(cell.value, str):
+                        found.append([shape, rendered.block.name, i, j, cell.value,
+                                      cell.quoted])
+    return found
+
+
+def digest(texts: list) -> str:
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("case", list(SAID), ids=lambda case: "-".join(map(str, case)))
+def test_the_words_of_the_hand_made_company(case):
+    period, segment, tables, lang = case
+    report = build_report(hand_data(*tables), period, segment, lang,
+                          {"gross_margin": 0.6, "program_cost": 100} if segment else None)
+    texts = said_texts(report)
+    assert digest(texts) == SAID[case], "\n".join(map(str, texts))
 
 
 # ---------------------------------------------------------------------------- formats
@@ -227,11 +309,13 @@ def test_long_blocks_are_cut_in_frames_only(report):
     long = replace(report, notes=notes, quality=quality, kpis=kpis)
     frames = {r.block.name: r for r in render.render_report_sheet(long)}
 
+    lines = render.notes(long)  # in Italian, the language note and the 15
+    assert lines[-15:] == notes
     block = frames["notes"].block
     values = frames["notes"].values()
     assert len(values) == layout.block_height(block)
-    assert values[block.max_rows] == [f"… (+{15 - block.max_rows + 1})"]
-    assert values[block.max_rows - 1] == [f"note {block.max_rows - 2}"]
+    assert values[block.max_rows] == [f"… (+{len(lines) - block.max_rows + 1})"]
+    assert values[block.max_rows - 1] == [lines[block.max_rows - 2]]
 
     block = frames["quality"].block
     last = frames["quality"].cells[-1]
@@ -248,7 +332,7 @@ def test_long_blocks_are_cut_in_frames_only(report):
 
     # the exporter's sheets are not cut: every row is written
     fitted = {r.block.name: r for r in render.render_sheet(long, layout.sheet("KPIs"))}
-    assert fitted["notes"].values()[1:] == [[n] for n in notes]
+    assert fitted["notes"].values()[1:] == [[line] for line in lines]
     assert fitted["kpis"].data_rows == len(kpis)
 
 
@@ -314,7 +398,8 @@ def test_formula_like_report_text_is_quoted(report):
                       meta=report.meta.assign(value=["=cmd|'/c calc'!A1"] * len(report.meta)))
     frames = {r.block.name: r for r in render.render_report_sheet(hostile)}
     notes = frames["notes"].entered_values()
-    assert notes[1:4] == [["'=1+2"], ["'@SUM(A1)"], ["plain"]]
+    first = len(render.notes(hostile)) - 3 + 1  # after the title (and the language note)
+    assert notes[first:first + 3] == [["'=1+2"], ["'@SUM(A1)"], ["plain"]]
     meta = frames["meta"]
     assert all(line[1].quoted and line[0].style == LABEL for line in meta.cells[1:6])
 

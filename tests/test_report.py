@@ -39,7 +39,7 @@ import pytest
 from addin import i18n
 from addin.data import RetentionData
 from addin.errors import InvalidInputError, MetricError
-from addin.report import KPIS, Period, build_report, definition_of, parse_period
+from addin.report import KPIS, Note, Period, build_report, definition_of, parse_period, render
 
 # ---------------------------------------------------------------------------- the data
 
@@ -117,6 +117,21 @@ def hand_data(*tables: str, frames: dict | None = None) -> RetentionData:
 @pytest.fixture(scope="module")
 def report():
     return build_report(hand_data(), "2026-09")
+
+
+# The report holds Notes (word keys and values), not words: the renderer says them. These
+# read a table or list as its block says it, in the report's language.
+
+
+def said(report, name: str):
+    """The table or list ``name`` of ``report`` in words."""
+    return render.in_words(report, name)
+
+
+def kpi_said(report, key: str) -> pd.Series:
+    """The row of one KPI in words (label, note)."""
+    kpis = said(report, "kpis")
+    return kpis.loc[kpis["key"] == key].iloc[0]
 
 
 def value(report, key, column="current"):
@@ -221,20 +236,27 @@ def test_every_kpi_of_the_catalogue_is_checked_by_hand():
 def test_kpi_table_shape_labels_and_notes(report):
     assert list(report.kpis.columns) == ["key", "label", "unit", "better", "current", "previous",
                                          "change", "note"]
-    assert report.kpi("crr")["label"] == "Customer retention rate (CRR)"
+    assert report.kpi("crr")["label"] == Note("crr")
+    assert kpi_said(report, "crr")["label"] == "Customer retention rate (CRR)"
+    assert render.kpi_label(report, "crr") == "Customer retention rate (CRR)"
     assert report.kpi("crr")["unit"] == "%" and report.kpi("churn")["better"] == -1
-    # August's CLV needs 12 months of revenue the data does not have: blank with the reason
-    assert "previous period: undefined: needs 12 months of revenue" in report.kpi("clv")["note"]
-    assert "gross margin 100 %" in report.kpi("clv_churn")["note"]
-    assert "guide 004 as printed" in report.kpi("revenue_churn_guide")["note"]
-    assert report.kpi("crr")["note"] == ""
+    # August's CLV needs 12 months of revenue the data does not have: blank with the reason,
+    # the metric core's own text inside the report's note
+    (previous,) = report.kpi("clv")["note"]
+    assert previous.key == "previous_note"
+    assert dict(previous.values)["note"].startswith("undefined: needs 12 months of revenue")
+    assert "previous period: undefined: needs 12 months of revenue" in kpi_said(report, "clv")["note"]
+    assert report.kpi("clv_churn")["note"] == (Note("default_margin"),)
+    assert "gross margin 100 %" in kpi_said(report, "clv_churn")["note"]
+    assert "guide 004 as printed" in kpi_said(report, "revenue_churn_guide")["note"]
+    assert report.kpi("crr")["note"] == () and kpi_said(report, "crr")["note"] == ""
 
 
 def test_gross_margin_setting():
     report = build_report(hand_data(), "2026-09", settings={"gross_margin": 0.8})
     # 69 x 0.8 / (2/6)
     assert report.kpi("clv_churn")["current"] == pytest.approx(165.6)
-    assert report.kpi("clv_churn")["note"] == ""
+    assert report.kpi("clv_churn")["note"] == ()
 
 
 # ---------------------------------------------------------------------------- the other tables
@@ -287,7 +309,9 @@ def test_nps_distribution_and_months(report):
     assert dist["answers"].to_dict() == {0: 0, 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 0, 7: 1, 8: 0,
                                          9: 1, 10: 2}
     assert dist.loc[10, "share"] == pytest.approx(2 / 5)
-    assert dist.loc[3, "group"] == "detractor" and dist.loc[9, "group"] == "promoter"
+    assert dist.loc[3, "group"] == Note("detractor") and dist.loc[9, "group"] == Note("promoter")
+    groups = said(report, "nps_distribution")["group"]
+    assert groups[3] == "detractor" and groups[7] == "passive" and groups[9] == "promoter"
     months = report.nps_monthly.set_index("month")
     assert months.loc["2026-08-01", ["promoters", "passives", "detractors", "answers"]].tolist() == [1, 1, 2, 4]
     assert months.loc["2026-08-01", "nps"] == pytest.approx(-25)
@@ -300,6 +324,9 @@ def test_ageing_at_the_period_end(report):
     assert ageing["invoices"].tolist() == [2, 1, 0, 1, 0, 4]
     assert ageing["amount"].tolist() == [100, 200, 0, 30, 0, 330]
     assert ageing["amount"].iloc[-1] == pytest.approx(330)  # = DSO's receivables
+    assert ageing["bucket"].iloc[-1] == Note("total")
+    assert said(report, "ageing")["bucket"].tolist() == ["not yet due", "1-30", "31-60", "61-90",
+                                                         "over 90", "Total"]
 
 
 def test_quality_lists_every_table(report):
@@ -307,12 +334,14 @@ def test_quality_lists_every_table(report):
     assert list(quality.columns) == ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
     assert set(quality["table"]) == {"Customers", "Subscriptions", "Orders", "NPS", "Invoices",
                                      "Activity", "Costs"}
-    partial = build_report(hand_data("Customers", "Subscriptions"), "2026-09").quality
-    assert "not provided" in partial.set_index("table").loc["Orders", "reason"]
+    partial = build_report(hand_data("Customers", "Subscriptions"), "2026-09")
+    assert partial.quality.set_index("table").loc["Orders", "reason"] == Note("not_provided")
+    assert "not provided" in said(partial, "quality").set_index("table").loc["Orders", "reason"]
 
 
 def test_definitions_quote_the_docstrings(report):
-    definitions = report.definitions.set_index("label")
+    assert report.definitions["label"].iloc[0] == Note(KPIS[0].key)
+    definitions = said(report, "definitions").set_index("label")
     crr = definitions.loc["Customer retention rate (CRR)", "definition"]
     assert crr.startswith("Customer retention rate: the share of the starting customers")
     assert "CRR = (E − N) / S" in crr
@@ -339,11 +368,12 @@ def test_missing_tables_show_na_never_a_number():
                 "return_rate"):
         row = report.kpi(key)
         assert math.isnan(row["current"]) and math.isnan(row["previous"])
-        assert row["note"] == "n/a — needs the Orders table"
-    assert report.kpi("nps")["note"] == "n/a — needs the NPS table"
-    assert report.kpi("dso")["note"] == "n/a — needs the Invoices table"
-    assert report.kpi("dau_mau")["note"] == "n/a — needs the Activity table"
-    assert report.kpi("retention_cost")["note"] == "n/a — needs the Costs table"
+        assert row["note"] == (Note("needs_table", tables=("Orders",)),)
+        assert kpi_said(report, key)["note"] == "n/a — needs the Orders table"
+    assert kpi_said(report, "nps")["note"] == "n/a — needs the NPS table"
+    assert kpi_said(report, "dso")["note"] == "n/a — needs the Invoices table"
+    assert kpi_said(report, "dau_mau")["note"] == "n/a — needs the Activity table"
+    assert kpi_said(report, "retention_cost")["note"] == "n/a — needs the Costs table"
     assert report.kpi("crr")["current"] == pytest.approx(4 / 6)
     # the trend leaves out what cannot be computed
     assert "nps" not in report.trend.columns and "crr" in report.trend.columns
@@ -353,18 +383,38 @@ def test_missing_tables_show_na_never_a_number():
 def test_only_orders_gives_order_kpis_and_na_elsewhere():
     report = build_report(hand_data("Orders"), "2026-09")
     assert report.kpi("repeat_purchase_ratio")["current"] == pytest.approx(0.75)
-    assert report.kpi("crr")["note"] == "n/a — needs the Customers or Subscriptions table"
-    assert report.kpi("mrr")["note"] == "n/a — needs the Subscriptions table"
+    assert kpi_said(report, "crr")["note"] == "n/a — needs the Customers or Subscriptions table"
+    assert kpi_said(report, "mrr")["note"] == "n/a — needs the Subscriptions table"
     # cohorts fall back on orders
     assert not report.cohorts_logos.empty
-    assert "Orders" in " ".join(report.notes)
+    assert Note("cohort_source", table="Orders") in report.notes
+    assert "Orders" in " ".join(render.notes(report))
 
 
 def test_italian_labels_and_notes():
     report = build_report(hand_data("Customers", "Subscriptions"), "2026-09", lang="it")
-    assert report.kpi("crr")["label"] == "Tasso di fidelizzazione (CRR)"
-    assert report.kpi("nps")["note"] == "n/d — serve la tabella NPS"
+    assert report.lang == "it"
+    assert kpi_said(report, "crr")["label"] == "Tasso di fidelizzazione (CRR)"
+    assert kpi_said(report, "nps")["note"] == "n/d — serve la tabella NPS"
+    assert kpi_said(report, "crr")["note"] == ""
     assert set(i18n.TEXTS["it"]) == set(i18n.TEXTS["en"])
+    # in Italian the notes open with one saying the quoted definitions stay English
+    assert render.notes(report)[0] == i18n.text("it", "language_note")
+    english = build_report(hand_data("Customers", "Subscriptions"), "2026-09")
+    assert render.notes(english) == [i18n.text("en", "cohort_source", table="Subscriptions")]
+
+
+def test_the_language_changes_no_computed_value():
+    # the computation attaches keys and Notes; only the renderer knows the language
+    english = build_report(hand_data(), "2026-09", "A", lang="en")
+    italian = build_report(hand_data(), "2026-09", "A", lang="it")
+    for name, value in vars(english).items():
+        if name == "lang":
+            assert (value, italian.lang) == ("en", "it")
+        elif isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(value, getattr(italian, name), obj=name)
+        else:
+            assert value == getattr(italian, name), name
 
 
 def test_undefined_kpis_are_blank_with_the_core_reason():
@@ -372,8 +422,9 @@ def test_undefined_kpis_are_blank_with_the_core_reason():
     # no NPS answers in July (and none in June): the core says the answers are 0
     row = report.kpi("nps")
     assert math.isnan(row["current"]) and "undefined: the number of answers is 0" in row["note"]
+    assert "undefined: the number of answers is 0" in kpi_said(report, "nps")["note"]
     # no costs in July
-    assert "undefined: Costs has no row for 2026-07" in report.kpi("retention_cost")["note"]
+    assert "undefined: Costs has no row for 2026-07" in kpi_said(report, "retention_cost")["note"]
 
 
 # ---------------------------------------------------------------------------- MRR-only customers
@@ -443,7 +494,8 @@ def test_quarter_kpis_by_hand():
 def test_year_period_is_marked_incomplete():
     report = build_report(hand_data(), "2026")
     assert report.period.kind == "year" and report.previous.label == "2025"
-    assert any("2026 is not complete" in note for note in report.notes)
+    assert Note("incomplete_period", period="2026", end="2026-10-05") in report.notes
+    assert any("2026 is not complete" in note for note in render.notes(report))
     assert report.kpi("churn_annualised")["current"] == pytest.approx(report.kpi("churn")["current"])
 
 
@@ -451,7 +503,8 @@ def test_default_period_is_the_last_complete_month():
     # the latest date is 5 Oct (I7 paid): October is not complete, September is
     report = build_report(hand_data())
     assert report.period.label == "2026-09"
-    assert any("last complete month" in note for note in report.notes)
+    assert report.notes[0] == Note("default_period", period="2026-09")
+    assert any("last complete month" in note for note in render.notes(report))
     # with monthly tables only, their last month
     assert build_report(hand_data("Subscriptions")).period.label == "2026-09"
 
@@ -475,8 +528,12 @@ def test_segment_filter_by_hand():
     assert report.kpi("nps")["current"] == pytest.approx((2 - 1) / 3 * 100)
     # spend and activity are not split by segment: n/a, never the company's number
     assert math.isnan(report.kpi("retention_cost")["current"])
-    assert "not split by segment" in report.kpi("retention_cost")["note"]
-    assert "no segment" in report.kpi("dau_mau")["note"]
+    assert "not split by segment" in kpi_said(report, "retention_cost")["note"]
+    assert "no segment" in kpi_said(report, "dau_mau")["note"]
+    assert said(report, "meta")["value"][2] == "A"
+    meta = said(build_report(hand_data(), "2026-09", lang="it"), "meta")
+    assert meta["label"][2] == i18n.text("it", "segment")
+    assert meta["value"][2] == "tutti i segmenti"
     assert "dau_mau" not in report.trend.columns
 
 
@@ -519,7 +576,8 @@ def test_period_object_is_accepted():
 
 
 def whatif(report) -> pd.DataFrame:
-    return report.retention_whatif.set_index("key")
+    """The what-if of ``report`` in words, by key."""
+    return said(report, "retention_whatif").set_index("key")
 
 
 def test_whatif_by_hand_is_retention_value_with_the_periods_numbers():
@@ -557,6 +615,11 @@ def test_whatif_by_hand_is_retention_value_with_the_periods_numbers():
     assert np.isnan(w.loc["value", "today"]) and np.isnan(w.loc["customers", "cut_10"])
     assert w.loc["margin", "note"] == "from the settings"
     assert w.loc["value", "unit"] == "money" and w.loc["roi", "unit"] == "%"
+    keyed = report.retention_whatif.set_index("key")
+    assert keyed.loc["margin", "label"] == Note("whatif_margin")
+    assert keyed.loc["margin", "note"] == (Note("whatif_note_margin"),)
+    assert keyed.loc["customers", "note"] == ()
+    assert w.loc["margin", "label"] == "Gross margin" and w.loc["customers", "note"] == ""
 
 
 def test_whatif_of_a_quarter_uses_quarterly_churn_and_arpa():
@@ -608,12 +671,14 @@ def test_most_valuable_customers_na_with_too_few_repeat_buyers(report):
     assert list(report.top_customers.columns) == [
         "customer_id", "clv", "share", "cumulative_share", "p_alive", "expected_purchases",
         "expected_spend"]
-    assert report.clv_notes == [
+    assert report.clv_notes == [Note("clv_too_few", needed=10, end="2026-09-30", have=2,
+                                     customers=5)]
+    assert said(report, "clv_notes") == [
         "n/a — too few repeat buyers to fit the model: it needs at least 10 customers who bought "
         "on 2 or more days; the Orders up to 2026-09-30 have 2 (of 5 customers)."]
     italian = build_report(hand_data(), "2026-09", lang="it")
-    assert italian.clv_notes[0].startswith("n/d — troppo pochi clienti")
-    assert build_report(hand_data("Customers"), "2026-09").clv_notes == [
+    assert said(italian, "clv_notes")[0].startswith("n/d — troppo pochi clienti")
+    assert said(build_report(hand_data("Customers"), "2026-09"), "clv_notes") == [
         "n/a — needs the Orders table"]
 
 
@@ -647,8 +712,12 @@ def test_most_valuable_customers_equal_the_forecast_on_the_orders_to_the_period_
     assert top["cumulative_share"].iloc[-1] == pytest.approx(expected["clv"][:20].sum() / total)
     assert top["clv"].is_monotonic_decreasing
     share = f"{100 * expected['clv'][:20].sum() / total:.1f} %"
-    assert report.clv_notes[1].startswith(f"The top 20 customers hold {share} of the total")
-    assert "fitted to the Orders up to 2026-09-30" in report.clv_notes[0]
+    assert report.clv_notes[1].key == "clv_top_share"
+    assert dict(report.clv_notes[1].values)["percent"] == pytest.approx(
+        100 * expected["clv"][:20].sum() / total)
+    notes = said(report, "clv_notes")
+    assert notes[1].startswith(f"The top 20 customers hold {share} of the total")
+    assert "fitted to the Orders up to 2026-09-30" in notes[0]
 
 
 def test_most_valuable_customers_leave_out_refunds_and_count_them(sample):
@@ -661,13 +730,14 @@ def test_most_valuable_customers_leave_out_refunds_and_count_them(sample):
     # the data loader drops them (Data quality counts them) ...
     loaded = build_report(RetentionData.from_frames(frames), "2026-09")
     assert list(loaded.top_customers["customer_id"]) == list(expected["customer_id"][:20])
-    assert "negative amount" in " ".join(loaded.quality["reason"].dropna())
+    assert "negative amount" in " ".join(said(loaded, "quality")["reason"].dropna())
     # ... and tables handed over as they are (build_report takes any object with tables) get
     # the same forecast, the refunds left out and counted, never a failed model
     raw = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
     assert list(raw.top_customers["customer_id"]) == list(expected["customer_id"][:20])
     assert np.allclose(raw.top_customers["clv"], expected["clv"][:20])
-    assert "3 order(s) with a negative amount (refunds) are left out." in raw.clv_notes
+    assert Note("clv_negative", n=3) in raw.clv_notes
+    assert "3 order(s) with a negative amount (refunds) are left out." in said(raw, "clv_notes")
 
 
 def test_most_valuable_customers_of_a_segment(sample):
@@ -682,7 +752,7 @@ def test_most_valuable_customers_of_a_segment(sample):
 
 
 def test_definitions_explain_the_new_blocks(report):
-    labels = list(report.definitions["label"])
+    labels = list(said(report, "definitions")["label"])
     assert "What-if: the value of lower churn" in labels
     assert "Most valuable customers (predictive CLV)" in labels
     assert len(report.definitions) <= 40  # the layout's rows for it
@@ -702,7 +772,7 @@ def test_most_valuable_customers_say_why_a_fit_fails(sample, monkeypatch):
     monkeypatch.setattr(predictive.optimize, "minimize", failing)
     report = build_report(RetentionData.from_frames(frames), "2026-09")
     assert report.top_customers.empty
-    assert report.clv_notes[0].startswith(
+    assert said(report, "clv_notes")[0].startswith(
         "n/a — the model could not be fitted: the BG/NBD fit did not converge (optimiser: ABNORMAL)")
     # the rest of the report is there
     assert not np.isnan(report.kpi("crr")["current"])
@@ -718,12 +788,13 @@ def test_most_valuable_customers_count_free_repeat_buyers_and_need_amounts(sampl
     orders.loc[orders["customer_id"].isin(free), "amount"] = 0.0
     report = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
     assert "3 repeat buyer(s) whose repeat orders total 0 are left out of the spend model " \
-           "(they still get a forecast)." in report.clv_notes
+           "(they still get a forecast)." in said(report, "clv_notes")
     expected = _forecast(orders, "2026-09-30")
     assert list(report.top_customers["customer_id"]) == list(expected["customer_id"][:20])
     frames["Orders"] = orders.drop(columns="amount")
     report = build_report(types.SimpleNamespace(tables=frames, source="raw"), "2026-09")
-    assert report.clv_notes == ["n/a — needs the amount column(s) of Orders"]
+    assert report.clv_notes == [Note("needs_columns", columns="amount", table="Orders")]
+    assert said(report, "clv_notes") == ["n/a — needs the amount column(s) of Orders"]
 
 
 # ---------------------------------------------------------------------------- period edges
@@ -779,18 +850,30 @@ def test_the_report_imports_no_writer_and_no_excel_library():
     assert loaded == []
 
 
-def test_only_the_words_module_translates():
-    # Words are made in two places only: addin/report/words.py (the words compute still
-    # attaches to values) and the renderer (titles, headers, units).
+def test_only_the_renderer_translates():
+    # Compute decides what the report says, the renderer the words: no compute module calls
+    # i18n.text or reads i18n.TEXTS (nor imports them from addin.i18n), none takes a
+    # language but build_report (which stores it in the report), none imports the renderer.
     import ast
     from pathlib import Path
 
     import addin.report
 
-    translating = []
+    translating, taking_lang, importing_render = set(), set(), set()
     for path in sorted(Path(addin.report.__file__).parent.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Attribute) and node.attr in ("text", "TEXTS")
                     and isinstance(node.value, ast.Name) and node.value.id == "i18n"):
-                translating.append(path.name)
-    assert set(translating) == {"words.py", "render.py"}
+                translating.add(path.name)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("i18n") and \
+                    {alias.name for alias in node.names} & {"text", "TEXTS", "report_words"}:
+                translating.add(path.name)
+            if isinstance(node, ast.ImportFrom) and "render" in (
+                    [node.module or ""] + [alias.name for alias in node.names]):
+                importing_render.add(path.name)
+            if isinstance(node, (ast.FunctionDef, ast.Lambda)) and path.name != "render.py":
+                if "lang" in [a.arg for a in node.args.args + node.args.kwonlyargs]:
+                    taking_lang.add(f"{path.name}:{getattr(node, 'name', 'lambda')}")
+    assert translating == {"render.py"}
+    assert taking_lang == {"build.py:build_report"}
+    assert importing_render == set()

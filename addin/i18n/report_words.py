@@ -1,12 +1,17 @@
 """The report's words in English and Italian: one plain dict, no logic beyond a lookup.
 
-``TEXTS[lang][key]`` is the text; a few texts have ``{placeholders}`` filled with
-``str.format``. The report, the exporter and (later) the template builder all read this dict,
+``TEXTS[lang][key]`` is the text; a few texts have ``{placeholders}`` filled as
+``str.format`` fills them, except that a number given a format (``{customers:,.0f}``) is
+written with the language's thousands and decimal marks (1,234.5 in English, 1.234,5 in
+Italian). The report, the exporter and (later) the template builder all read this dict,
 so a label is translated once. Metric definitions are not here: they are the metric
 functions' own docstrings (English only).
 """
 
 from __future__ import annotations
+
+import numbers
+import string
 
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -154,10 +159,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "expected_spend": "Expected spend per purchase",
         "clv_model_note": (
             "Predicted customer lifetime value over the next 52 weeks: BG/NBD (purchases) and "
-            "Gamma-Gamma (spend per purchase) fitted to the Orders up to {end} ({customers} "
-            "customers, {repeat} repeat buyers); revenue (no margin applied), not discounted."
+            "Gamma-Gamma (spend per purchase) fitted to the Orders up to {end} ({customers:,.0f} "
+            "customers, {repeat:,.0f} repeat buyers); revenue (no margin applied), not discounted."
         ),
-        "clv_top_share": "The top {n} customers hold {share} of the total predicted value ({top} of {total}).",
+        "clv_top_share": "The top {n} customers hold {percent:,.1f} % of the total predicted value ({top:,.0f} of {total:,.0f}).",
         "clv_spend_excluded": "{n} repeat buyer(s) whose repeat orders total 0 are left out of the spend model (they still get a forecast).",
         "clv_negative": "{n} order(s) with a negative amount (refunds) are left out.",
         "clv_skipped": "{n} order(s) with a blank amount are left out.",
@@ -187,7 +192,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "needs_table": "n/a — needs the {tables} table",
         "before_data": "n/a — the data starts in {start}",
         "table_or": " or ",
-        "previous_prefix": "previous period: ",
+        "previous_note": "previous period: {note}",
         "no_segment_costs": "n/a — retention spend (Costs) is not split by segment",
         "no_segment_activity": "n/a — Activity is not linked to customers, so it has no segment",
         "needs_columns": "n/a — needs the {columns} column(s) of {table}",
@@ -391,10 +396,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "expected_spend": "Spesa attesa per acquisto",
         "clv_model_note": (
             "Valore del cliente nel tempo previsto per le prossime 52 settimane: BG/NBD (acquisti) e "
-            "Gamma-Gamma (spesa per acquisto) stimati sugli Orders fino al {end} ({customers} "
-            "clienti, {repeat} con acquisti ripetuti); ricavi (senza margine), senza sconto."
+            "Gamma-Gamma (spesa per acquisto) stimati sugli Orders fino al {end} ({customers:,.0f} "
+            "clienti, {repeat:,.0f} con acquisti ripetuti); ricavi (senza margine), senza sconto."
         ),
-        "clv_top_share": "I primi {n} clienti valgono il {share} del valore previsto totale ({top} su {total}).",
+        "clv_top_share": "I primi {n} clienti valgono il {percent:,.1f} % del valore previsto totale ({top:,.0f} su {total:,.0f}).",
         "clv_spend_excluded": "{n} clienti con acquisti ripetuti di importo totale 0 sono esclusi dal modello della spesa (hanno comunque una previsione).",
         "clv_negative": "{n} ordini con importo negativo (rimborsi) sono esclusi.",
         "clv_skipped": "{n} ordini senza importo sono esclusi.",
@@ -425,7 +430,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "needs_table": "n/d — serve la tabella {tables}",
         "before_data": "n/d — i dati iniziano nel {start}",
         "table_or": " o ",
-        "previous_prefix": "periodo precedente: ",
+        "previous_note": "periodo precedente: {note}",
         "no_segment_costs": "n/d — la spesa di fidelizzazione (Costs) non è divisa per segmento",
         "no_segment_activity": "n/d — Activity non è collegata ai clienti, quindi non ha segmento",
         "needs_columns": "n/d — servono le colonne {columns} di {table}",
@@ -493,7 +498,30 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+#: Thousands and decimal marks of a language whose marks are not English's ",", ".".
+_MARKS: dict[str, dict[int, int]] = {"it": str.maketrans(",.", ".,")}
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with a language's marks in the numbers it is given a format for."""
+
+    def __init__(self, marks: dict[int, int]):
+        super().__init__()
+        self.marks = marks
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        formatted = super().format_field(value, format_spec)
+        if format_spec and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            # a number in a sentence, as the reader writes it
+            return formatted.translate(self.marks)
+        return formatted
+
+
 def text(lang: str, key: str, **values: object) -> str:
-    """The text of ``key`` in ``lang`` (English when missing), with placeholders filled."""
+    """The text of ``key`` in ``lang`` (English when missing), with placeholders filled (see
+    the module's docstring for numbers)."""
     template = TEXTS[lang].get(key, TEXTS["en"].get(key, key))
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    marks = _MARKS.get(lang)
+    return _Formatter(marks).format(template, **values) if marks else template.format(**values)

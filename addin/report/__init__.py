@@ -1,8 +1,10 @@
 """The retention report: for one period and one segment, every KPI and the tables behind it.
 
-:func:`build_report` is the only place that decides what the report contains; the openpyxl
-exporter (:mod:`addin.excel.report_writer`) and the ribbon refresh only write a
-:class:`Report`. Every number comes from a function of :mod:`addin.metrics`: this package
+:func:`build_report` is the only place that decides what the report contains, and
+:mod:`addin.report.render` the only place that decides how it reads and looks: the words
+in the report's language, the number formats, the cells that the openpyxl exporter
+(:mod:`addin.excel.report_writer`) and the ribbon refresh write. The computation attaches
+keys and :class:`Note` values, never words. Every number comes from a function of :mod:`addin.metrics`: this package
 counts (customers, orders, answers, money per period) and hands the counts to the core.
 
 Every table is optional. A KPI whose table is missing gets a blank value and the note
@@ -16,7 +18,7 @@ written into the report's definitions.
 The rooms, in the order the report is built:
 
 - :mod:`.period`: periods and month arithmetic
-- :mod:`.model`: the :class:`Report` type and its tables' columns
+- :mod:`.model`: the :class:`Report` type, its tables' columns and :class:`Note`
 - :mod:`.prepared`: the data of one segment, prepared once
 - :mod:`.facts`: one period's counts
 - :mod:`.missing`: a value the data cannot give
@@ -25,19 +27,20 @@ The rooms, in the order the report is built:
 - :mod:`.definitions`: the definitions table
 - :mod:`.whatif`: the retention what-if
 - :mod:`.customer_value`: the predictive CLV and the most valuable customers
-- :mod:`.words`: every translated word the computation attaches to a value
 - :mod:`.build`: :func:`build_report`, which puts them together
+
+and, apart from the computation, :mod:`.render`: a Report and the layout as cells, in words.
 """
 
 from .build import DEFAULT_SETTINGS, build_report
 from .customer_value import CLV_HORIZON_WEEKS, TOP_CUSTOMERS
 from .definitions import definition_of
 from .kpis import KPIS, KpiSpec
-from .model import WHATIF_CUTS, Report, python_value
+from .model import WHATIF_CUTS, Note, Report, python_value
 from .period import Period, parse_period
 from .tables import TREND_MONTHS
 from .whatif import UPLIFT_YEARS
 
-__all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KpiSpec", "Period", "Report",
-           "TOP_CUSTOMERS", "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS", "build_report",
-           "definition_of", "parse_period", "python_value"]
+__all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KpiSpec", "Note", "Period",
+           "Report", "TOP_CUSTOMERS", "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS",
+           "build_report", "definition_of", "parse_period", "python_value"]

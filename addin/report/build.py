@@ -2,7 +2,8 @@
 
 :func:`build_report` checks the language, the segment and the period, prepares the data
 once (:mod:`addin.report.prepared`), shares one period's facts between the KPIs, the trend
-and the what-if, and fills every table of the :class:`~addin.report.model.Report`.
+and the what-if, and fills every table of the :class:`~addin.report.model.Report`. The
+language is only stored in the report, for the renderer: nothing here depends on it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import InvalidInputError
-from . import tables, words
+from . import tables
 from .customer_value import most_valuable_customers
 from .definitions import definitions
 from .facts import PeriodFacts
 from .kpis import kpi_table
-from .model import Report
+from .model import Note, Report
 from .period import Period, day_date, month_day, month_text, parse_period
 from .prepared import PreparedData
 from .whatif import retention_whatif
@@ -60,8 +61,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     DataFrames and, optionally, ``quality``, ``notes`` and ``source``). ``settings``:
     ``gross_margin`` (a fraction, for CLV from churn and the what-if; default 100 % with a
     note), ``program_cost`` (of the retention programme, for the what-if's ROI; default none:
-    the ROI is n/a with a note) and ``confidence`` (of the NPS margin of error, default 0.95). ``progress`` is called with
-    the name of each step as it starts.
+    the ROI is n/a with a note) and ``confidence`` (of the NPS margin of error, default 0.95).
+    ``progress`` is called with the name of each step as it starts. ``lang`` is the language
+    the report is to be rendered in (:mod:`addin.report.render` reads ``Report.lang``).
 
     Raises InvalidInputError for a bad period, segment or language, or a period outside the
     data.
@@ -77,10 +79,10 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     if prepared.extent is None:
         raise InvalidInputError("the data has no dated rows: nothing to report")
     first, last_day, data_last_month, complete = prepared.extent
-    notes: list[str] = words.language_notes(lang)
+    notes: list[Note] = []
     if period is None:
         the_period = Period("month", complete, complete)
-        notes.append(words.default_period_note(lang, the_period.label))
+        notes.append(Note("default_period", period=the_period.label))
     else:
         the_period = period if isinstance(period, Period) else parse_period(period)
     if the_period.first < first <= the_period.last:
@@ -94,8 +96,8 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
             f"{month_text(first)} to {month_text(data_last_month)}"
         )
     if the_period.end_day > last_day:
-        notes.append(words.incomplete_period_note(lang, the_period.label,
-                                                  day_date(last_day).isoformat()))
+        notes.append(Note("incomplete_period", period=the_period.label,
+                          end=day_date(last_day).isoformat()))
 
     known: dict[Period, PeriodFacts] = {}
 
@@ -106,33 +108,34 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         return known[of]
 
     step("KPIs")
-    kpis = kpi_table(facts, the_period, lang, settings)
+    kpis = kpi_table(facts, the_period, settings)
     step("trend")
-    trend = tables.trend(facts, prepared, the_period, lang)
+    trend = tables.trend(facts, prepared, the_period)
     step("cohorts")
     logos, revenue, cohort_source = tables.cohorts(prepared, the_period)
     if cohort_source:
-        notes.append(words.cohort_source_note(lang, cohort_source))
+        notes.append(Note("cohort_source", table=cohort_source))
     step("MRR movements")
     movements = tables.mrr_movements(prepared, the_period)
     if len(movements) == 0 and prepared.subs is not None:
-        notes.append(words.no_movements_note(lang))
+        notes.append(Note("no_movements"))
     step("NPS")
-    distribution, nps_monthly = tables.nps_tables(facts, prepared, the_period, lang, settings)
+    distribution, nps_monthly = tables.nps_tables(facts, prepared, the_period, settings)
     step("ageing")
-    ageing = tables.ageing(prepared, the_period, lang)
+    ageing = tables.ageing(prepared, the_period)
     step("retention ROI")
-    whatif = retention_whatif(facts(the_period), lang, settings)
+    whatif = retention_whatif(facts(the_period), settings)
     step("predictive CLV")
-    top_customers, clv_notes = most_valuable_customers(prepared, the_period, lang)
+    top_customers, clv_notes = most_valuable_customers(prepared, the_period)
 
     source = str(getattr(data, "source", "") or "")
     data_range = f"{day_date(month_day(first)).isoformat()} / {day_date(last_day).isoformat()}"
     meta = pd.DataFrame({
-        "label": words.meta_labels(lang),
+        "label": [Note(key) for key in
+                  ("period", "previous_period", "segment", "source", "data_range")],
         "value": [f"{the_period.label} ({the_period.start.isoformat()} / {the_period.end.isoformat()})",
                   the_period.previous.label,
-                  chosen if chosen is not None else words.all_segments(lang),
+                  chosen if chosen is not None else Note("all_segments"),
                   source, data_range],
     })
     return Report(
@@ -152,8 +155,8 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         nps_distribution=distribution,
         nps_monthly=nps_monthly,
         ageing=ageing,
-        quality=tables.quality(data, lang),
-        definitions=definitions(lang),
+        quality=tables.quality(data),
+        definitions=definitions(),
         notes=notes,
         data_notes=[str(n) for n in (getattr(data, "notes", None) or [])],
         retention_whatif=whatif,

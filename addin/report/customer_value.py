@@ -3,7 +3,8 @@
 A BG/NBD purchase model and a Gamma-Gamma spend model (:mod:`addin.metrics.predictive`) are
 fitted to the Orders up to the period end and forecast each customer's value over the next
 :data:`CLV_HORIZON_WEEKS` weeks; the report lists the :data:`TOP_CUSTOMERS` largest, with
-notes on the fit or the reason there is none.
+notes on the fit or the reason there is none (:class:`~addin.report.model.Note` values that
+carry the numbers; the renderer says them).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import pandas as pd
 
 from .. import metrics as M
 from ..errors import MetricError
-from . import words
 from .missing import Missing, needs
-from .model import TOP_COLUMNS, empty
+from .model import TOP_COLUMNS, Note, empty
 from .period import Period, day_date
 from .prepared import PreparedData
 
@@ -23,18 +23,17 @@ TOP_CUSTOMERS = 20  # rows of the most valuable customers
 CLV_HORIZON_WEEKS = 52  # the predictive CLV's horizon
 
 
-def most_valuable_customers(data: PreparedData, period: Period,
-                            lang: str) -> tuple[pd.DataFrame, list[str]]:
+def most_valuable_customers(data: PreparedData,
+                            period: Period) -> tuple[pd.DataFrame, list[Note]]:
     """(the TOP_CUSTOMERS customers by predicted CLV, notes): BG/NBD + Gamma-Gamma fitted to
     the Orders up to the period end (or the data's last day, if earlier), forecast over
     CLV_HORIZON_WEEKS weeks. An empty table and the reason when it cannot be fitted."""
     no_table = empty(TOP_COLUMNS)
     if data.orders is None:
-        return no_table, [words.missing_note(lang, needs("Orders"))]
+        return no_table, [needs("Orders").note]
     orders = data.orders
     if orders["amount"] is None:
-        return no_table, [words.missing_note(
-            lang, Missing("needs_columns", columns="amount", table="Orders"))]
+        return no_table, [Missing("needs_columns", columns="amount", table="Orders").note]
     end_day = min(period.end_day, data.extent[1])
     end = day_date(end_day).isoformat()
     stop = int(np.searchsorted(orders["day"], end_day, "right"))
@@ -43,9 +42,9 @@ def most_valuable_customers(data: PreparedData, period: Period,
     keep = ~negative
     notes = []
     if negative.any():
-        notes.append(words.clv_negative(lang, int(negative.sum())))
+        notes.append(Note("clv_negative", n=int(negative.sum())))
     if not keep.any():
-        return no_table, [words.clv_no_orders(lang, end), *notes]
+        return no_table, [Note("clv_no_orders", end=end), *notes]
     ids = data.id_values[orders["ids"][:stop][keep]]
     days = orders["day"][:stop][keep].astype("datetime64[D]")
     amount = amount[keep]
@@ -59,10 +58,10 @@ def most_valuable_customers(data: PreparedData, period: Period,
             summary = None
         repeat = None if summary is None else int((summary["frequency"] > 0).sum())
         if repeat is not None and repeat < M.MIN_REPEAT_BUYERS:
-            reason = words.clv_too_few(lang, needed=M.MIN_REPEAT_BUYERS, end=end, have=repeat,
-                                       customers=len(summary))
+            reason = Note("clv_too_few", needed=M.MIN_REPEAT_BUYERS, end=end, have=repeat,
+                          customers=len(summary))
         else:
-            reason = words.clv_no_model(lang, str(error))
+            reason = Note("clv_no_model", reason=str(error))
         return no_table, [reason, *notes]
     total = float(forecast["clv"].sum())
     top = forecast.head(TOP_CUSTOMERS).reset_index(drop=True)
@@ -77,13 +76,13 @@ def most_valuable_customers(data: PreparedData, period: Period,
         "expected_spend": top["expected_spend"],
     }, columns=TOP_COLUMNS)
     bg = model.bg_nbd
-    lines = [words.clv_model_note(lang, end, bg.customers, bg.repeat_buyers)]
+    lines = [Note("clv_model_note", end=end, customers=bg.customers, repeat=bg.repeat_buyers)]
     if total > 0:
         held = float(top["clv"].sum())
-        lines.append(words.clv_top_share(lang, n=len(top), percent=100 * held / total,
-                                         top=held, total=total))
+        lines.append(Note("clv_top_share", n=len(top), percent=100 * held / total, top=held,
+                          total=total))
     if model.spend_excluded:
-        lines.append(words.clv_spend_excluded(lang, model.spend_excluded))
+        lines.append(Note("clv_spend_excluded", n=model.spend_excluded))
     if model.skipped:
-        lines.append(words.clv_skipped(lang, model.skipped))
+        lines.append(Note("clv_skipped", n=model.skipped))
     return table, lines + notes

@@ -1,7 +1,8 @@
 """The definitions table: what each KPI means and by which rules the report counts.
 
 A KPI computed by metric functions is defined by their docstrings, quoted in one line
-(:func:`definition_of`); the others, and the counting rules, by the report's own words.
+(:func:`definition_of`, English); the others, and the counting rules, by the report's own
+words (:class:`~addin.report.model.Note` values the renderer says).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import words
 from .kpis import KPIS
-from .model import DEFINITION_COLUMNS
+from .model import DEFINITION_COLUMNS, Note
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 _REPORT = "addin.report"  # the source of the definitions that no metric function gives
+#: The counting rules the definitions table states after the KPIs, as word keys
+#: (``rule_x`` is the rule, ``rule_x_label`` its label).
+RULES = ("rule_customers", "rule_mrr", "rule_orders", "rule_nps_dso", "rule_other",
+         "rule_whatif", "rule_clv")
 
 
 def definition_of(function: Callable) -> str:
@@ -39,7 +43,7 @@ def definition_of(function: Callable) -> str:
     return summary
 
 
-def definitions(lang: str) -> pd.DataFrame:
+def definitions() -> pd.DataFrame:
     """The definitions table: one row per KPI of :data:`KPIS`, then one per counting rule."""
     rows = []
     for spec in KPIS:
@@ -47,13 +51,12 @@ def definitions(lang: str) -> pd.DataFrame:
             text = " ".join(definition_of(fn) for fn in spec.functions)
             source = ", ".join(f"{fn.__module__}.{fn.__name__}" for fn in spec.functions)
         else:
-            text, source = words.kpi_definition(lang, spec.definition), _REPORT
-        rows.append({"label": words.kpi_label(lang, spec.key), "definition": text,
-                     "source_function": source})
-    for label, rule in words.rule_definitions(lang):
+            text, source = Note(spec.definition), _REPORT
+        rows.append({"label": Note(spec.key), "definition": text, "source_function": source})
+    for rule in RULES:
         rows.append({
-            "label": label,
-            "definition": rule,
+            "label": Note(f"{rule}_label"),
+            "definition": Note(rule),
             "source_function": _REPORT,
         })
     return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)

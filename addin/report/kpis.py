@@ -2,7 +2,8 @@
 
 :data:`KPIS` is the catalogue: one :class:`KpiSpec` per KPI with its unit, its direction,
 the metric functions that define it and the facts it is computed from. A KPI is evaluated
-on one period's facts (:mod:`addin.report.facts`); a blank value carries the reason.
+on one period's facts (:mod:`addin.report.facts`); a blank value carries the reason, as a
+:class:`~addin.report.model.Note` or the metric core's own text.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import MetricError
 from ..metrics.roi import customer_lifetime
-from . import words
 from .facts import PeriodFacts
-from .missing import Missing
-from .model import KPI_COLUMNS
+from .missing import measured
+from .model import KPI_COLUMNS, Note
 from .period import Period, month_text
 
 
@@ -106,24 +105,19 @@ KPIS: tuple[KpiSpec, ...] = (
 )
 
 
-def evaluate(spec: KpiSpec, facts: PeriodFacts, lang: str) -> tuple[float, str | None]:
-    """(value, None) or (NaN, the reason it is blank).
+def evaluate(spec: KpiSpec, facts: PeriodFacts) -> tuple[float, Note | str | None]:
+    """(value, None) or (NaN, the reason it is blank: a Note, or the core's text).
 
     A period that starts before the data (the previous period of the data's first month, the
     trend's early months) is blank: counting it would make zeros up.
     """
     data_first = facts.d.extent[0]
     if facts.p.first < data_first:
-        return np.nan, words.before_data_note(lang, month_text(data_first))
-    try:
-        return float(spec.compute(facts)), None
-    except Missing as missing:
-        return np.nan, words.missing_note(lang, missing)
-    except MetricError as error:
-        return np.nan, str(error)
+        return np.nan, Note("before_data", start=month_text(data_first))
+    return measured(lambda: spec.compute(facts))
 
 
-def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period, lang: str,
+def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period,
               settings: dict) -> pd.DataFrame:
     """The kpis table: every KPI of the period and of the previous period, with notes.
 
@@ -132,25 +126,25 @@ def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period, lang: str,
     current, previous = facts(period), facts(period.previous)
     rows = []
     for spec in KPIS:
-        now, note_now = evaluate(spec, current, lang)
-        before, note_before = evaluate(spec, previous, lang)
+        now, note_now = evaluate(spec, current)
+        before, note_before = evaluate(spec, previous)
         notes = []
         if note_now:
             notes.append(note_now)
         if note_before and note_before != note_now:
-            notes.append(words.previous_note(lang, note_before))
+            notes.append(Note("previous_note", note=note_before))
         if spec.caution and not note_now:
-            notes.append(words.caution_note(lang, spec.caution))
+            notes.append(Note(spec.caution))
         if spec.key == "clv_churn" and settings.get("gross_margin") is None and not note_now:
-            notes.append(words.default_margin_note(lang))
+            notes.append(Note("default_margin"))
         rows.append({
             "key": spec.key,
-            "label": words.kpi_label(lang, spec.key),
+            "label": Note(spec.key),
             "unit": spec.unit,
             "better": spec.better,
             "current": now,
             "previous": before,
             "change": now - before,  # NaN when either is blank
-            "note": "; ".join(notes),
+            "note": tuple(notes),
         })
     return pd.DataFrame(rows, columns=KPI_COLUMNS)

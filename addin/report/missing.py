@@ -3,11 +3,19 @@
 A KPI whose table (or column, or segment split) is missing is *unavailable*: it is blank
 with the note "n/a — needs the Orders table". A KPI the core computes from a zero
 denominator is *undefined* and carries the core's own reason instead. :class:`Missing`
-carries the word key of the note and its values; :func:`addin.report.words.missing_note`
-turns it into words.
+carries the word key of the note and its values; :attr:`Missing.note` is that note, put
+into words by the renderer. :func:`measured` is the one rule by which a value that cannot
+be computed becomes a blank with its reason.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import MetricError
+from .model import Note
 
 
 class Missing(Exception):
@@ -20,6 +28,24 @@ class Missing(Exception):
     def __init__(self, key: str, tables: tuple[str, ...] = (), **values: str):
         super().__init__(key)
         self.key, self.tables, self.values = key, tables, values
+
+    @property
+    def note(self) -> Note:
+        """"n/a — needs the Orders table" and the other notes of a value the data cannot give."""
+        if self.tables:
+            return Note(self.key, **self.values, tables=self.tables)
+        return Note(self.key, **self.values)
+
+
+def measured(compute: Callable[[], float]) -> tuple[float, Note | str | None]:
+    """(value, None), or (NaN, why it is blank): the note of what is missing, or the metric
+    core's own text when it finds the value undefined or its input invalid."""
+    try:
+        return float(compute()), None
+    except Missing as missing:
+        return np.nan, missing.note
+    except MetricError as error:
+        return np.nan, str(error)
 
 
 def needs(*tables: str) -> Missing:

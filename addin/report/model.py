@@ -1,8 +1,14 @@
-"""The computed report: the :class:`Report` type, its tables' columns, and plain values.
+"""The computed report: the :class:`Report` type, its tables' columns, notes, plain values.
 
-A :class:`Report` is what :func:`addin.report.build_report` returns and what every writer
-(the exporter, the Refresh button, the template's Report sheet) reads. Its fields and the
-columns below are a contract with those writers: change them together.
+A :class:`Report` is what :func:`addin.report.build_report` returns and what the renderer
+(:mod:`addin.report.render`) turns into cells for every writer (the exporter, the Refresh
+button, the template's Report sheet). Its fields and the columns below are a contract with
+the renderer: change them together.
+
+The report holds no words. Where a value is to be read as words (a KPI's name, why a value
+is blank, a note on the data) it holds a :class:`Note`: a word key of
+:data:`addin.i18n.TEXTS` and the values to fill in. The renderer says them in the report's
+language.
 """
 
 from __future__ import annotations
@@ -14,6 +20,29 @@ import numpy as np
 import pandas as pd
 
 from .period import Period
+
+@dataclass(frozen=True, init=False)
+class Note:
+    """Something the report says, to be put into words by the renderer.
+
+    ``key`` is a word key of :data:`addin.i18n.TEXTS`; ``values`` fill its placeholders, as
+    (name, value) pairs. A value is text or a number as it is (numbers are written with the
+    language's marks where the words give a format, ``{customers:,.0f}``), another Note (said
+    first), or a tuple of texts: alternatives, said "Customers or Subscriptions".
+    ``Note("needs_table", tables=("Orders",))`` says "n/a — needs the Orders table".
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...]
+
+    def __init__(self, key: str, **values: object):
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "values", tuple(values.items()))
+
+
+#: A table cell of notes (kpis.note, retention_whatif.note): the notes in order, each a
+#: :class:`Note` or text as it is (the metric core's reasons, in English); empty when none.
+Notes = tuple[Note | str, ...]
 
 WHATIF_CUTS = (0.10, 0.20, 0.30)  # the what-if's scenarios: shares of the period's churn cut
 
@@ -48,11 +77,22 @@ def empty(columns) -> pd.DataFrame:
 
 @dataclass
 class Report:
-    """A computed report: plain values and DataFrames, nothing to compute left.
+    """A computed report: plain values and DataFrames, nothing to compute left, no words.
 
     ``kpis`` has one row per KPI: key, label, unit, better (+1 higher is better, −1 lower,
     0 neither), current, previous, change (current − previous), note (why a value is blank,
-    or a caution). Blank values are NaN. The other tables are ready to write as they are.
+    or a caution). Blank values are NaN.
+
+    The fields that hold :class:`Note` values instead of words: ``meta.label`` (and
+    ``meta.value`` when no segment is chosen), ``kpis.label`` (``Note(key)``),
+    ``kpis.note`` and ``retention_whatif.note`` (:data:`Notes`), ``retention_whatif.label``,
+    ``nps_distribution.group``, ``ageing.bucket``, ``quality.reason`` of the tables not
+    provided, ``definitions.label`` and the ``definitions.definition`` of the counting rules
+    and of the KPIs no metric function defines, ``notes`` and ``clv_notes``. Every other
+    value is a number, a date, a key (``unit``) or text from the data or the metric core.
+
+    ``lang`` is the language the report is to be rendered in: :func:`build_report` checks
+    and stores it, nothing computed depends on it, and :mod:`addin.report.render` reads it.
     """
 
     period: Period
@@ -73,13 +113,13 @@ class Report:
     ageing: pd.DataFrame
     quality: pd.DataFrame
     definitions: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     data_notes: list[str] = field(default_factory=list)
     #: The what-if of the period: one row per item (key, label, unit, today, cut_10, cut_20,
     #: cut_30, note); the scenarios cut the period's churn by WHATIF_CUTS.
     retention_whatif: pd.DataFrame = field(default_factory=lambda: empty(WHATIF_COLUMNS))
     #: The predictive CLV's notes (how it was fitted, the top customers' share, or why n/a).
-    clv_notes: list[str] = field(default_factory=list)
+    clv_notes: list[Note] = field(default_factory=list)
     #: The TOP_CUSTOMERS customers of the largest predicted CLV, largest first.
     top_customers: pd.DataFrame = field(default_factory=lambda: empty(TOP_COLUMNS))
 

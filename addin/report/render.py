@@ -1,7 +1,9 @@
 """How a report looks: a :class:`addin.report.Report` and the layout become grids of cells.
 
 This is the one place that decides, for every cell of the report, its value as a cell holds
-it, its number format, its style role and its words in the report's language. The openpyxl
+it, its number format, its style role and its words in the report's language: the report
+holds :class:`~addin.report.model.Note` values (a word key and what to fill in) where it
+says something, and they become words here (:func:`text_of`, :func:`in_words`). The openpyxl
 exporter (:mod:`addin.excel.report_writer`) emits exactly these cells; the Refresh button
 (:mod:`addin.refresh`) and the template's Report sheet (:mod:`addin.excel.template`) write
 the same cells (``tests/test_render.py`` compares the refresh's writes cell by cell).
@@ -40,15 +42,15 @@ import pandas as pd
 
 from .. import i18n, layout
 from ..cells import MAX_TEXT, address, parse_address
-from . import python_value
+from .model import Note, python_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Report
 
 __all__ = [
     "BAD", "BODY", "COLOURS", "Cell", "GOOD", "HEADER", "LABEL", "RenderedBlock",
-    "TITLE", "capped", "excel_input", "make_cell", "render_block", "render_report_sheet",
-    "render_sheet", "workbook_title", "words",
+    "TITLE", "capped", "excel_input", "in_words", "kpi_label", "make_cell", "notes",
+    "render_block", "render_report_sheet", "render_sheet", "text_of", "workbook_title", "words",
 ]
 
 # --------------------------------------------------------------------------- style roles
@@ -141,6 +143,9 @@ def excel_input(value: object) -> object:
     return make_cell(value).entered
 
 
+# --------------------------------------------------------------------------- words
+
+
 def words(report: Report, key: str, **values: object) -> str:
     """The text of ``key`` in the report's language; ``{period}`` and ``{previous}`` are the
     report's periods (titles, headers, chart titles)."""
@@ -151,6 +156,61 @@ def words(report: Report, key: str, **values: object) -> str:
 def workbook_title(report: Report) -> str:
     """The workbook's document title: the report's title and period."""
     return f"{i18n.text(report.lang, 'title')} {report.period.label}"
+
+
+def _said(lang: str, value: object) -> object:
+    """``value`` in words: a Note said, a tuple of notes said and joined with "; ", any other
+    value (a number, a date, text from the data or the metric core) as it is."""
+    if isinstance(value, Note):
+        return i18n.text(lang, value.key, **{name: _filled(lang, v) for name, v in value.values})
+    if isinstance(value, tuple):
+        return "; ".join(str(_said(lang, item)) for item in value)
+    return value
+
+
+def _filled(lang: str, value: object) -> object:
+    """A value filled into a note: a Note said, a tuple of alternatives "A or B"."""
+    if isinstance(value, Note):
+        return _said(lang, value)
+    if isinstance(value, tuple):
+        return i18n.text(lang, "table_or").join(map(str, value))
+    return value
+
+
+def text_of(report: Report, value: object) -> object:
+    """Any value of ``report`` as its cell shows it, in the report's language: a
+    :class:`~addin.report.model.Note` in words, the notes of a KPI or what-if row in words
+    joined with "; ", any other value unchanged."""
+    return _said(report.lang, value)
+
+
+def notes(report: Report) -> list[str]:
+    """The report's notes in words. In a language other than English, first a note that the
+    definitions quoted from the metric functions stay English."""
+    said = [_said(report.lang, note) for note in report.notes]
+    if report.lang == "en":  # the metric functions' docstrings are English
+        return said
+    return [i18n.text(report.lang, "language_note"), *said]
+
+
+def kpi_label(report: Report, key: str) -> str:
+    """The name of the KPI ``key`` in the report's language, as the kpis block shows it."""
+    return _said(report.lang, report.kpi(key)["label"])
+
+
+def in_words(report: Report, name: str) -> pd.DataFrame | list:
+    """The table or list ``name`` of ``report`` (``"kpis"``, ``"clv_notes"`` ...) as its block
+    shows it: every Note in words (:func:`text_of`), the notes with :func:`notes`."""
+    if name == "notes":
+        return notes(report)
+    content = getattr(report, name)
+    if not isinstance(content, pd.DataFrame):
+        return [_said(report.lang, value) for value in content]
+    content = content.copy()
+    for column in content.columns:
+        if content[column].dtype == object:  # numbers and dates hold no notes
+            content[column] = [_said(report.lang, value) for value in content[column]]
+    return content
 
 
 def capped(rows: list[list], max_rows: int, width: int) -> list[list]:
@@ -288,6 +348,7 @@ def _table(report: Report, block: layout.Block, fixed: bool):
     data = []
     for key, spec in zip(keys, columns):
         values = frame[key].tolist() if key is not None and key in frame.columns else [None] * count
+        values = [_said(report.lang, value) for value in values]
         if spec is not None and spec.translate:
             values = [i18n.text(report.lang, spec.translate + v) if isinstance(v, str) else v
                       for v in values]
@@ -324,7 +385,7 @@ def _table(report: Report, block: layout.Block, fixed: bool):
 
 def _rows(report: Report, block: layout.Block, fixed: bool):
     """(rows of cells, columns, keys, data rows) of a "pairs" or "lines" block."""
-    content = getattr(report, block.name)
+    content = in_words(report, block.name)
     if block.kind == "pairs":
         width = 2
         rows = [[label, value] for label, value in content.itertuples(index=False, name=None)]

@@ -3,7 +3,8 @@
 Each function fills one table of the :class:`~addin.report.model.Report` from the prepared
 data (:mod:`addin.report.prepared`) and the periods' facts; a table whose source table is
 missing is empty, with its columns. The monthly tables cover up to :data:`TREND_MONTHS`
-months ending with the report's period.
+months ending with the report's period. Words (NPS groups, ageing buckets, the reason of a
+table not provided) are :class:`~addin.report.model.Note` values the renderer says.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import pandas as pd
 
 from .. import metrics as M
 from ..errors import MetricError, UndefinedResultError
-from . import words
 from .facts import PeriodFacts
 from .kpis import KPIS, evaluate
 from .missing import Missing
 from .model import (AGEING_COLUMNS, COHORT_COLUMNS, MRR_MOVEMENT_COLUMNS,
-                    NPS_DISTRIBUTION_COLUMNS, NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, empty)
+                    NPS_DISTRIBUTION_COLUMNS, NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, Note,
+                    empty)
 from .period import Period, month_dates
 from .prepared import PreparedData
 
@@ -36,8 +37,8 @@ def window(data: PreparedData, period: Period) -> range:
     return range(max(period.last - TREND_MONTHS + 1, data.extent[0]), period.last + 1)
 
 
-def trend(facts: Callable[[Period], PeriodFacts], data: PreparedData, period: Period,
-          lang: str) -> pd.DataFrame:
+def trend(facts: Callable[[Period], PeriodFacts], data: PreparedData,
+          period: Period) -> pd.DataFrame:
     """The trend table: the trend's KPIs (those the data can give) month by month."""
     specs = [s for s in KPIS if s.trend]
     probe = facts(period)
@@ -57,7 +58,7 @@ def trend(facts: Callable[[Period], PeriodFacts], data: PreparedData, period: Pe
     for month in months:
         month_facts = facts(Period("month", month, month))
         for spec in available:
-            columns[spec.key].append(evaluate(spec, month_facts, lang)[0])
+            columns[spec.key].append(evaluate(spec, month_facts)[0])
     return pd.DataFrame(columns)
 
 
@@ -107,7 +108,7 @@ def mrr_movements(data: PreparedData, period: Period) -> pd.DataFrame:
 
 
 def nps_tables(facts: Callable[[Period], PeriodFacts], data: PreparedData, period: Period,
-               lang: str, settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+               settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the period's answers by score, NPS by month with its margin of error)."""
     if data.nps is None:
         return empty(NPS_DISTRIBUTION_COLUMNS), empty(NPS_MONTHLY_COLUMNS)
@@ -121,7 +122,7 @@ def nps_tables(facts: Callable[[Period], PeriodFacts], data: PreparedData, perio
         groups = ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2
         distribution = pd.DataFrame({
             "score": np.arange(11),
-            "group": [words.nps_group(lang, g) for g in groups],
+            "group": [Note(g) for g in groups],
             "answers": tally,
             "share": tally / total if total else np.full(11, np.nan),
         })
@@ -145,7 +146,7 @@ _BUCKETS = (("bucket_current", None, 0), ("bucket_1_30", 1, 30), ("bucket_31_60"
             ("bucket_61_90", 61, 90), ("bucket_90", 91, None))
 
 
-def ageing(data: PreparedData, period: Period, lang: str) -> pd.DataFrame:
+def ageing(data: PreparedData, period: Period) -> pd.DataFrame:
     """The invoices open at the period end by days past due, and their total."""
     inv = data.invoices
     if inv is None:
@@ -163,9 +164,9 @@ def ageing(data: PreparedData, period: Period, lang: str) -> pd.DataFrame:
         if high is not None:
             mask &= late <= high
         money = float(amount[mask].sum())
-        rows.append({"bucket": words.ageing_bucket(lang, key), "invoices": int(mask.sum()),
+        rows.append({"bucket": Note(key), "invoices": int(mask.sum()),
                      "amount": money, "share": money / total if total else np.nan})
-    rows.append({"bucket": words.ageing_bucket(lang, "total"), "invoices": int(open_.sum()),
+    rows.append({"bucket": Note("total"), "invoices": int(open_.sum()),
                  "amount": total, "share": 1.0 if total else np.nan})
     return pd.DataFrame(rows, columns=AGEING_COLUMNS)
 
@@ -173,7 +174,7 @@ def ageing(data: PreparedData, period: Period, lang: str) -> pd.DataFrame:
 _TABLES = ("Customers", "Subscriptions", "Orders", "NPS", "Invoices", "Activity", "Costs")
 
 
-def quality(data: RetentionData, lang: str) -> pd.DataFrame:
+def quality(data: RetentionData) -> pd.DataFrame:
     """The data reader's rows read, kept and dropped per table, and the tables not provided."""
     columns = QUALITY_COLUMNS
     quality = getattr(data, "quality", None)
@@ -185,6 +186,6 @@ def quality(data: RetentionData, lang: str) -> pd.DataFrame:
     present = set(data.tables)
     missing = [t for t in _TABLES if t not in present]
     extra = pd.DataFrame([{"table": t, "rows_read": 0, "rows_kept": 0, "rows_dropped": 0,
-                           "reason": words.not_provided(lang)} for t in missing],
+                           "reason": Note("not_provided")} for t in missing],
                          columns=columns)
     return pd.concat([frame[columns], extra], ignore_index=True) if missing else frame[columns]

@@ -3,7 +3,8 @@
 The template's what-if on the report's numbers: for each share of the period's churn cut
 (:data:`WHATIF_CUTS`), the churn and retention after the cut, the customer value, the value
 and ROI of the retention programme and the profit uplift over :data:`UPLIFT_YEARS`. Every
-number comes from :mod:`addin.metrics`; a blank carries the reason.
+number comes from :mod:`addin.metrics`; a blank carries the reason. Labels and notes are
+:class:`~addin.report.model.Note` values: the renderer says them.
 """
 
 from __future__ import annotations
@@ -14,27 +15,22 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
-from ..errors import MetricError
-from . import words
 from .facts import PeriodFacts
-from .missing import Missing
-from .model import WHATIF_COLUMNS, WHATIF_CUTS, cut_column
+from .missing import measured
+from .model import WHATIF_COLUMNS, WHATIF_CUTS, Note, cut_column
 
 UPLIFT_YEARS = (5, 10)  # the what-if's profit uplift horizons, in years
 
 
-def retention_whatif(facts: PeriodFacts, lang: str, settings: dict) -> pd.DataFrame:
+def _how(key: str) -> Note:
+    """How a what-if row is computed (its note when nothing is blank)."""
+    return Note(f"whatif_note_{key}")
+
+
+def retention_whatif(facts: PeriodFacts, settings: dict) -> pd.DataFrame:
     """The template's what-if on the period's numbers: the value, ROI and profit uplift of
     cutting the period's churn by each of WHATIF_CUTS (every number from addin.metrics)."""
     periods = facts.p.periods_per_year
-
-    def measured(compute: Callable[[], float]) -> tuple[float, str | None]:
-        try:
-            return float(compute()), None
-        except Missing as missing:
-            return np.nan, words.missing_note(lang, missing)
-        except MetricError as error:
-            return np.nan, str(error)
 
     base, base_note = measured(lambda: facts.E)
     churn, churn_note = measured(lambda: facts.churn)
@@ -43,52 +39,52 @@ def retention_whatif(facts: PeriodFacts, lang: str, settings: dict) -> pd.DataFr
     cost = settings.get("program_cost")
     cost = np.nan if cost is None else float(cost)
 
-    def safe(compute: Callable[[], float], *inputs: float) -> tuple[float, str | None]:
+    def safe(compute: Callable[[], float], *inputs: float) -> tuple[float, Note | str | None]:
         if any(np.isnan(x) for x in inputs):
             return np.nan, None
         return measured(compute)
 
-    def retention(c: float) -> tuple[float, str | None]:
+    def retention(c: float) -> tuple[float, Note | str | None]:
         return safe(lambda: 1.0 - M.annualized_churn_rate(c, periods), c)
 
     cuts = [(churn * k, churn * (1.0 - k)) if not np.isnan(churn) else (np.nan, np.nan)
             for k in WHATIF_CUTS]
     r_today, _ = retention(churn)
-    rows: list[tuple[str, str, list[tuple[float, str | None]], str | None]] = []
+    rows: list[tuple[str, str, list[tuple[float, Note | str | None]], Note | None]] = []
 
-    def row(key: str, unit: str, cells: list[tuple[float, str | None]], note: str | None):
+    def row(key: str, unit: str, cells: list[tuple[float, Note | str | None]], note: Note | None):
         rows.append((key, unit, cells, note))
 
     blank = (np.nan, None)
     row("customers", "count", [(base, base_note)], None)
     row("churn", "%", [(churn, churn_note)] + [(after, None) for _, after in cuts],
-        words.whatif_note(lang, "churn"))
+        _how("churn"))
     row("retention", "%", [(r_today, None)] + [retention(after) for _, after in cuts],
-        words.whatif_note(lang, "retention"))
-    margin_note = words.whatif_note(lang, "margin") if settings.get("gross_margin") is not None \
-        else words.default_margin_note(lang)
+        _how("retention"))
+    margin_note = _how("margin") if settings.get("gross_margin") is not None \
+        else Note("default_margin")
     row("margin", "%", [(margin, None)], margin_note)
-    row("arpa", "money", [(arpa, arpa_note)], words.whatif_note(lang, "arpa"))
+    row("arpa", "money", [(arpa, arpa_note)], _how("arpa"))
     row("clv", "money",
         [safe(lambda: M.customer_value(arpa, margin, churn), arpa, churn)]
         + [safe(lambda a=after: M.customer_value(arpa, margin, a), arpa, after)
            for _, after in cuts],
-        words.whatif_note(lang, "clv"))
+        _how("clv"))
     values = [safe(lambda r=cut: M.retention_value(base, arpa, margin, churn, r),
                    base, arpa, churn) for cut, _ in cuts]
-    row("value", "money", [blank] + values, words.whatif_note(lang, "value"))
+    row("value", "money", [blank] + values, _how("value"))
     row("cost", "money", [(cost, None)],
-        words.no_program_cost_note(lang) if np.isnan(cost) else words.whatif_note(lang, "cost"))
+        Note("no_program_cost") if np.isnan(cost) else _how("cost"))
     rois = [safe(lambda r=cut: M.retention_roi(base, arpa, margin, churn, r, cost),
                  base, arpa, churn, cost) for cut, _ in cuts]
-    row("roi", "%", [blank] + rois, words.whatif_note(lang, "roi"))
+    row("roi", "%", [blank] + rois, _how("roi"))
     for years in UPLIFT_YEARS:
         uplifts = []
         for _, after in cuts:
             r_after, _ = retention(after)
             uplifts.append(safe(lambda ra=r_after: M.profit_uplift(r_today, ra - r_today, years),
                                 r_today, r_after))
-        row(f"uplift_{years}", "%", [blank] + uplifts, words.whatif_note(lang, "uplift"))
+        row(f"uplift_{years}", "%", [blank] + uplifts, _how("uplift"))
 
     records = []
     for key, unit, cells, note in rows:
@@ -96,10 +92,10 @@ def retention_whatif(facts: PeriodFacts, lang: str, settings: dict) -> pd.DataFr
         reasons = [why for _, why in cells if why]
         records.append({
             "key": key,
-            "label": words.whatif_label(lang, key),
+            "label": Note(f"whatif_{key}"),
             "unit": unit,
             "today": cells[0][0],
             **{cut_column(k): cells[1 + i][0] for i, k in enumerate(WHATIF_CUTS)},
-            "note": reasons[0] if reasons else (note or ""),
+            "note": (reasons[0],) if reasons else (note,) if note else (),
         })
     return pd.DataFrame(records, columns=WHATIF_COLUMNS)
