@@ -42,30 +42,18 @@ import xlwings as xw
 from .. import i18n, layout
 from ..data import RetentionData
 from ..errors import DataError, MetricError
+from ..i18n.refresh_words import STATUS as _STATUS  # the template builder's name, for now
+from ..i18n.refresh_words import status_words
 from ..layout import block_height, block_width
 from ..report import Report, build_report
-from .plan import Write, _value, plan_writes
+from ..report.render import excel_input
+from .plan import Write, plan_writes
 from .read import SETTING_NAMES, placed, read_language, read_settings, read_tables
 
 __all__ = [
     "SETTING_NAMES", "RefreshResult", "Write", "block_height", "block_width", "main",
     "plan_writes", "read_settings", "read_tables", "refresh_book", "refresh_report",
 ]
-
-#: The status line's words, by language (the template builder shows the "done" line too).
-_STATUS = {
-    "en": {
-        "done": "Refreshed {when}: {period}, {segment}.",
-        "dropped": " {rows} data rows dropped: see Data quality.",
-        "failed": "Not refreshed ({when}): {message}",
-    },
-    "it": {
-        "done": "Aggiornato {when}: {period}, {segment}.",
-        "dropped": " {rows} righe di dati scartate: vedi Qualità dei dati.",
-        "failed": "Non aggiornato ({when}): {message}",
-    },
-}
-
 
 # --------------------------------------------------------------------------- results
 
@@ -81,7 +69,7 @@ class RefreshResult:
 
 
 def _status_line(report: Report, data: RetentionData) -> str:
-    words = _STATUS.get(report.lang, _STATUS["en"])
+    words = status_words(report.lang)
     segment = report.segment if report.segment is not None else i18n.text(report.lang, "all_segments")
     line = words["done"].format(when=_now(), period=report.period.label, segment=segment)
     quality = getattr(data, "quality", None)
@@ -152,11 +140,11 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
         status = _status_line(report, data)
     except MetricError as error:
         message = " ".join(str(error).split())
-        line = _STATUS.get(lang, _STATUS["en"])["failed"].format(when=_now(), message=message)
+        line = status_words(lang)["failed"].format(when=_now(), message=message)
         cell = _status_range(book)
         calls = 0
         if cell is not None:
-            cell.value = _value(line)
+            cell.value = excel_input(line)
             calls += 1
         if alert:
             book.app.alert(message, title=i18n.text(lang, "title"), buttons="ok", mode="critical")
@@ -166,7 +154,7 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
     calls = _apply(book, writes)
     cell = _status_range(book)
     if cell is not None:
-        cell.value = _value(status)
+        cell.value = excel_input(status)
         calls += 1
     sheet = _report_sheet(book)
     if sheet is not None:
