@@ -12,23 +12,26 @@ Every way of pressing *Refresh* ends in :func:`refresh_book`, which works on any
 What it does, in this order:
 
 1. read the data (:mod:`.read`): an Excel Table named after each table of
-   :data:`addin.data.TABLES` anywhere in the workbook, or else a sheet named after it, as
-   ``retention report`` reads a workbook file; and the Settings (defined names
+   :data:`addin.data.TABLES` anywhere in the workbook, or else a sheet named after it, by
+   the rule ``retention report`` follows for a workbook file
+   (:mod:`addin.data.sources.locate`); and the Settings (defined names
    ``Settings_Period``, ``Settings_Segment``, ``Settings_Language``, ``Settings_GrossMargin``,
    ``Settings_ProgramCost``), read by :mod:`addin.settings` as the command line reads them;
 2. check it with :meth:`addin.data.RetentionData.from_frames` and build the report with
    :func:`addin.report.build_report`: the data model's and the report's rules and messages;
-3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report);
+3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report): the
+   cells of the one renderer, :func:`addin.report.render.render_report_sheet`;
 4. only then touch the workbook: each block of the Report sheet (at
    :data:`addin.layout.REPORT_ANCHORS`) gets one values call, one number-format call per
-   rectangle of equal format, and one fill-colour call for the change column. The template's
+   rectangle of equal format, and one fill-colour call per change column. The template's
    charts are bound to those ranges and follow by themselves.
 
 A problem in steps 1-3 (bad data, a bad setting) stops there: its message -- the data model's,
 placed at the workbook's sheet, row and column as ``retention report`` places it -- goes to
 the Report sheet's status cell and to a message box, and the blocks are left as they were.
 
-Nothing here computes a metric: the report does, the layout says where it goes.
+Nothing here computes a metric or decides how a cell looks: the report computes, the
+renderer and the layout decide. The status line's words are :mod:`addin.i18n.refresh_words`.
 """
 
 from __future__ import annotations
