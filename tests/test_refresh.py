@@ -15,6 +15,7 @@ import datetime as dt
 import inspect
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -425,6 +426,38 @@ def test_a_sheet_named_after_a_table_is_read_like_the_exporter_reads_it(tmp_path
         "" if math.isnan(v) else pytest.approx(v) for v in expected.kpis["current"]]
 
 
+def test_an_empty_sheet_named_after_a_table_is_refused_as_the_exporter_refuses_it(tmp_path, company):
+    """A sheet named after a table with nothing on it: the workbook file reader's message
+    (the refresh used to skip such a sheet), and no writes but the status cell."""
+    def empty_nps(wb):
+        del wb["NPS"]
+        wb.create_sheet("NPS")
+    case = _small(tmp_path, company, edit=empty_nps)
+    with pytest.raises(DataError) as exported:
+        load_data(case.path)
+    assert "sheet NPS: the sheet is empty; table NPS needs a header row" in str(exported.value)
+    assert _alerts(case.actions) == [str(exported.value)]
+    assert _block_writes(case.actions, case.payload) == []
+
+
+def test_the_header_of_a_plain_sheet_is_found_below_notes(tmp_path, company):
+    """On a plain sheet the header is the row naming most columns, as the file reader finds
+    it, so notes above the data change nothing and a message's row is the sheet's."""
+    def notes_above(wb):
+        ws = wb["NPS"]
+        del ws.tables["NPS"]
+        ws.insert_rows(1, 2)
+        ws["A1"] = "NPS answers, exported on Monday"
+        column = [c.value for c in ws[3]].index("score") + 1
+        for row in range(4, ws.max_row + 1):
+            ws.cell(row, column).value = "abc"
+    case = _small(tmp_path, company, edit=notes_above)
+    with pytest.raises(DataError) as exported:
+        load_data(case.path)
+    assert ", sheet NPS, row 4, " in str(exported.value)
+    assert _alerts(case.actions) == [str(exported.value)]
+
+
 # ---------------------------------------------------------------------------- settings
 
 
@@ -480,6 +513,15 @@ def test_messages_follow_the_language_setting(tmp_path, company):
     assert len(alert) == 1 and alert[0]["args"][1] == i18n.text("it", "title")
     status = [a for a in case.actions if a["func"] == "setValues"]
     assert len(status) == 1 and status[0]["values"][0][0].startswith("Non aggiornato (")
+
+
+def test_status_words_in_every_language():
+    from addin.i18n.refresh_words import STATUS, status_words
+
+    assert set(STATUS) == set(i18n.LANGUAGES)
+    assert all(set(words) == set(STATUS["en"]) for words in STATUS.values())
+    assert status_words("fr") == STATUS["en"]
+    assert refresh._STATUS is STATUS  # the template builder's name, for now
 
 
 def test_formula_like_text_is_written_as_text(tmp_path, company):
@@ -621,6 +663,8 @@ def test_imports_in_every_xlwings_mode():
         assert "xlwings" not in sys.modules and "pandas" not in sys.modules
         import addin.refresh as r
         assert not inspect.iscoroutinefunction(r.refresh_report)
+        # the refresh writes the renderer's cells itself: no openpyxl / XlsxWriter writer
+        assert not [m for m in sys.modules if m.startswith(("addin.excel", "openpyxl", "xlsxwriter"))]
         assert callable(addin.main)
         print("plain ok")
     """, {})
@@ -647,6 +691,16 @@ def test_imports_in_every_xlwings_mode():
         print("classic ok")
     """, {})
     assert "classic ok" in out
+
+
+def test_only_the_excel_edges_import_xlwings():
+    """xlwings is for the Refresh button and the Excel functions only (that the refresh loads
+    no openpyxl or XlsxWriter writer is checked in test_imports_in_every_xlwings_mode)."""
+    for path in sorted((ROOT / "addin").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        if not where.startswith(("addin/refresh/", "addin/udfs/")):
+            source = path.read_text(encoding="utf-8")
+            assert not re.search(r"^\s*(?:import|from)\s+xlwings\b", source, re.MULTILINE), where
 
 
 def test_settings_program_cost_reaches_the_what_if(tmp_path, company):

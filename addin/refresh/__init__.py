@@ -12,23 +12,26 @@ Every way of pressing *Refresh* ends in :func:`refresh_book`, which works on any
 What it does, in this order:
 
 1. read the data (:mod:`.read`): an Excel Table named after each table of
-   :data:`addin.data.TABLES` anywhere in the workbook, or else a sheet named after it, as
-   ``retention report`` reads a workbook file; and the Settings (defined names
+   :data:`addin.data.TABLES` anywhere in the workbook, or else a sheet named after it, by
+   the rule ``retention report`` follows for a workbook file
+   (:mod:`addin.data.sources.locate`); and the Settings (defined names
    ``Settings_Period``, ``Settings_Segment``, ``Settings_Language``, ``Settings_GrossMargin``,
    ``Settings_ProgramCost``), read by :mod:`addin.settings` as the command line reads them;
 2. check it with :meth:`addin.data.RetentionData.from_frames` and build the report with
    :func:`addin.report.build_report`: the data model's and the report's rules and messages;
-3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report);
+3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report): the
+   cells of the one renderer, :func:`addin.report.render.render_report_sheet`;
 4. only then touch the workbook: each block of the Report sheet (at
    :data:`addin.layout.REPORT_ANCHORS`) gets one values call, one number-format call per
-   rectangle of equal format, and one fill-colour call for the change column. The template's
+   rectangle of equal format, and one fill-colour call per change column. The template's
    charts are bound to those ranges and follow by themselves.
 
 A problem in steps 1-3 (bad data, a bad setting) stops there: its message -- the data model's,
 placed at the workbook's sheet, row and column as ``retention report`` places it -- goes to
 the Report sheet's status cell and to a message box, and the blocks are left as they were.
 
-Nothing here computes a metric: the report does, the layout says where it goes.
+Nothing here computes a metric or decides how a cell looks: the report computes, the
+renderer and the layout decide. The status line's words are :mod:`addin.i18n.refresh_words`.
 """
 
 from __future__ import annotations
@@ -42,30 +45,18 @@ import xlwings as xw
 from .. import i18n, layout
 from ..data import RetentionData
 from ..errors import DataError, MetricError
+from ..i18n.refresh_words import STATUS as _STATUS  # the template builder's name, for now
+from ..i18n.refresh_words import status_words
 from ..layout import block_height, block_width
 from ..report import Report, build_report
-from .plan import Write, _value, plan_writes
+from ..report.render import excel_input
+from .plan import Write, plan_writes
 from .read import SETTING_NAMES, placed, read_language, read_settings, read_tables
 
 __all__ = [
     "SETTING_NAMES", "RefreshResult", "Write", "block_height", "block_width", "main",
     "plan_writes", "read_settings", "read_tables", "refresh_book", "refresh_report",
 ]
-
-#: The status line's words, by language (the template builder shows the "done" line too).
-_STATUS = {
-    "en": {
-        "done": "Refreshed {when}: {period}, {segment}.",
-        "dropped": " {rows} data rows dropped: see Data quality.",
-        "failed": "Not refreshed ({when}): {message}",
-    },
-    "it": {
-        "done": "Aggiornato {when}: {period}, {segment}.",
-        "dropped": " {rows} righe di dati scartate: vedi Qualità dei dati.",
-        "failed": "Non aggiornato ({when}): {message}",
-    },
-}
-
 
 # --------------------------------------------------------------------------- results
 
@@ -81,7 +72,7 @@ class RefreshResult:
 
 
 def _status_line(report: Report, data: RetentionData) -> str:
-    words = _STATUS.get(report.lang, _STATUS["en"])
+    words = status_words(report.lang)
     segment = report.segment if report.segment is not None else i18n.text(report.lang, "all_segments")
     line = words["done"].format(when=_now(), period=report.period.label, segment=segment)
     quality = getattr(data, "quality", None)
@@ -152,11 +143,11 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
         status = _status_line(report, data)
     except MetricError as error:
         message = " ".join(str(error).split())
-        line = _STATUS.get(lang, _STATUS["en"])["failed"].format(when=_now(), message=message)
+        line = status_words(lang)["failed"].format(when=_now(), message=message)
         cell = _status_range(book)
         calls = 0
         if cell is not None:
-            cell.value = _value(line)
+            cell.value = excel_input(line)
             calls += 1
         if alert:
             book.app.alert(message, title=i18n.text(lang, "title"), buttons="ok", mode="critical")
@@ -166,7 +157,7 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
     calls = _apply(book, writes)
     cell = _status_range(book)
     if cell is not None:
-        cell.value = _value(status)
+        cell.value = excel_input(status)
         calls += 1
     sheet = _report_sheet(book)
     if sheet is not None:

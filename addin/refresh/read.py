@@ -1,7 +1,9 @@
 """Reading the live workbook: its data Tables (or sheets) and its Settings cells.
 
-:func:`read_tables` finds each table of :data:`addin.data.TABLES` -- an Excel Table of that
-name anywhere, else a sheet of that name -- and gives raw DataFrames for
+:func:`read_tables` finds each table of :data:`addin.data.TABLES` by the rule every workbook
+reader follows (:mod:`addin.data.sources.locate`: an Excel Table of that name anywhere, else a
+sheet of that name, and on a plain sheet the row that names most columns as the header) and
+gives raw DataFrames for
 :meth:`addin.data.RetentionData.from_frames`, with where each was read, so that the data
 model's messages can name the sheet, the row as Excel numbers it and the column
 (:func:`placed`). :func:`read_settings` reads the cells of the ``Settings_*`` names with
@@ -16,14 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import i18n, settings
-from ..cells import column_letters, name_key
+from ..cells import column_letters
 from ..data import TABLES
+from ..data.sources.locate import find_header, locate_tables
 from ..errors import DataError
 from ..settings import SETTING_NAMES
 
 __all__ = ["SETTING_NAMES", "placed", "read_language", "read_settings", "read_tables"]
-
-_TABLE_KEYS = {name_key(name): name for name in TABLES}
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,15 @@ def _read_table(book_name: str, sheet, table) -> tuple[pd.DataFrame, _Source]:
     return _frame(headers, body), _Source(sheet.name, header.row, header.column, tuple(headers))
 
 
-def _read_sheet(sheet, table: str) -> tuple[pd.DataFrame, _Source] | None:
-    """A plain sheet: the header is the row among the first 20 filled ones naming most columns."""
+def _read_sheet(book_name: str, sheet, table: str) -> tuple[pd.DataFrame, _Source]:
+    """A plain sheet: its used range, the header where
+    :func:`~addin.data.sources.locate.find_header` finds it, the rows below it as the data."""
     used = sheet.used_range
     rows = _rows(used)
-    wanted = {name_key(c) for c in TABLES[table]}
-    best, best_hits, seen = None, -1, 0
-    for i, row in enumerate(rows):
-        if not any(v is not None and str(v).strip() for v in row):
-            continue
-        hits = sum(name_key(_header_text(v)) in wanted for v in row)
-        if hits > best_hits:
-            best, best_hits = i, hits
-        seen += 1
-        if seen >= 20:
-            break
-    if best is None:
-        return None
+    best = find_header(rows, table)
+    if best is None:  # refused as the workbook file reader refuses it
+        raise DataError(f"the sheet is empty; table {table} needs a header row "
+                        f"({', '.join(TABLES[table])})", file=book_name, sheet=sheet.name)
     headers = [_header_text(v) for v in rows[best]]
     source = _Source(sheet.name, used.row + best, used.column, tuple(headers))
     return _frame(headers, rows[best + 1:]), source
@@ -95,30 +88,25 @@ def _read_sheet(sheet, table: str) -> tuple[pd.DataFrame, _Source] | None:
 def read_tables(book) -> tuple[dict[str, pd.DataFrame], dict[str, _Source]]:
     """The data tables of ``book`` as raw DataFrames keyed by table name, and where each was.
 
-    A Table (Insert > Table) named after a table wins, wherever it is; else a sheet named
-    after the table (its one Table if it has exactly one, else its cells). DataError when
-    there is none at all.
+    Found as ``retention report`` finds them in a workbook file
+    (:func:`~addin.data.sources.locate.locate_tables`): a Table (Insert > Table) named after a
+    table wins, wherever it is; else a sheet named after the table (its one Table if it has
+    exactly one, else its cells). DataError when there is none at all, or when a sheet named
+    after a table is empty.
     """
+    sheets = [(sheet, list(sheet.tables)) for sheet in book.sheets]
+    places = locate_tables([(sheet.name, [t.name for t in tables]) for sheet, tables in sheets],
+                           file=book.name)
+    by_name = {sheet.name: (sheet, {t.name: t for t in tables}) for sheet, tables in sheets}
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, _Source] = {}
-    sheets = list(book.sheets)
-    for sheet in sheets:
-        for table in sheet.tables:
-            name = _TABLE_KEYS.get(name_key(table.name))
-            if name is not None and name not in frames:
-                frames[name], sources[name] = _read_table(book.name, sheet, table)
-    for sheet in sheets:
-        name = _TABLE_KEYS.get(name_key(sheet.name))
-        if name is None or name in frames:
-            continue
-        others = [t for t in sheet.tables if name_key(t.name) not in _TABLE_KEYS]
-        found = _read_table(book.name, sheet, others[0]) if len(others) == 1 else _read_sheet(sheet, name)
-        if found is not None:
-            frames[name], sources[name] = found
-    if not frames:
-        raise DataError(
-            f"no table found: expected sheets or Tables named {', '.join(TABLES)} "
-            f"(sheets: {', '.join(s.name for s in sheets)})", file=book.name)
+    for table, place in places.items():
+        sheet, excel_tables = by_name[place.sheet]
+        if place.excel_table is not None:
+            found = _read_table(book.name, sheet, excel_tables[place.excel_table])
+        else:
+            found = _read_sheet(book.name, sheet, table)
+        frames[table], sources[table] = found
     return frames, sources
 
 
