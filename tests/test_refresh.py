@@ -34,7 +34,7 @@ from addin.cells import column_letters, parse_address
 from addin.data import TABLES, RetentionData, load_data
 from addin.errors import DataError
 from addin.excel.report_writer import build_workbook
-from addin.report import build_report
+from addin.report import build_report, render
 from addin.sample_data import generate_company
 from book_json import book_json, data_workbook, run_script
 
@@ -200,7 +200,7 @@ def test_refresh_writes_the_kpis_the_exporter_computes(template):
     assert len(kpis) > 20
     for i, row in enumerate(kpis.itertuples()):
         written = values[2 + i]
-        assert written[0] == row.label
+        assert written[0] == render.kpi_label(expected, row.key)
         for j, key in ((2, "current"), (3, "previous"), (4, "change")):
             want = getattr(row, key)
             if isinstance(want, float) and math.isnan(want):
@@ -475,7 +475,7 @@ def test_settings_period_language_and_segment_are_honoured(tmp_path, company):
     assert values[1][:4] == ["Indicatore", i18n.text("it", "unit"), "Periodo (2026-Q2)",
                              "Precedente (2026-Q1)"]
     for i, row in enumerate(expected.kpis.itertuples()):
-        assert values[2 + i][0] == row.label
+        assert values[2 + i][0] == render.kpi_label(expected, row.key)
         want = row.current
         assert values[2 + i][2] == ("" if math.isnan(want) else pytest.approx(want)), row.key
     meta = _values_at(case.actions, _report_position(case.payload), layout.REPORT_ANCHORS["meta"])
