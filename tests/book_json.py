@@ -29,7 +29,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from addin import layout
+from addin.report import layout
 
 SETTINGS_CELLS = {  # as the template lays them out
     "Settings_Period": "B5",

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from addin import layout
+from addin.report import layout
 from addin.cli import main
 from addin.data import RetentionData
 from addin.excel.report_writer import (

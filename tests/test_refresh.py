@@ -29,7 +29,8 @@ import pytest
 import xlwings as xw
 
 import addin
-from addin import i18n, layout, refresh
+from addin import i18n, refresh
+from addin.report import layout
 from addin.cells import column_letters, parse_address
 from addin.data import TABLES, RetentionData, load_data
 from addin.errors import DataError

@@ -23,7 +23,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from addin import i18n, layout
+from addin import i18n
+from addin.report import layout
 from addin.data import load_data
 from addin.excel.report_writer import write_report
 from addin.report import Note, build_report

@@ -844,7 +844,7 @@ def test_the_report_imports_no_writer_and_no_excel_library():
 
     code = ("import sys, addin.report; print(' '.join(sorted(m for m in sys.modules if "
             "m.split('.')[0] in ('xlwings', 'openpyxl', 'xlsxwriter') or m.startswith("
-            "('addin.excel', 'addin.udfs', 'addin.refresh', 'addin.layout')))))")
+            "('addin.excel', 'addin.udfs', 'addin.refresh', 'addin.report.layout')))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.split()
     assert loaded == []

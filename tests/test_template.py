@@ -286,7 +286,7 @@ def test_sheets_tables_names_and_settings():
 
 
 def test_report_sheet_renders_the_report_layout():
-    from addin import layout
+    from addin.report import layout
 
     plan = tpl.plan_report()
     assert plan is not None
@@ -616,14 +616,15 @@ REPORT_PICTURE = ROOT / "docs" / "img" / "template-report-refreshed.png"
 
 
 def _report_blocks():
-    from addin import layout
+    from addin.report import layout
 
     return [block for sheet in layout.LAYOUT for block in sheet.blocks]
 
 
 def _write_box(block) -> tuple[int, int, int, int]:
     """(min_col, min_row, max_col, max_row) the refresh writes for a block."""
-    from addin import layout, refresh
+    from addin import refresh
+    from addin.report import layout
 
     min_col, min_row, _, _ = range_boundaries(layout.REPORT_ANCHORS[block.name])
     return (min_col, min_row, min_col + refresh.block_width(block) - 1,
@@ -674,7 +675,7 @@ def test_report_names_are_the_ranges_the_refresh_writes(lang):
 
 
 def test_report_plan_follows_the_layout_and_refuses_overlaps(monkeypatch):
-    from addin import layout
+    from addin.report import layout
 
     plan = {item.name: item for item in tpl.plan_report() if item.kind == "block"}
     for block in _report_blocks():
@@ -704,7 +705,7 @@ def test_report_pairs_and_lines_blocks_have_no_header_row():
 
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_report_sheet_has_the_layouts_charts_bound_to_its_blocks(lang):
-    from addin import layout
+    from addin.report import layout
 
     path = COMMITTED[lang]
     member, drawing = _report_drawing(path)
@@ -748,7 +749,7 @@ def test_report_sheet_has_the_layouts_charts_bound_to_its_blocks(lang):
 
 
 def test_report_cohorts_carry_a_colour_scale():
-    from addin import layout
+    from addin.report import layout
 
     root = _xml(COMMITTED["en"], _sheet_member(COMMITTED["en"], "Report"))
     scales = {}
@@ -769,7 +770,7 @@ def test_report_cohorts_carry_a_colour_scale():
 
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_report_sheet_has_the_refresh_button_shape(lang):
-    from addin import layout
+    from addin.report import layout
 
     path = COMMITTED[lang]
     member, drawing = _report_drawing(path)
@@ -804,7 +805,8 @@ def test_the_refresh_fills_the_template_the_charts_read(small_template, tmp_path
     import xlwings as xw
     from book_json import book_json
 
-    from addin import layout, refresh
+    from addin import refresh
+    from addin.report import layout
 
     path = small_template[0]
     # the small template's Report sheet is the committed one: the same sheet, drawing, charts

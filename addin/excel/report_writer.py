@@ -1,7 +1,7 @@
 """Write a :class:`addin.report.Report` as an Excel workbook with openpyxl. Computes nothing.
 
 Every cell (value, number format, style role, words) comes from the one renderer,
-:mod:`addin.report.render`, fitted to each sheet of :mod:`addin.layout`; this module dresses
+:mod:`addin.report.render`, fitted to each sheet of :mod:`addin.report.layout`; this module dresses
 the roles in openpyxl's fonts and fills, sizes the columns, draws the charts and saves.
 Values are written as values (no formulas), so the workbook reads right in any viewer; text
 the renderer marks ``quoted`` (it would read as a formula, a number or a date) is written as
@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import layout
+from ..report import layout
 from ..version import __version__
 from ..errors import MetricError
 from ..report import render

@@ -22,7 +22,7 @@ What it does, in this order:
 3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report): the
    cells of the one renderer, :func:`addin.report.render.render_report_sheet`;
 4. only then touch the workbook: each block of the Report sheet (at
-   :data:`addin.layout.REPORT_ANCHORS`) gets one values call, one number-format call per
+   :data:`addin.report.layout.REPORT_ANCHORS`) gets one values call, one number-format call per
    rectangle of equal format, and one fill-colour call per change column. The template's
    charts are bound to those ranges and follow by themselves.
 
@@ -42,12 +42,13 @@ from dataclasses import dataclass
 import pandas as pd
 import xlwings as xw
 
-from .. import i18n, layout
+from .. import i18n
+from ..report import layout
 from ..data import RetentionData
 from ..errors import DataError, MetricError
 from ..i18n.refresh_words import STATUS as _STATUS  # the template builder's name, for now
 from ..i18n.refresh_words import status_words
-from ..layout import block_height, block_width
+from ..report.layout import block_height, block_width
 from ..report import Report, build_report
 from ..report.render import excel_input
 from .plan import Write, plan_writes

@@ -2,7 +2,7 @@
 
 :func:`plan_writes` is a pure function of an :class:`addin.report.Report`. The cells are the
 renderer's (:func:`addin.report.render.render_report_sheet`: each block of
-:data:`addin.layout.LAYOUT` in its fixed frame at :data:`addin.layout.REPORT_ANCHORS`); this
+:data:`addin.report.layout.LAYOUT` in its fixed frame at :data:`addin.report.layout.REPORT_ANCHORS`); this
 module only says how to write them with few calls: per block one values write (title,
 header, rows, blanks down to the block's maximum rows), its number formats as few
 rectangles as possible, and the Good/Bad fills of its change columns. Nothing is written

@@ -8,16 +8,16 @@ exporter (:mod:`addin.excel.report_writer`) emits exactly these cells; the Refre
 (:mod:`addin.refresh`) and the template's Report sheet (:mod:`addin.excel.template`) write
 the same cells (``tests/test_render.py`` compares the refresh's writes cell by cell).
 Nothing here imports openpyxl, xlwings or XlsxWriter, and nothing is computed: the report
-holds the numbers, :mod:`addin.layout` says where they go.
+holds the numbers, :mod:`addin.report.layout` says where they go.
 
-A block (one table of the report, see :class:`addin.layout.Block`) is rendered in one of two
+A block (one table of the report, see :class:`addin.report.layout.Block`) is rendered in one of two
 shapes:
 
 - **fitted** (the exporter's sheets, :func:`render_sheet`): the block at its anchor on its
   own sheet, as big as its content: every row, only the columns the report's table has, a
   number format on numbers and dates only;
 - **fixed** (the template's Report sheet, :func:`render_report_sheet`): the block in a frame
-  of :func:`addin.layout.block_height` rows and :func:`addin.layout.block_width` columns
+  of :func:`addin.report.layout.block_height` rows and :func:`addin.report.layout.block_width` columns
   that a refresh rewrites in place. A column without data stays blank at its place (charts
   and formulas are bound to it), rows beyond ``max_rows`` are cut with a last row saying how
   many more there were (:func:`capped`), and every row of a column carries its format, so
@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .. import i18n, layout
+from .. import i18n
+from . import layout
 from ..cells import MAX_TEXT, address, parse_address
 from .model import Note, python_value
 
@@ -435,6 +436,6 @@ def render_sheet(report: Report, sheet: layout.Sheet) -> list[RenderedBlock]:
 
 def render_report_sheet(report: Report) -> list[RenderedBlock]:
     """Every block of the layout, in order, in its fixed frame on the template's Report sheet
-    (at :data:`addin.layout.REPORT_ANCHORS`): what the Refresh button writes."""
+    (at :data:`addin.report.layout.REPORT_ANCHORS`): what the Refresh button writes."""
     return [render_block(report, block, layout.REPORT_ANCHORS[block.name], fixed=True)
             for sheet in layout.LAYOUT for block in sheet.blocks]

@@ -1,5 +1,5 @@
 """Where the report goes on the template's Report sheet, planned without writing anything: a
-band per sheet of the report layout (:mod:`addin.layout`), each block at its anchor with the
+band per sheet of the report layout (:mod:`addin.report.layout`), each block at its anchor with the
 size the refresh writes, and the layout's charts right of their blocks, bound to the blocks'
 ranges. The plan refuses a layout whose places overlap."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ... import layout
+from ...report import layout
 from ...cells import address, parse_address
 
 #: Column widths of the Report sheet (characters): A holds labels, the rest numbers.
@@ -43,7 +43,7 @@ REPORT_SHEET_NAME = "Report"
 class ReportChart:
     """A native chart of the Report sheet: the layout's chart bound to its block's ranges."""
 
-    spec: object  # addin.layout.Chart
+    spec: object  # addin.report.layout.Chart
     block: str
     row: int  # 1-based top-left cell of the chart
     column: int
@@ -65,7 +65,7 @@ class ReportChart:
 @dataclass
 class ReportItem:
     """A layout sheet's band or one block of the report on the template's Report sheet, at
-    the place :data:`addin.layout.REPORT_BANDS` / ``REPORT_ANCHORS`` give it."""
+    the place :data:`addin.report.layout.REPORT_BANDS` / ``REPORT_ANCHORS`` give it."""
 
     kind: str  # "sheet" or "block"
     name: str
@@ -76,7 +76,7 @@ class ReportItem:
     column: int = 1  # 1-based column of the band or the title
     width: int = 1  # columns the refresh writes
     height: int = 1  # rows the refresh writes (title, header of a table, max_rows rows)
-    block: object = None  # addin.layout.Block
+    block: object = None  # addin.report.layout.Block
     charts: list[ReportChart] = field(default_factory=list)
 
     @property
@@ -142,12 +142,12 @@ def _report_charts(sheet, items: dict[str, ReportItem], stop_row: int) -> list[R
 
 
 def plan_report() -> list[ReportItem]:
-    """The Report sheet: a band per sheet of the report layout (addin.layout) at
+    """The Report sheet: a band per sheet of the report layout (addin.report.layout) at
     ``layout.REPORT_BANDS``, each block at ``layout.REPORT_ANCHORS`` with the size the refresh
     writes, and the layout's charts right of their blocks. ValueError when the layout's places
     overlap (blocks, bands, the status cell, the button, charts) or miss a sheet or block."""
     if REPORT_SHEET_NAME != layout.REPORT_SHEET:
-        raise ValueError(f"the Report sheet is {layout.REPORT_SHEET!r} in addin.layout")
+        raise ValueError(f"the Report sheet is {layout.REPORT_SHEET!r} in addin.report.layout")
     blocks = {b.name for s in layout.LAYOUT for b in s.blocks}
     if set(layout.REPORT_ANCHORS) != blocks:
         raise ValueError(f"layout.REPORT_ANCHORS does not match the layout's blocks: "
@@ -196,5 +196,5 @@ def _check_report_plan(items: list[ReportItem]) -> None:
     for i, (r0, r1, c0, c1, a) in enumerate(boxes):
         for s0, s1, d0, d1, b in boxes[i + 1:]:
             if not (r1 < s0 or s1 < r0 or c1 < d0 or d1 < c0):
-                raise ValueError(f"Report sheet: {a} overlaps {b} (addin.layout.REPORT_ANCHORS, "
+                raise ValueError(f"Report sheet: {a} overlaps {b} (addin.report.layout.REPORT_ANCHORS, "
                                  "REPORT_BANDS and the blocks' sizes disagree)")

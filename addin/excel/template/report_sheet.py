@@ -10,7 +10,8 @@ import datetime as dt
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ... import i18n, layout
+from ... import i18n
+from ...report import layout
 from ...cells import parse_address
 from ...i18n.template_words import text
 from .report_plan import (REPORT_LAST_WIDE_COLUMN, REPORT_SHEET_NAME, REPORT_WIDTH,
