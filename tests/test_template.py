@@ -302,6 +302,121 @@ def test_report_sheet_renders_the_report_layout():
         assert values.get(("Report", f"A{block.row}")), f"block {block.name} has no title"
 
 
+def _settings_validations(path) -> dict[str, ElementTree.Element]:
+    """The Settings sheet's data validations, by defined name (Settings_Period, …)."""
+    workbook = _xml(path, "xl/workbook.xml")
+    names = {d.get("name"): d.text for d in workbook.find("m:definedNames", NS)}
+    sheet = _xml(path, _sheet_member(path, "Settings"))
+    by_cell = {v.get("sqref"): v for v in sheet.iter(f"{{{NS['m']}}}dataValidation")}
+    return {name: by_cell[ref.split("!")[1].replace("$", "")]
+            for name, ref in names.items() if ref.split("!")[1].replace("$", "") in by_cell
+            and ref.startswith("Settings!")}
+
+
+# The cell values for the period's validation in LibreOffice: every form addin.settings.period
+# accepts (a year as text and as a number, a quarter, a month, a date, blank), and near misses.
+PERIOD_CASES = [None, "", "  ", "2026", " 2026 ", 2026, "2026-Q3", "2026-q3", "2026-03", "2026-3",
+                dt.datetime(2026, 9, 1), 46295, "2026-13", "2026-Q5", "2026/03", "soon", "26-03",
+                "2026-03-01", 1899.5, -1]
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_settings_validation_accepts_what_the_settings_reader_accepts(lang):
+    from addin import i18n, settings
+    from addin.settings import SettingError
+
+    def accepted(reader, value) -> bool:
+        try:
+            reader(value)
+        except SettingError:
+            return False
+        return True
+
+    rules = _settings_validations(COMMITTED[lang])
+    t = TEXT[lang]
+    period = rules["Settings_Period"]
+    assert period.get("type") == "custom"
+    assert "=" + period.find("m:formula1", NS).text == settings.period_validation_formula("B5")
+    assert period.get("prompt") == period.get("error") == t["settings_period_help"]
+
+    language = rules["Settings_Language"]
+    assert language.get("type") == "list"
+    assert language.find("m:formula1", NS).text == '"' + ",".join(i18n.LANGUAGES) + '"'
+    assert all(accepted(settings.language, code) for code in i18n.LANGUAGES)
+
+    # the number cells: Excel's "decimal" rule takes numbers from formula1 (to formula2)
+    margin = rules["Settings_GrossMargin"]
+    low, high = (float(margin.find(f"m:formula{k}", NS).text) for k in (1, 2))
+    assert margin.get("type") == "decimal" and margin.get("operator") in (None, "between")
+    for value in (low - 0.01, low, 0.5, 1, 1.5, 80, high, high + 0.01, -5, 150):
+        assert accepted(settings.gross_margin, value) == (low <= value <= high), value
+    assert margin.get("prompt") == t["settings_margin_help"]
+    cost = rules["Settings_ProgramCost"]
+    floor = float(cost.find("m:formula1", NS).text)
+    assert cost.get("type") == "decimal" and cost.get("operator") == "greaterThanOrEqual"
+    for value in (floor - 0.01, floor, 1, 50_000, 1e9, -50_000):
+        assert accepted(settings.program_cost, value) == (value >= floor), value
+    assert cost.get("prompt") == t["settings_cost_help"]
+    for rule in rules.values():  # a blank setting is a setting left to its default
+        assert rule.get("allowBlank") == "1"
+
+
+@pytest.mark.libreoffice
+def test_settings_period_validation_passes_every_form_the_reader_accepts(tmp_path):
+    from addin import settings
+    from addin.excel.libreoffice import LibreOfficeError, recalculate
+    from addin.settings import SettingError
+
+    rule = _settings_validations(COMMITTED["en"])["Settings_Period"].find("m:formula1", NS).text
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row, value in enumerate(PERIOD_CASES, start=1):
+        if value is not None:
+            ws.cell(row, 1).value = value
+            if isinstance(value, str):
+                ws.cell(row, 1).data_type = "s"  # text as typed into the text-formatted cell
+        ws.cell(row, 2).value = f"=IF({rule.replace('B5', f'A{row}')},1,0)"
+    source = tmp_path / "periods.xlsx"
+    wb.save(source)
+    try:
+        recalculated = recalculate(source, tmp_path / "out")
+    except LibreOfficeError as error:
+        pytest.skip(str(error))
+    sheet = openpyxl.load_workbook(recalculated, data_only=True).active
+    for row, value in enumerate(PERIOD_CASES, start=1):
+        try:
+            settings.period(value)
+        except SettingError:
+            expected = 0
+        else:
+            expected = 1
+        assert sheet.cell(row, 2).value == expected, value
+    for form in ("2026", 2026, "2026-Q3", "2026-03", dt.datetime(2026, 9, 1)):
+        assert sheet.cell(PERIOD_CASES.index(form) + 1, 2).value == 1, form
+
+
+def test_template_builder_imports_no_edge():
+    """The template builder writes files: it imports neither the Refresh button
+    (addin.refresh), the Excel functions (addin.udfs) nor xlwings."""
+    import ast
+
+    folder = Path(tpl.__file__).parent
+    forbidden = ("addin.refresh", "addin.udfs", "xlwings")
+    for source in sorted(folder.glob("*.py")):
+        package = "addin.excel.template"
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(p for p in (base, node.module) if p)
+                modules = [module] + [f"{module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                assert not module.startswith(forbidden), f"{source.name} imports {module}"
+
+
 def test_italian_build_has_the_same_formulas_and_italian_labels():
     en, it = _cells(COMMITTED["en"]), _cells(COMMITTED["it"])
     en_formulas = {k: _formula_text(v) for k, v in en.items() if _is_formula(v)}

@@ -315,10 +315,6 @@ TEXT: dict[str, dict] = {
         "report_title": "Retention report",
         "report_status_label": "Status",
         "report_status": "Not refreshed yet: press Refresh on the ribbon, or run `retention report` on this workbook.",
-        "report_placeholder": (
-            "The report's blocks (KPIs, trends, cohorts, …) are written here by the report "
-            "writer; this sheet is their place."
-        ),
         "report_block_empty": "(filled by Refresh)",
         "report_layout_note": (
             "Refresh writes the report's blocks below: the same blocks, titles and columns as "
@@ -334,7 +330,7 @@ TEXT: dict[str, dict] = {
         "settings_subtitle": "The report and the Calculator read these cells (by their defined names).",
         "settings_head": ("Setting", "Value", "Defined name", "What it means"),
         "settings": {
-            "Settings_Period": ("Report period (month)", "text like 2026-09; blank = the last complete month of the data"),
+            "Settings_Period": ("Report period", "a year (2026), a quarter (2026-Q3), a month (2026-09) or a date; blank = the last complete month of the data"),
             "Settings_Granularity": ("Trend granularity", "month or quarter"),
             "Settings_Segment": ("Segment", "a value of Customers[segment]; blank = all customers"),
             "Settings_Language": ("Report language", "en (English) or it (Italiano)"),
@@ -343,7 +339,9 @@ TEXT: dict[str, dict] = {
         },
         "granularities": ("month", "quarter"),
         "settings_language_error": "Choose en or it.",
-        "settings_period_help": "Type the month as text, e.g. 2026-09, or leave blank.",
+        "settings_period_help": "A year (2026), a quarter (2026-Q3), a month (2026-09) or a date; blank = the last complete month of the data.",
+        "settings_margin_help": "A share of revenue from 0 to 1 (0.8 or 80 %); a number over 1 is a percentage (80 = 80 %). Blank = 100 %, with a note in the report.",
+        "settings_cost_help": "An amount of 0 or more, e.g. 50000. Blank = no ROI, with a note in the report.",
     },
     "it": {
         "language_name": "Italiano",
@@ -651,10 +649,6 @@ TEXT: dict[str, dict] = {
         "report_title": "Report di fidelizzazione",
         "report_status_label": "Stato",
         "report_status": "Non ancora aggiornato: premi Aggiorna sulla barra multifunzione, o esegui `retention report` su questa cartella.",
-        "report_placeholder": (
-            "I blocchi del report (KPI, andamenti, coorti, …) vengono scritti qui da chi scrive "
-            "il report; questo foglio è il loro posto."
-        ),
         "report_block_empty": "(riempito da Aggiorna)",
         "report_layout_note": (
             "Aggiorna scrive qui sotto i blocchi del report: gli stessi blocchi, titoli e colonne "
@@ -669,7 +663,7 @@ TEXT: dict[str, dict] = {
         "settings_subtitle": "Il report e il Calcolatore leggono queste celle (con i loro nomi definiti).",
         "settings_head": ("Impostazione", "Valore", "Nome definito", "Significato"),
         "settings": {
-            "Settings_Period": ("Periodo del report (mese)", "testo come 2026-09; vuoto = l'ultimo mese completo dei dati"),
+            "Settings_Period": ("Periodo del report", "un anno (2026), un trimestre (2026-Q3), un mese (2026-09) o una data; vuoto = l'ultimo mese completo dei dati"),
             "Settings_Granularity": ("Granularità degli andamenti", "month (mese) o quarter (trimestre)"),
             "Settings_Segment": ("Segmento", "un valore di Customers[segment]; vuoto = tutti i clienti"),
             "Settings_Language": ("Lingua del report", "en (English) o it (Italiano)"),
@@ -678,7 +672,9 @@ TEXT: dict[str, dict] = {
         },
         "granularities": ("month", "quarter"),
         "settings_language_error": "Scegli en o it.",
-        "settings_period_help": "Scrivi il mese come testo, per esempio 2026-09, o lascia vuoto.",
+        "settings_period_help": "Un anno (2026), un trimestre (2026-Q3), un mese (2026-09) o una data; vuoto = l'ultimo mese completo dei dati.",
+        "settings_margin_help": "Una quota dei ricavi da 0 a 1 (0,8 o 80 %); un numero oltre 1 è una percentuale (80 = 80 %). Vuoto = 100 %, con una nota nel report.",
+        "settings_cost_help": "Un importo di 0 o più, per esempio 50000. Vuoto = niente ROI, con una nota nel report.",
     },
 }
 

@@ -1,18 +1,31 @@
 """The Settings sheet: the report period, granularity, segment, language, gross margin and
 programme cost, one input cell each with its defined name (``Settings_*``) and the
-validation Excel applies when an analyst types there."""
+validation Excel applies when an analyst types there.
+
+The validation lets through what :mod:`addin.settings` (the one reader of settings, for the
+command line, the Refresh button and this sheet) accepts, and its message says which forms
+those are: the period by :func:`addin.settings.period_validation_formula`, the language from
+:data:`addin.i18n.LANGUAGES`, the gross margin and the programme cost as the numbers
+:func:`addin.settings.gross_margin` and :func:`addin.settings.program_cost` take. Text in
+the two number cells is refused: Excel has already read a number typed in the analyst's own
+way (``80%``, ``50,000``), and the rule for numbers written as text lives in addin.settings
+alone rather than a second time in an Excel formula."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...i18n.template_words import LANGUAGES, text
+from ... import i18n, settings
+from ...i18n.template_words import text
 from .sheet import Sheet
 
 if TYPE_CHECKING:
     from .company import Company
 
 GROSS_MARGIN = 0.8  # Settings_GrossMargin as built
+#: The numbers Settings_GrossMargin takes (addin.settings.gross_margin): a share from 0 to 1,
+#: or, over 1, a percentage up to 100.
+MARGIN_RANGE = (0, 100)
 
 
 def add_sheet(book, styles, formats, lang, company: Company):
@@ -47,23 +60,27 @@ def add_sheet(book, styles, formats, lang, company: Company):
         s.put(f"A{row}", label, "label")
         s.put(f"B{row}", value, "input", number)
         s.put(f"C{row}", name, "muted")
-        s.put(f"D{row}", meaning, "text")
+        s.text(f"D{row}", None, meaning, "text", 80)  # column D holds about 80 characters
         book.define_name(name, f"=Settings!$B${row}")
         cell = f"B{row}"
         if name == "Settings_Language":
-            ws.data_validation(cell, {"validate": "list", "source": list(LANGUAGES),
+            ws.data_validation(cell, {"validate": "list", "source": list(i18n.LANGUAGES),
                                       "error_message": t["settings_language_error"]})
         elif name == "Settings_Granularity":
             ws.data_validation(cell, {"validate": "list", "source": list(t["granularities"])})
         elif name == "Settings_GrossMargin":
             ws.data_validation(cell, {"validate": "decimal", "criteria": "between",
-                                      "minimum": 0, "maximum": 1})
+                                      "minimum": MARGIN_RANGE[0], "maximum": MARGIN_RANGE[1],
+                                      "input_message": t["settings_margin_help"],
+                                      "error_message": t["settings_margin_help"]})
         elif name == "Settings_ProgramCost":
-            ws.data_validation(cell, {"validate": "decimal", "criteria": ">=", "value": 0})
+            ws.data_validation(cell, {"validate": "decimal", "criteria": ">=", "value": 0,
+                                      "input_message": t["settings_cost_help"],
+                                      "error_message": t["settings_cost_help"]})
         elif name == "Settings_Period":
             ws.data_validation(cell, {
                 "validate": "custom",
-                "value": f'=OR(TRIM({cell})="",AND(LEN(TRIM({cell}))=7,MID(TRIM({cell}),5,1)="-"))',
+                "value": settings.period_validation_formula(cell),
                 "input_message": t["settings_period_help"],
                 "error_message": t["settings_period_help"],
             })
