@@ -6,17 +6,15 @@ fills them."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ... import i18n
-from ...report import layout
 from ...cells import parse_address
+from ...i18n.refresh_words import status_words
 from ...i18n.template_words import text
-from ...report import render
+from ...report import layout, render
 from .report_plan import (REPORT_LAST_WIDE_COLUMN, REPORT_SHEET_NAME, REPORT_WIDTH,
                           REPORT_WIDTH_A, ROW_PX, ReportChart, column_px, plan_report)
 from .sheet import Sheet
@@ -187,26 +185,8 @@ def _fill_report(book, s: Sheet, report) -> None:
 def _report_status(report) -> str:
     """The status line a refresh of ``report`` writes (its time: today)."""
     segment = report.segment if report.segment is not None else _report_text(report.lang, "all_segments")
-    return _status_words(report.lang)["done"].format(
+    return status_words(report.lang)["done"].format(
         when=dt.date.today().isoformat(), period=report.period.label, segment=segment)
-
-
-def _status_words(lang: str) -> dict[str, str]:
-    """The Refresh button's status lines in ``lang`` (English for another language)."""
-    # TODO(issue 13): the words move from addin.refresh._STATUS to
-    # addin.i18n.refresh_words (status_words); then import that and drop the source read.
-    # Until then they are read from the refresh module's source, not imported: importing
-    # addin.refresh loads xlwings, which a file writer must not.
-    try:
-        from ...i18n.refresh_words import status_words  # noqa: PLC0415
-    except ImportError:
-        source = Path(__file__).resolve().parents[2] / "refresh" / "__init__.py"
-        tree = ast.parse(source.read_text(encoding="utf-8"))
-        words = next(ast.literal_eval(node.value) for node in tree.body
-                     if isinstance(node, ast.Assign)
-                     and any(getattr(t, "id", None) == "_STATUS" for t in node.targets))
-        return words.get(lang, words["en"])
-    return status_words(lang)
 
 
 def _report_text(lang: str, key: str) -> str:
