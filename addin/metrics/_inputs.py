@@ -23,18 +23,55 @@ from ..errors import InvalidInputError, UndefinedResultError
 EXCEL_EPOCH = np.datetime64(_cells.EXCEL_EPOCH, "D")
 
 
-def _show(value: object) -> str:
-    """The value as the analyst would recognise it in a message."""
+# --------------------------------------------------------------------------- values in messages
+
+#: A value shown in a message is cut to this many characters (an ellipsis and the total
+#: length follow), so a cell's message stays one readable line whatever the argument holds.
+EXCERPT_CHARS = 60
+#: A list or range shown in a message shows its first few values and how many there are.
+SHOWN_VALUES = 3
+
+
+def excerpt(text: str) -> str:
+    """``text`` as it is, or its first characters, an ellipsis and its length in characters."""
+    cut = len(text) > EXCERPT_CHARS
+    head = " ".join((text[:EXCERPT_CHARS - 3] if cut else text).splitlines())  # one line
+    return f"{head}… ({len(text):,} characters)" if cut else head
+
+
+def show(value: object) -> str:
+    """The value as the analyst would recognise it in a message, never longer than a line.
+
+    Text is quoted (``'abc'``) and cut to :data:`EXCERPT_CHARS` characters with its length;
+    a list, tuple or array shows its first :data:`SHOWN_VALUES` values and its size; a huge
+    number is shown in scientific notation (or by its number of digits).
+    """
     if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
+        # repr() of the head only: escapes (\x00) can make a short text's repr long, so the
+        # quoted form is cut too
+        quoted = repr(value[:EXCERPT_CHARS + 1])
+        if len(value) <= EXCERPT_CHARS and len(quoted) <= EXCERPT_CHARS + 2:
+            return quoted
+        return f"{quoted[:EXCERPT_CHARS - 3]}…{quoted[0]} ({len(value):,} characters)"
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and abs(value) >= 1e15:
         try:
             return f"{float(value):.6g}"
         except OverflowError:
-            return f"a number of {len(str(abs(int(value))))} digits"
+            # str() of an int of more than 4,300 digits raises: count them from the bits
+            digits = int(abs(int(value)).bit_length() * math.log10(2)) + 1
+            return f"a number of about {digits:,} digits"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index)):
+        items = value if isinstance(value, (list, tuple)) else np.ravel(np.asarray(value, dtype=object))
+        head = [
+            "[…]" if isinstance(item, (list, tuple, np.ndarray)) else show(item)
+            for item in items[:SHOWN_VALUES]
+        ]
+        if len(items) > SHOWN_VALUES:
+            head.append(f"… ({len(items):,} values)")
+        return f"[{', '.join(head)}]"
+    return excerpt(str(value))
 
 
 def number(name: str, value: object) -> float:
@@ -44,13 +81,13 @@ def number(name: str, value: object) -> float:
     if isinstance(value, (bool, np.bool_)):
         raise InvalidInputError(f"{name} is {value}, expected a number, not TRUE/FALSE")
     if isinstance(value, str):
-        raise InvalidInputError(f"{name} is text {value!r}, expected a number")
+        raise InvalidInputError(f"{name} is text {show(value)}, expected a number")
     if not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{name} is {_show(value)}, expected a number")
+        raise InvalidInputError(f"{name} is {show(value)}, expected a number")
     try:
         result = float(value)
     except OverflowError:
-        raise InvalidInputError(f"{name} is {_show(value)}, too large for a number") from None
+        raise InvalidInputError(f"{name} is {show(value)}, too large for a number") from None
     if math.isnan(result):
         raise InvalidInputError(f"{name} is not a number (NaN)")
     if math.isinf(result):
@@ -62,7 +99,7 @@ def non_negative(name: str, value: object) -> float:
     """A number >= 0 (money, units, days)."""
     result = number(name, value)
     if result < 0:
-        raise InvalidInputError(f"{name} is {_show(result)}, expected 0 or more")
+        raise InvalidInputError(f"{name} is {show(result)}, expected 0 or more")
     return result
 
 
@@ -70,7 +107,7 @@ def positive(name: str, value: object) -> float:
     """A number > 0 that is invalid (not undefined) when zero, e.g. days in a period."""
     result = number(name, value)
     if result <= 0:
-        raise InvalidInputError(f"{name} is {_show(result)}, expected more than 0")
+        raise InvalidInputError(f"{name} is {show(result)}, expected more than 0")
     return result
 
 
@@ -78,7 +115,7 @@ def count(name: str, value: object) -> int:
     """A whole number >= 0 of customers, users, answers or units."""
     result = non_negative(name, value)
     if not result.is_integer():
-        raise InvalidInputError(f"{name} is {_show(result)}, expected a whole number")
+        raise InvalidInputError(f"{name} is {show(result)}, expected a whole number")
     return int(result)
 
 
@@ -87,7 +124,7 @@ def fraction(name: str, value: object) -> float:
     result = number(name, value)
     if not 0.0 <= result <= 1.0:
         raise InvalidInputError(
-            f"{name} is {_show(result)}, expected a fraction between 0 and 1 (5 % is 0.05)"
+            f"{name} is {show(result)}, expected a fraction between 0 and 1 (5 % is 0.05)"
         )
     return result
 
@@ -96,7 +133,7 @@ def at_most(name: str, value: float, limit_name: str, limit: float) -> None:
     """InvalidInputError when a part is larger than its whole."""
     if value > limit:
         raise InvalidInputError(
-            f"{name} ({_show(value)}) is more than {limit_name} ({_show(limit)})"
+            f"{name} ({show(value)}) is more than {limit_name} ({show(limit)})"
         )
 
 
@@ -112,7 +149,7 @@ def divide(numerator: float, denominator: float, what: str, times: float = 1.0) 
         result = numerator / denominator * times
     if not math.isfinite(result):
         raise InvalidInputError(
-            f"the result is too large to compute ({what} is {_show(denominator)}): check the inputs"
+            f"the result is too large to compute ({what} is {show(denominator)}): check the inputs"
         )
     return result
 
@@ -199,7 +236,7 @@ def numbers_array(name: str, array: np.ndarray, skip: np.ndarray) -> np.ndarray:
         first = int(np.flatnonzero(~skip)[np.argmax(bad[codes])])
         value = array[first]
         kind = "text" if isinstance(value, str) else "value"
-        raise InvalidInputError(f"{name}[{first + 1}] is {kind} {_show(value)}, expected a number")
+        raise InvalidInputError(f"{name}[{first + 1}] is {kind} {show(value)}, expected a number")
     return uniques.astype(np.float64)[codes]
 
 
@@ -243,7 +280,7 @@ def _parse_date(name: str, position: int, value: object) -> np.datetime64:
         serial = float(value)
         if not 1 <= serial < 2958466:  # Excel's range: 1900-01-01 .. 9999-12-31
             raise InvalidInputError(
-                f"{name}[{position}] is {_show(value)}, expected a date (an Excel serial "
+                f"{name}[{position}] is {show(value)}, expected a date (an Excel serial "
                 "date is a number from 1 to 2958465)"
             )
         return EXCEL_EPOCH + np.timedelta64(int(math.floor(serial)), "D")
@@ -255,7 +292,7 @@ def _parse_date(name: str, position: int, value: object) -> np.datetime64:
         except ValueError:
             pass
     raise InvalidInputError(
-        f"{name}[{position}] is {_show(value)}, expected a date (a date cell, an Excel serial "
+        f"{name}[{position}] is {show(value)}, expected a date (a date cell, an Excel serial "
         "number or text like 2026-09-30)"
     )
 
@@ -307,6 +344,57 @@ def month_span(name: str, months: np.ndarray) -> tuple[int, int]:
     return origin, last - origin + 1
 
 
+#: The most memory one dense table of the metric core may need, its working copies included:
+#: customers × months for MRR movements, cohorts × months for cohort retention. Beyond it,
+#: Excel or xlwings Lite (a browser tab) would run out of memory, for data that are almost
+#: always a mistyped year: 300,000 customers over 100 years would need 14 GB.
+MAX_TABLE_BYTES = 256_000_000
+
+
+def dense_table(what: str, rows: int, rows_word: str, dates_name: str, months: np.ndarray,
+                bytes_per_cell: int) -> None:
+    """Refuse, before anything is allocated, a rows × months table over MAX_TABLE_BYTES.
+
+    ``months`` holds the month of every row (see :func:`month_index`); the table spans its
+    first to its last month. ``bytes_per_cell`` is what the caller's computation takes per
+    cell of the table, working copies included. The one-line InvalidInputError gives the
+    size the table would need and the likely cause: a gap of more than a year in the months
+    (a mistyped year), or simply too many customers × months for one call.
+    """
+    origin, last = int(months.min()), int(months.max())
+    n_months = last - origin + 1
+    need = int(rows) * n_months * bytes_per_cell
+    if need <= MAX_TABLE_BYTES:
+        return
+    raise InvalidInputError(
+        f"{what} would need a table of {int(rows):,} {rows_word} × {n_months:,} months, about "
+        f"{_megabytes(need)}, more than the {_megabytes(MAX_TABLE_BYTES)} allowed: "
+        f"{_likely_cause(dates_name, months)}"
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e9:,.1f} GB" if size >= 1e9 else f"{size / 1e6:,.0f} MB"
+
+
+def _likely_cause(dates_name: str, months: np.ndarray) -> str:
+    present = unique_sorted(months)
+    first, last = (f"{month_label(m):%Y-%m}" for m in (present[0], present[-1]))
+    empty = np.diff(present) - 1
+    if len(empty) and empty.max() > 12:
+        # a year or more without a single row, then more rows: one side is a typo
+        at = int(np.argmax(empty))
+        before, after = (f"{month_label(m):%Y-%m}" for m in present[at:at + 2])
+        return (
+            f"{dates_name} span {first} to {last} with nothing between {before} and {after}: "
+            "a mistyped year?"
+        )
+    return (
+        f"{dates_name} span {first} to {last}: give fewer customers or months at a time "
+        "(one segment, or only the years needed)"
+    )
+
+
 def month_index(days: np.ndarray) -> np.ndarray:
     """Calendar month of each datetime64[D] as an integer (months since 1970-01)."""
     return days.astype("datetime64[M]").astype(np.int64)
@@ -344,5 +432,5 @@ def require_non_negative_values(name: str, values: np.ndarray) -> None:
     negative = values < 0
     if negative.any():
         raise InvalidInputError(
-            f"{name} contains {_show(float(values[np.argmax(negative)]))}, expected 0 or more"
+            f"{name} contains {show(float(values[np.argmax(negative)]))}, expected 0 or more"
         )

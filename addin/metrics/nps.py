@@ -90,7 +90,7 @@ def count_nps_answers(answers) -> NpsCounts:
         first = int(np.argmax(bad))
         position = int(np.flatnonzero(~skip)[first]) + 1
         raise v.InvalidInputError(
-            f"answers[{position}] is {v._show(float(scores[first]))}, expected a whole number "
+            f"answers[{position}] is {v.show(float(scores[first]))}, expected a whole number "
             "from 0 to 10"
         )
     tally = np.bincount(scores.astype(np.int64), minlength=11)

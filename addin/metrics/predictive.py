@@ -82,7 +82,7 @@ def _time_unit(time_unit) -> str:
     if isinstance(time_unit, str) and time_unit.strip().upper() in TIME_UNITS:
         return time_unit.strip().upper()
     raise v.InvalidInputError(
-        f"time_unit is {v._show(time_unit)}, expected 'D' (days), 'W' (weeks) or 'M' (months)"
+        f"time_unit is {v.show(time_unit)}, expected 'D' (days), 'W' (weeks) or 'M' (months)"
     )
 
 
@@ -167,7 +167,7 @@ def rfm_summary(
     if len(amt) and amt.min() < 0:
         i = int(np.argmax(amt < 0))
         raise v.InvalidInputError(
-            f"amounts[{_position(skip, i)}] is {v._show(float(amt[i]))}, expected 0 or more "
+            f"amounts[{_position(skip, i)}] is {v.show(float(amt[i]))}, expected 0 or more "
             "(net a refund off the order it refunds)"
         )
 
@@ -259,7 +259,7 @@ def _check_frequency(x: np.ndarray, skip: np.ndarray, name: str = "frequency") -
     if bad.any():
         i = int(np.argmax(bad))
         raise v.InvalidInputError(
-            f"{name}[{_position(skip, i)}] is {v._show(float(x[i]))}, expected a whole number "
+            f"{name}[{_position(skip, i)}] is {v.show(float(x[i]))}, expected a whole number "
             "of repeat purchases, 0 or more"
         )
 
@@ -282,22 +282,22 @@ def _check_rft(x, tx, age, skip):
         if len(values) and values.min() < 0:
             i = int(np.argmax(values < 0))
             raise v.InvalidInputError(
-                f"{name}[{_position(skip, i)}] is {v._show(float(values[i]))}, expected 0 or more"
+                f"{name}[{_position(skip, i)}] is {v.show(float(values[i]))}, expected 0 or more"
             )
     late = tx > age * (1 + 1e-12) + 1e-12
     if late.any():
         i = int(np.argmax(late))
         at = _position(skip, i)
         raise v.InvalidInputError(
-            f"recency[{at}] ({v._show(float(tx[i]))}) is more than T[{at}] "
-            f"({v._show(float(age[i]))}): the last purchase cannot come after the end"
+            f"recency[{at}] ({v.show(float(tx[i]))}) is more than T[{at}] "
+            f"({v.show(float(age[i]))}): the last purchase cannot come after the end"
         )
     odd = (x == 0) & (tx > 0)
     if odd.any():
         i = int(np.argmax(odd))
         at = _position(skip, i)
         raise v.InvalidInputError(
-            f"recency[{at}] is {v._show(float(tx[i]))} but frequency[{at}] is 0: without "
+            f"recency[{at}] is {v.show(float(tx[i]))} but frequency[{at}] is 0: without "
             "repeat purchases the recency is 0"
         )
     return x, np.minimum(tx, age), age
@@ -481,7 +481,7 @@ class BgNbdFit:
             raise v.InvalidInputError("t is blank, expected a number of time units")
         if horizon.min() < 0:
             raise v.InvalidInputError(
-                f"t is {v._show(float(horizon.min()))}, expected 0 or more time units"
+                f"t is {v.show(float(horizon.min()))}, expected 0 or more time units"
             )
         x, tx, age, scalar = _rft_arrays(frequency, recency, T, "expected_purchases")
         scalar = scalar and np.ndim(t) == 0
@@ -566,8 +566,8 @@ class BgNbdFit:
             i = int(np.argmax(~np.isfinite(value)))
             raise v.UndefinedResultError(
                 "expected purchases could not be computed (hypergeometric function overflow) "
-                f"for frequency {v._show(float(x[i]))}, recency {v._show(float(tx[i]))}, "
-                f"T {v._show(float(age[i]))}, t {v._show(float(t[i]))}"
+                f"for frequency {v.show(float(x[i]))}, recency {v.show(float(tx[i]))}, "
+                f"T {v.show(float(age[i]))}, t {v.show(float(t[i]))}"
             )
         return np.maximum(value, 0.0)
 
@@ -706,7 +706,7 @@ class GammaGammaFit:
         if m.min() < 0:
             i = int(np.argmax(m < 0))
             raise v.InvalidInputError(
-                f"monetary_value[{i + 1}] is {v._show(float(m[i]))}, expected 0 or more"
+                f"monetary_value[{i + 1}] is {v.show(float(m[i]))}, expected 0 or more"
             )
         return _as_output(self._spend(x, m), scalar)
 
@@ -768,7 +768,7 @@ def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaFit:
     if len(m) and m.min() < 0:
         i = int(np.argmax(m < 0))
         raise v.InvalidInputError(
-            f"monetary_value[{_position(skip, i)}] is {v._show(float(m[i]))}, expected 0 or more"
+            f"monetary_value[{_position(skip, i)}] is {v.show(float(m[i]))}, expected 0 or more"
         )
     return _fit_gamma_gamma(x, m)[0]
 
@@ -893,9 +893,8 @@ def forecast_clv(model: ClvModel, horizon=52, discount_rate=0.0) -> pd.DataFrame
     numbers = table[["p_alive", "expected_purchases", "expected_spend", "clv"]].to_numpy()
     if not np.all(np.isfinite(numbers)):
         row = int(np.argmax(~np.all(np.isfinite(numbers), axis=1)))
-        raise v.UndefinedResultError(
-            f"the forecast is not a number for customer {table['customer_id'].iloc[row]}"
-        )
+        customer = v.excerpt(str(table["customer_id"].iloc[row]))
+        raise v.UndefinedResultError(f"the forecast is not a number for customer {customer}")
     table = table.sort_values("clv", ascending=False, kind="stable", ignore_index=True)
     table.attrs.update(
         horizon=h, discount_rate=d, time_unit=model.time_unit,

@@ -104,8 +104,8 @@ def retention_value(
     after_churn = churn - reduction
     if after_churn + discount == 0:
         raise v.UndefinedResultError(
-            f"undefined: churn_reduction ({v._show(reduction)}) equals churn_rate "
-            f"({v._show(churn)}) and discount_rate is 0, so customers would never leave "
+            f"undefined: churn_reduction ({v.show(reduction)}) equals churn_rate "
+            f"({v.show(churn)}) and discount_rate is 0, so customers would never leave "
             "(infinite lifetime)"
         )
     after = _clv(m, after_churn, discount)
@@ -144,8 +144,8 @@ def _uplift_inputs(retention_rate, retention_gain, years):
     t = v.count("years", years)
     if r + gain > 1.0 + 1e-12:
         raise v.InvalidInputError(
-            f"retention_rate + retention_gain is {v._show(r + gain)}, expected at most 1 "
-            f"(retention_rate {v._show(r)}, retention_gain {v._show(gain)})"
+            f"retention_rate + retention_gain is {v.show(r + gain)}, expected at most 1 "
+            f"(retention_rate {v.show(r)}, retention_gain {v.show(gain)})"
         )
     return r, min(r + gain, 1.0), t
 
@@ -175,7 +175,7 @@ def profit_uplift(retention_rate, retention_gain, years, profit_growth=0) -> flo
     g = v.number("profit_growth", profit_growth)
     if g <= -1:
         raise v.InvalidInputError(
-            f"profit_growth is {v._show(g)}, expected more than -1 (-0.1 is a 10 % yearly fall)"
+            f"profit_growth is {v.show(g)}, expected more than -1 (-0.1 is a 10 % yearly fall)"
         )
     q = r * (1.0 + g)
     if q >= 1.0:
@@ -185,7 +185,7 @@ def profit_uplift(retention_rate, retention_gain, years, profit_growth=0) -> flo
                 "(nobody ever leaves)"
             )
         raise v.UndefinedResultError(
-            f"undefined: retention_rate × (1 + profit_growth) is {v._show(q)}, at least 1, so "
+            f"undefined: retention_rate × (1 + profit_growth) is {v.show(q)}, at least 1, so "
             "today's profit has no steady state (each cohort's profit grows faster than it "
             "shrinks)"
         )
@@ -198,7 +198,7 @@ def profit_uplift(retention_rate, retention_gain, years, profit_growth=0) -> flo
     if not math.isfinite(later):
         raise v.UndefinedResultError(
             f"undefined: the profit after {t} years overflows (retention × (1 + profit_growth) "
-            f"is {v._show(q_new)})"
+            f"is {v.show(q_new)})"
         )
     return later / today - 1.0
 

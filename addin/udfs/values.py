@@ -51,6 +51,7 @@ from xlwings.conversion import Accessor, RawValueAccessor, ValueAccessor
 
 from ..cells import serial_of
 from ..errors import InvalidInputError, UndefinedResultError
+from ..metrics._inputs import excerpt, show
 
 try:  # xlwings Lite (Pyodide >= 0.28) hands blanks inside ranges over as JsNull
     from pyodide.ffi import JsNull as _JsNull  # type: ignore[import-not-found]
@@ -235,12 +236,14 @@ def _special(name: str, position: int | None, value):
     if isinstance(value, ExcelError) or (type(value) is dict and value.get("type") == "Error"):
         error = value if isinstance(value, ExcelError) else _cell_error(value)
         advice = "correct that cell" if position is None else "correct that cell or leave it blank"
-        raise InvalidInputError(f"{where} is the error {error.text}: {advice}")
+        raise InvalidInputError(f"{where} is the error {excerpt(error.text)}: {advice}")
     if type(value) is dict:
         if "basicValue" in value and value.get("basicType") != "Error":
             return value["basicValue"]  # e.g. a FormattedNumber (a date data type)
         kind = value.get("type", "unknown")
-        raise InvalidInputError(f"{where} is a data type ({kind}), expected a plain cell value")
+        raise InvalidInputError(
+            f"{where} is a data type ({excerpt(str(kind))}), expected a plain cell value"
+        )
     if _JsNull is not None and isinstance(value, _JsNull):
         return None
     raise InvalidInputError(f"{where} is a range inside a cell, expected a plain cell value")
@@ -364,10 +367,10 @@ def flag(name: str, value, default: bool) -> bool:
     if isinstance(value, str):
         if value.strip().upper() in ("TRUE", "FALSE"):
             return value.strip().upper() == "TRUE"
-        raise InvalidInputError(f"{name} is text {value!r}, expected TRUE or FALSE")
+        raise InvalidInputError(f"{name} is text {show(value)}, expected TRUE or FALSE")
     if isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value):
         return value != 0
-    raise InvalidInputError(f"{name} is {value!r}, expected TRUE or FALSE")
+    raise InvalidInputError(f"{name} is {show(value)}, expected TRUE or FALSE")
 
 
 # --------------------------------------------------------------------------- results
