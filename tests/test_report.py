@@ -877,3 +877,18 @@ def test_only_the_renderer_translates():
     assert translating == {"render.py"}
     assert taking_lang == {"build.py:build_report"}
     assert importing_render == set()
+
+
+def test_the_report_is_not_held_to_excels_memory_bound(monkeypatch):
+    # The Excel functions refuse a customers × months table over MAX_TABLE_BYTES (Excel and
+    # Lite must not die); the report already holds that grid, so its MRR movements stay.
+    from addin import metrics as M
+    from addin.sample_data import generate_company
+
+    from addin.metrics import _inputs
+
+    monkeypatch.setattr(_inputs, "MAX_TABLE_BYTES", 1_000)
+    with pytest.raises(InvalidInputError, match="more than the"):
+        M.mrr_movements(["a", "b"] * 12, [f"2025-{m:02d}-01" for m in range(1, 13)] * 2, [1.0] * 24)
+    report = build_report(RetentionData.from_frames(generate_company(customers=60, seed=3)))
+    assert len(report.mrr_movements) > 0

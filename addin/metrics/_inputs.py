@@ -351,24 +351,32 @@ def month_span(name: str, months: np.ndarray) -> tuple[int, int]:
 MAX_TABLE_BYTES = 256_000_000
 
 
+#: "Bound the table by MAX_TABLE_BYTES as it is when called" (the default of the bounded
+#: functions; None there means no bound).
+EXCEL_BOUND = "MAX_TABLE_BYTES"
+
+
 def dense_table(what: str, rows: int, rows_word: str, dates_name: str, months: np.ndarray,
-                bytes_per_cell: int) -> None:
+                bytes_per_cell: int, limit: int | str | None = EXCEL_BOUND) -> None:
     """Refuse, before anything is allocated, a rows × months table over MAX_TABLE_BYTES.
 
     ``months`` holds the month of every row (see :func:`month_index`); the table spans its
     first to its last month. ``bytes_per_cell`` is what the caller's computation takes per
-    cell of the table, working copies included. The one-line InvalidInputError gives the
+    cell of the table, working copies included; ``limit`` None allows any size (a caller
+    that already holds the data densely). The one-line InvalidInputError gives the
     size the table would need and the likely cause: a gap of more than a year in the months
     (a mistyped year), or simply too many customers × months for one call.
     """
     origin, last = int(months.min()), int(months.max())
     n_months = last - origin + 1
     need = int(rows) * n_months * bytes_per_cell
-    if need <= MAX_TABLE_BYTES:
+    if limit == EXCEL_BOUND:
+        limit = MAX_TABLE_BYTES
+    if limit is None or need <= limit:
         return
     raise InvalidInputError(
         f"{what} would need a table of {int(rows):,} {rows_word} × {n_months:,} months, about "
-        f"{_megabytes(need)}, more than the {_megabytes(MAX_TABLE_BYTES)} allowed: "
+        f"{_megabytes(need)}, more than the {_megabytes(limit)} allowed: "
         f"{_likely_cause(dates_name, months)}"
     )
 

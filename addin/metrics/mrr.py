@@ -16,7 +16,8 @@ MOVEMENT_COLUMNS = (
 )
 
 
-def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
+def mrr_movements(customer_ids, months, mrr, *,
+                  max_bytes: int | str | None = v.EXCEL_BOUND) -> pd.DataFrame:
     """MRR movements per month: start, new, expansion, contraction, churned, reactivation, end.
 
     From rows of (customer, month, MRR); rows of one customer in one month are added up, and
@@ -26,8 +27,9 @@ def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
     Every month reconciles: start + new + expansion + reactivation − contraction − churned = end.
     The first month of the data is the baseline (its MRR is the second month's start), so at
     least two months are needed. ``attrs["skipped"]`` counts rows with a blank. The work is a
-    customers × months table: one that would need more memory than
-    :data:`~addin.metrics._inputs.MAX_TABLE_BYTES` is refused (usually a mistyped year).
+    customers × months table: one that would need more memory than ``max_bytes`` (default
+    :data:`~addin.metrics._inputs.MAX_TABLE_BYTES`, for Excel; None: no limit) is refused
+    (usually a mistyped year).
     """
     codes, uniques, days, amounts, skipped = v.id_date_rows(
         "customer_ids", customer_ids, "months", months, "mrr", mrr
@@ -40,7 +42,7 @@ def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
     if n_months < 2:
         raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
     v.dense_table("MRR movements", len(uniques), "customers", "months", month_numbers,
-                  _BYTES_PER_CELL)
+                  _BYTES_PER_CELL, max_bytes)
 
     grid = np.bincount(
         codes * n_months + (month_numbers - origin),

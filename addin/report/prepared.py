@@ -245,7 +245,10 @@ class PreparedData:
         """The core's MRR movements of every month of Subscriptions, indexed by month number."""
         subs = self.subs
         try:
-            table = M.mrr_movements(subs["ids"], subs["month"].astype("datetime64[M]"), subs["mrr"])
+            # the report already holds this customers × months grid: Excel's memory bound
+            # on the function does not apply here
+            table = M.mrr_movements(subs["ids"], subs["month"].astype("datetime64[M]"), subs["mrr"],
+                                    max_bytes=None)
         except MetricError:  # fewer than two months, or no rows
             table = pd.DataFrame(columns=list(M.MOVEMENT_COLUMNS))
         return _by_month(table)
