@@ -887,7 +887,7 @@ def test_the_report_is_not_held_to_excels_memory_bound(monkeypatch):
 
     from addin.metrics import _inputs
 
-    monkeypatch.setattr(_inputs, "MAX_TABLE_BYTES", 1_000)
+    monkeypatch.setattr(_inputs, "MAX_TABLE_BYTES", 100)
     with pytest.raises(InvalidInputError, match="more than the"):
         M.mrr_movements(["a", "b"] * 12, [f"2025-{m:02d}-01" for m in range(1, 13)] * 2, [1.0] * 24)
     report = build_report(RetentionData.from_frames(generate_company(customers=60, seed=3)))
