@@ -8,7 +8,6 @@ two integers and finding its rows is a comparison or a binary search.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError
+from ..settings import PERIOD_TEXT  # the one rule of how a period is written
 
 NAT = np.iinfo(np.int64).min  # a missing date as a day number
 NEVER = np.iinfo(np.int64).max  # "not churned", "not paid": after every day
 
-_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?\s*$")
 
 
 def month_number(year: int, month: int) -> int:
@@ -124,7 +123,7 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """``"2026-09"`` (a month), ``"2026-Q3"`` (a quarter) or ``"2026"`` (a year)."""
-    match = _PERIOD_RE.match(text) if isinstance(text, str) else None
+    match = PERIOD_TEXT.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidInputError(
             f"period is {text!r}, expected a month (2026-09), a quarter (2026-Q3) or a year (2026)"
