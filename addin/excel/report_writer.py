@@ -35,7 +35,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import layout
 from ..version import __version__
-from ..errors import MetricError
 from ..report import render
 from ..report.render import Cell
 from .output import (FINGERPRINT, MARKER, UNSTAMPED, OutputRefused, check_output,
