@@ -14,7 +14,14 @@ Options that are settings (period, language, margin, cost) are read by :mod:`add
 the same reader as the Refresh button's.
 
 Exit codes: 0 done; 2 bad usage, bad input or a refused output (one line on stderr saying
-what and where, nothing written); 1 anything unexpected (one line, no traceback).
+what and where, nothing written); 1 anything unexpected (one line, no traceback); stopped
+by a signal, 128 + its number as shells report it: 130 Ctrl-C (SIGINT), 143 SIGTERM (``kill``,
+``timeout``, CI), 129 SIGHUP (the terminal closed) -- one line on stderr, no traceback, and no
+partial or temporary file left (a report being written is not replaced). A signal ignored when
+the command starts (``nohup`` ignores SIGHUP) stays ignored.
+
+An existing report is replaced without ``--force`` only if this command wrote it and nobody has
+changed it since (:mod:`addin.excel.output`); any other file is never replaced.
 """
 
 from __future__ import annotations
@@ -28,12 +35,16 @@ from pathlib import Path
 from . import settings
 from .errors import MetricError
 from .excel.addin_builder import ADDIN_FILE
+from .excel.output import Stopped, stopping_on_signals
 from .examples import EXAMPLES, Example
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_REFUSED = 2  # also argparse's code for bad usage
+EXIT_SIGHUP = 128 + 1  # stopped by a signal: 128 + its number, as shells report it
+EXIT_SIGINT = 128 + 2
+EXIT_SIGTERM = 128 + 15
 
 # --------------------------------------------------------------------------- examples
 
@@ -317,9 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the ``retention`` command; returns its exit code (see the module's docstring)."""
-    args = build_parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
+    """The subcommand, with the command's error policy: one line on stderr, no traceback."""
     try:
         return args.run(args)
     except MetricError as error:  # bad input, a refused output: the message says where
@@ -333,6 +343,23 @@ def main(argv: list[str] | None = None) -> int:
         text = " ".join(str(error).split()) or type(error).__name__
         print(f"retention: unexpected error ({type(error).__name__}): {text}", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``retention`` command; returns its exit code (see the module's docstring)."""
+    args = build_parser().parse_args(argv)
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        # a file name that is not UTF-8 is printed as the bytes it is, as `ls` shows it,
+        # instead of failing after the report was written
+        sys.stdout.reconfigure(errors="surrogateescape")
+    with stopping_on_signals():
+        try:
+            return _run(args)
+        except (Stopped, KeyboardInterrupt) as stop:  # the temporary files are gone already
+            name, code = ((stop.name, stop.exit_code) if isinstance(stop, Stopped)
+                          else ("SIGINT", EXIT_SIGINT))
+            print(f"retention: stopped by {name}; no partial file is left", file=sys.stderr)
+            return code
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
 from ..errors import MetricError
+from .output import written_by_us
 
 ADDIN_NAME = "retention_addin"
 ADDIN_FILE = f"{ADDIN_NAME}.xlam"
@@ -290,15 +291,7 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
 
 def is_generated(path: str | Path) -> bool:
     """Whether ``path`` (an ``.xlam`` or its ``.py``) was written by this builder."""
-    path = Path(path)
-    if path.suffix == ".py":
-        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
-        return MARK in head
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.comment.startswith(MARK.encode())
-    except (zipfile.BadZipFile, OSError):
-        return False
+    return written_by_us(path, MARK)
 
 
 def _module_name(path: Path) -> str:

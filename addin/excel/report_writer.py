@@ -7,10 +7,11 @@ Values are written as values (no formulas), so the workbook reads right in any v
 the renderer marks ``quoted`` (it would read as a formula, a number or a date) is written as
 text with Excel's quote prefix, never as a formula.
 
-The file is written atomically (a temporary file in the same folder, then a rename) and
-:func:`check_output` refuses to overwrite the input data, a workbook template, or any
-existing file that is not a previous report; a previous report (recognised by the custom
-document property :data:`MARKER`) is replaced only with ``force=True``.
+Where the file may go, which previous report may be replaced and how it is written
+(atomically, stamped with a fingerprint of what was written) are the rules of
+:mod:`addin.excel.output`; its public names are re-exported here. Every text cell passes
+through :func:`addin.excel.output.xml_text`, the last line of defence against names the file
+system gave as bytes that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import secrets
 import textwrap
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defusedxml import ElementTree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -37,81 +35,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..report import layout
 from ..version import __version__
-from ..errors import MetricError
 from ..report import render
 from ..report.render import Cell
+from .output import (FINGERPRINT, MARKER, UNSTAMPED, OutputRefused, check_output,
+                     is_previous_report, write_atomically, xml_text)
 
 __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "write_report",
            "build_workbook"]
 
-#: Name of the custom document property every report carries: how a previous report is
-#: told apart from any other workbook (which is never overwritten).
-MARKER = "RetentionReport"
-TEMPLATE_FOLDER = "workbook_templates"
-_MAX_CUSTOM_XML = 1_000_000  # bytes of docProps/custom.xml read to look for the marker
 _HEADER_ONE_LINE = 18  # headers up to this many characters are not wrapped
-
-
-class OutputRefused(MetricError):
-    """The output path may not be written: the message says why, in one line."""
-
-
-# --------------------------------------------------------------------------- refusals
-
-
-def is_previous_report(path: str | os.PathLike) -> bool:
-    """True when ``path`` is an xlsx file carrying the report marker (a custom property)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
-            if info.file_size > _MAX_CUSTOM_XML:
-                return False
-            root = ElementTree.fromstring(archive.read(info))
-    except Exception:  # not a zip, no custom properties, unsafe or broken XML: not ours
-        return False
-    return any(element.get("name") == MARKER for element in root)
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def check_output(path: str | os.PathLike, *, force: bool = False,
-                 protect: Iterable[str | os.PathLike] = ()) -> Path:
-    """``path`` as a Path if the report may be written there, else OutputRefused.
-
-    Refused: a name not ending in .xlsx, a folder, any of ``protect`` (the input data), a
-    file in a ``workbook_templates`` folder, an existing file that is not a previous report
-    (even with ``force``), and a previous report without ``force``.
-    """
-    out = Path(path)
-    if out.suffix.lower() != ".xlsx":
-        raise OutputRefused(f"{out}: the report is an .xlsx workbook, give an output name ending in .xlsx")
-    resolved = out.resolve()
-    if out.is_dir():
-        raise OutputRefused(f"{out} is a folder, give the report's file name")
-    for item in protect:
-        if item is None or str(item) == "":
-            continue
-        source = Path(item)
-        if resolved == source.resolve() or _same(out, source):
-            raise OutputRefused(f"{out} is the input data: refusing to overwrite it")
-    if TEMPLATE_FOLDER in resolved.parent.parts:
-        raise OutputRefused(f"{out} is in {TEMPLATE_FOLDER}/: refusing to overwrite the template")
-    if out.exists() or out.is_symlink():
-        if not is_previous_report(out):
-            raise OutputRefused(
-                f"{out} exists and is not a report written by this tool: refusing to overwrite "
-                "it (--force replaces only a previous report)"
-            )
-        if not force:
-            raise OutputRefused(f"{out} exists (a previous report): pass --force to replace it")
-    if not resolved.parent.is_dir():
-        raise OutputRefused(f"{out}: the folder {resolved.parent} does not exist")
-    return out
 
 
 # --------------------------------------------------------------------------- cells
@@ -231,6 +163,11 @@ def _row_heights(sheet: _Sheet, widths: dict[int, float]) -> dict[int, float]:
     return {row: 15.0 * count for row, count in lines.items() if count > 1}
 
 
+def _text(value):
+    """A value as written: text made valid XML text (see :func:`addin.excel.output.xml_text`)."""
+    return xml_text(value) if isinstance(value, str) else value
+
+
 def _styled(cell, spec: Cell) -> None:
     for attribute, value in _STYLES[spec.style].items():
         setattr(cell, attribute, value)
@@ -273,7 +210,7 @@ def _chart(ws, report, spec: layout.Chart, col_of: dict, header_row: int, last_r
         elif colour:
             item.graphicalProperties.solidFill = colour
             item.graphicalProperties.line.solidFill = colour
-    chart.title = render.words(report, spec.title)
+    chart.title = _text(render.words(report, spec.title))
     chart.y_axis.number_format = spec.y_format
     if spec.category == "month":
         chart.x_axis.number_format = layout.MONTH
@@ -308,13 +245,13 @@ def _fill_sheet(ws, report, sheet: _Sheet, freeze: str | None, write_only: bool)
                 if spec is None:
                     values.append(None)
                     continue
-                cell = WriteOnlyCell(ws, spec.value)
+                cell = WriteOnlyCell(ws, _text(spec.value))
                 _styled(cell, spec)
                 values.append(cell)
             ws.append(values)
     else:
         for (row, col), spec in sorted(sheet.cells.items()):
-            _styled(ws.cell(row=row, column=col, value=spec.value), spec)
+            _styled(ws.cell(row=row, column=col, value=_text(spec.value)), spec)
         for row, height in heights.items():
             ws.row_dimensions[row].height = height
     for cells in sheet.heatmaps:
@@ -347,52 +284,26 @@ def build_workbook(report, *, write_only: bool = False) -> Workbook:
         content = _sheet_content(report, sheet_layout)
         ws = wb.create_sheet(sheet_layout.name)
         _fill_sheet(ws, report, content, sheet_layout.freeze, write_only)
-    wb.properties.title = render.workbook_title(report)
+    wb.properties.title = _text(render.workbook_title(report))
     wb.properties.creator = f"retention-addin {__version__}"
     wb.custom_doc_props.append(StringProperty(name=MARKER, value=f"retention-addin {__version__}"))
+    wb.custom_doc_props.append(StringProperty(name=FINGERPRINT, value=UNSTAMPED))
     return wb
 
 
 # --------------------------------------------------------------------------- saving
 
 
-def _temporary_beside(out: Path) -> Path:
-    """A new empty file in ``out``'s folder (created exclusively, normal permissions)."""
-    for _ in range(100):
-        candidate = out.with_name(f".{out.stem}.{secrets.token_hex(4)}.tmp")
-        try:
-            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            return candidate
-        except FileExistsError:
-            continue
-    raise OutputRefused(f"{out}: cannot create a temporary file beside it")
-
-
 def write_report(report, path: str | os.PathLike, *, force: bool = False,
                  protect: Iterable[str | os.PathLike] = (), write_only: bool = False) -> Path:
     """Write ``report`` to ``path`` (an .xlsx file), atomically; returns the path.
 
-    Refusals are :func:`check_output`'s (the report's own source is always protected).
-    Nothing is left behind on failure: the workbook is saved to a temporary file beside the
-    output and renamed over it only when complete.
+    Refusals are :func:`addin.excel.output.check_output`'s (the report's own source is always
+    protected). Nothing is left behind on failure or on a signal: the workbook is saved to a
+    temporary file beside the output, stamped with its fingerprint and renamed over it only
+    when complete (:func:`addin.excel.output.write_atomically`).
     """
     protected = [*protect, report.source] if report.source else list(protect)
     out = check_output(path, force=force, protect=protected)
-    existed = out.exists()
     workbook = build_workbook(report, write_only=write_only)
-    temporary = _temporary_beside(out)
-    try:
-        workbook.save(temporary)
-        if existed:
-            os.replace(temporary, out)
-        else:
-            try:
-                os.link(temporary, out)  # fails if the name was taken in the meantime
-            except FileExistsError:
-                raise OutputRefused(f"{out} appeared while the report was written: not replaced")
-            except OSError:  # a file system without hard links
-                os.replace(temporary, out)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return out
+    return write_atomically(out, workbook.save, stamp=True)

@@ -4,13 +4,13 @@ and whether a file there is one it may overwrite."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from ...i18n.template_words import text
 from ...sample_data import generate_company
+from ..output import written_by_us
 from . import (calculator, data_sheets, guide_examples, per_customer, report_sheet,
                settings_sheet, start_here, why_retention)
 from .book import DATA_SHEETS, FIXED_DATE, MARKER_PROPERTY, MARKER_VALUE, TEMPLATE_FILES, new_book
@@ -29,12 +29,7 @@ def default_path(lang: str = "en") -> Path:
 
 def is_generated_template(path: str | Path) -> bool:
     """True when ``path`` is a workbook :func:`build_template` wrote (its custom property says so)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            custom = archive.read("docProps/custom.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    return MARKER_PROPERTY in custom and MARKER_VALUE in custom
+    return written_by_us(path, MARKER_PROPERTY)
 
 
 def build_template(path: str | Path, lang: str = "en", *,
