@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...i18n.template_words import text
+from ...lite.part import add_lite_part
 from ...sample_data import generate_company
 from . import (calculator, data_sheets, guide_examples, per_customer, report_sheet,
                settings_sheet, start_here, why_retention)
@@ -75,4 +76,5 @@ def build_template(path: str | Path, lang: str = "en", *,
             data_sheets.add_sheet(book, styles, formats, name, tables[name])
     finally:
         book.close()
+    add_lite_part(path)  # main.py and requirements.txt for xlwings Lite (addin.lite)
     return path
