@@ -54,7 +54,7 @@ def unresolved_cells(values: list[list]) -> list[tuple[int, int]]:
 
 
 async def _reenter_sheet(sheet) -> int:
-    values = sheet.used_range.options(ndim=2).value
+    values = sheet.used_range.options(ndim=2, err_to_str=True).value
     cells = unresolved_cells(values)
     if not cells:
         return 0

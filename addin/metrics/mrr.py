@@ -35,7 +35,7 @@ def mrr_movements(customer_ids, months, mrr) -> pd.DataFrame:
         raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
 
     grid = np.bincount(
-        codes * n_months + (month_numbers - origin),
+        (codes * n_months + (month_numbers - origin)).astype(np.intp),
         weights=amounts,
         minlength=len(uniques) * n_months,
     ).reshape(len(uniques), n_months)
