@@ -48,7 +48,7 @@ for (const wheel of fromWheels) {
 const micropip = pyodide.pyimport("micropip");
 for (const wheel of fromWheels) {
   // their own dependencies are other lines of requirements.txt (or unused by main.py)
-  await micropip.install(`emfs:/wheels/${wheel}`, { deps: false });
+  await micropip.install.callKwargs(`emfs:/wheels/${wheel}`, { deps: false });
 }
 const installed = Date.now();
 
