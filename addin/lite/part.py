@@ -29,7 +29,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
@@ -67,8 +67,13 @@ def setting_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=True).replace("/", "\\/")
 
 
+def _attribute(text: str) -> str:
+    """An XML attribute value in double quotes, as Office writes them."""
+    return '"' + escape(text, {'"': "&quot;"}) + '"'
+
+
 def _property(name: str, value: object) -> str:
-    return f"<we:property name={quoteattr(name)} value={quoteattr(setting_value(value))}/>"
+    return f"<we:property name={_attribute(name)} value={_attribute(setting_value(value))}/>"
 
 
 def settings() -> dict[str, object]:
@@ -164,7 +169,9 @@ def _updated_webextension(xml: bytes) -> str:
     text = xml.decode("utf-8")
     for name, value in settings().items():
         new = _property(name, value)
-        pattern = re.compile(r"<we:property\s+name=" + re.escape(quoteattr(name)) + r"\s[^>]*/>")
+        named = r"name=[\"']" + re.escape(name) + r"[\"']"
+        value = r"""value=(?:"[^"]*"|'[^']*')"""
+        pattern = re.compile(rf"<we:property\s+(?:{named}\s+{value}|{value}\s+{named})\s*/>")
         if pattern.search(text):
             text = pattern.sub(lambda _: new, text, count=1)
         elif "<we:properties/>" in text:
