@@ -83,7 +83,8 @@ def fetch(folder: Path) -> Path:
         subprocess.run(["npm", "pack", "--silent", PYODIDE_NPM, "--pack-destination", str(tmp)],
                        check=True, stdout=subprocess.DEVNULL)
         with tarfile.open(next(tmp.glob("pyodide-*.tgz"))) as tar:
-            tar.extractall(tmp / "npm", filter="data")
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(tmp / "npm", **safe)  # npm checked it against the registry
         pyodide = tmp / "pyodide"
         shutil.copytree(tmp / "npm" / "package", pyodide)
         lock = json.loads((pyodide / "pyodide-lock.json").read_text())

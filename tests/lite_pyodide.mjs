@@ -86,7 +86,8 @@ globalThis.xlwings = {
 
 // --- the Python side
 pyodide.globals.set("REQUEST", JSON.stringify(request));
-const result = await pyodide.runPythonAsync(readFileSync(path.join(here, "lite_runtime.py"), "utf8"));
+await pyodide.runPythonAsync(readFileSync(path.join(here, "lite_runtime.py"), "utf8"));
+const result = await pyodide.runPythonAsync("json.dumps(await main(), default=str)");
 const seconds = { load_and_install: (installed - started) / 1000, run: (Date.now() - installed) / 1000 };
 // Python's JSON (it may hold NaN, which JSON.parse refuses) inside ours
 writeFileSync(resultPath, `{"seconds": ${JSON.stringify(seconds)}, "result": ${result}}`);

@@ -6,8 +6,8 @@ module named ``main`` from the main.py string (``create_module_from_string``) an
 ``xlwings.server`` for the functions and scripts it declares, then calls them with the
 payloads Office.js sends. Lite reads main.py again for each of these steps, so it is made
 twice here. The licence key "noncommercial" is for our noncommercial testing only; Lite
-supplies its own. ``REQUEST`` (JSON) is set by the Node script; the result is the value of
-the last expression, JSON.
+supplies its own. ``REQUEST`` (JSON) is set by the Node script, which then awaits
+:func:`main` and takes its result as JSON.
 """
 
 import contextlib
@@ -99,5 +99,3 @@ async def main():
         "runs": [await run_script(module, run) for run in request["scripts"]],
     }
 
-
-json.dumps(await main(), default=str)  # noqa: F704 - Pyodide runs this file with top-level await
