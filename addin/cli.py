@@ -7,9 +7,11 @@
     retention demo [-o demo_report.xlsx]     the report of the bundled sample company
     retention template [-o PATH] [--lang]    the template workbook
     retention addin [-o PATH]                the ribbon add-in (.xlam) and its module
+    retention lite [--into BOOK] [-o PATH]   xlwings Lite's main.py and requirements.txt
 
 Each subcommand parses its options here and calls one function of the package's API
-(:mod:`addin.export`, :mod:`addin.excel.template`, :mod:`addin.excel.addin_builder`).
+(:mod:`addin.export`, :mod:`addin.excel.template`, :mod:`addin.excel.addin_builder`,
+:mod:`addin.lite`).
 Options that are settings (period, language, margin, cost) are read by :mod:`addin.settings`,
 the same reader as the Refresh button's.
 
@@ -259,6 +261,17 @@ def _addin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lite(args: argparse.Namespace) -> int:
+    from .lite.files import copy_with_lite, write_files
+
+    if args.into is not None:
+        print(copy_with_lite(args.into, args.output, force=args.force))
+    else:
+        for path in write_files(args.output or Path(".")):
+            print(path)
+    return EXIT_OK
+
+
 class OutputError(MetricError):
     """A file the command will not write (its message says why)."""
 
@@ -325,6 +338,25 @@ def build_parser() -> argparse.ArgumentParser:
     addin.add_argument("--pythonpath", default="", metavar="DIRS",
                        help="the config sheet's PYTHONPATH (folders separated by ;)")
     addin.set_defaults(run=_addin)
+
+    lite = commands.add_parser(
+        "lite",
+        help="put the functions and the Refresh report script into a workbook for xlwings Lite",
+        description=(
+            "xlwings Lite (a free add-in from the Office add-in store) runs the main.py and "
+            "requirements.txt a workbook carries. With --into, write a copy of BOOK that "
+            "carries them (default BOOK-lite.xlsx beside it; -o gives another file or a "
+            "folder); the workbook itself is replaced only with --force. Without --into, write "
+            "main.py and requirements.txt into the folder -o (default: here) to paste into "
+            "Lite's editor. See docs/lite.md."))
+    lite.add_argument("--into", type=Path, default=None, metavar="BOOK.xlsx",
+                      help="the workbook to copy with Lite's part (.xlsx or .xlsm)")
+    lite.add_argument("-o", "--output", type=Path, default=None, metavar="PATH",
+                      help="with --into: the copy to write (a file, or a folder); "
+                           "without: the folder for main.py and requirements.txt")
+    lite.add_argument("--force", action="store_true",
+                      help="replace an existing copy, or BOOK itself when the copy's path is BOOK")
+    lite.set_defaults(run=_lite)
     return parser
 
 

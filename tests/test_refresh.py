@@ -694,16 +694,6 @@ def test_imports_in_every_xlwings_mode():
     assert "classic ok" in out
 
 
-def test_only_the_excel_edges_import_xlwings():
-    """xlwings is for the Refresh button and the Excel functions only (that the refresh loads
-    no openpyxl or XlsxWriter writer is checked in test_imports_in_every_xlwings_mode)."""
-    for path in sorted((ROOT / "addin").rglob("*.py")):
-        where = path.relative_to(ROOT).as_posix()
-        if not where.startswith(("addin/refresh/", "addin/udfs/")):
-            source = path.read_text(encoding="utf-8")
-            assert not re.search(r"^\s*(?:import|from)\s+xlwings\b", source, re.MULTILINE), where
-
-
 def test_settings_program_cost_reaches_the_what_if(tmp_path, company):
     case = _small(tmp_path, company, {"Settings_ProgramCost": 12_345, "Settings_GrossMargin": 0.8})
     assert _alerts(case.actions) == []

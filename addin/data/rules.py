@@ -61,7 +61,7 @@ class _Verdicts:
         """Rows dropped by reason, in the order the reasons were first met."""
         if not self.reasons:
             return {}
-        tally = np.bincount(self.reason[self.reason >= 0], minlength=len(self.reasons))
+        tally = np.bincount(self.reason[self.reason >= 0].astype(np.intp), minlength=len(self.reasons))
         return {reason: int(tally[i]) for i, reason in enumerate(self.reasons)}
 
 
@@ -236,7 +236,7 @@ def _merge(verdict: _Verdicts, out: dict[str, np.ndarray], rule: RepeatRule) -> 
     dup = pd.Series(group).duplicated().to_numpy()
     if dup.any():
         group = pd.factorize(group)[0]
-        totals = np.bincount(group, weights=out[value][idx])
+        totals = np.bincount(group.astype(np.intp), weights=out[value][idx])
         first = ~dup
         out[value] = out[value].copy()
         out[value][idx[first]] = totals[group[first]]

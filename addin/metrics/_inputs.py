@@ -266,7 +266,7 @@ def id_codes(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def compact(codes: np.ndarray, uniques: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The codes of the kept rows renumbered 0..k-1, and the ids that still occur."""
     kept = codes[keep]
-    present = np.bincount(kept, minlength=len(uniques)) > 0
+    present = np.bincount(kept.astype(np.intp), minlength=len(uniques)) > 0
     if present.all():
         return kept, uniques
     renumber = np.cumsum(present) - 1

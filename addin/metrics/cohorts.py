@@ -56,9 +56,9 @@ def cohort_retention(customer_ids, activity_dates, counts=False, values=None) ->
         # one customer counts once per month, however many rows it has that month
         keys = v.unique_sorted(codes * (n_cohorts * n_ages) + cell)
         cell = keys % (n_cohorts * n_ages)
-        table = np.bincount(cell, minlength=n_cohorts * n_ages).astype(np.float64)
+        table = np.bincount(cell.astype(np.intp), minlength=n_cohorts * n_ages).astype(np.float64)
     else:
-        table = np.bincount(cell, weights=weights, minlength=n_cohorts * n_ages)
+        table = np.bincount(cell.astype(np.intp), weights=weights, minlength=n_cohorts * n_ages)
     table = table.reshape(n_cohorts, n_ages)
 
     cohort_sizes = table[:, 0].copy()

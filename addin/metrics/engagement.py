@@ -27,9 +27,9 @@ def dau_mau_by_month(user_ids, dates) -> pd.DataFrame:
     user = user_days // span
     month_of_day = v.month_index(active_day.astype("datetime64[D]"))
     origin, n_months = v.month_span("dates", month_of_day)
-    user_day_count = np.bincount(month_of_day - origin, minlength=n_months)
+    user_day_count = np.bincount((month_of_day - origin).astype(np.intp), minlength=n_months)
     monthly_users = v.unique_sorted(user * n_months + (month_of_day - origin)) % n_months
-    mau = np.bincount(monthly_users, minlength=n_months)
+    mau = np.bincount(monthly_users.astype(np.intp), minlength=n_months)
     month_starts = (np.arange(n_months) + origin).astype("datetime64[M]").astype("datetime64[D]")
     month_ends = (np.arange(n_months) + origin + 1).astype("datetime64[M]").astype("datetime64[D]")
     first = np.maximum(month_starts.astype(np.int64), first_day)

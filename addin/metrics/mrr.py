@@ -45,7 +45,7 @@ def mrr_movements(customer_ids, months, mrr, *,
                   _BYTES_PER_CELL, max_bytes)
 
     grid = np.bincount(
-        codes * n_months + (month_numbers - origin),
+        (codes * n_months + (month_numbers - origin)).astype(np.intp),
         weights=amounts,
         minlength=len(uniques) * n_months,
     ).reshape(len(uniques), n_months)

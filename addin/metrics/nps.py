@@ -93,7 +93,7 @@ def count_nps_answers(answers) -> NpsCounts:
             f"answers[{position}] is {v.show(float(scores[first]))}, expected a whole number "
             "from 0 to 10"
         )
-    tally = np.bincount(scores.astype(np.int64), minlength=11)
+    tally = np.bincount(scores.astype(np.intp), minlength=11)
     return NpsCounts(
         promoters=int(tally[9:].sum()),
         passives=int(tally[7:9].sum()),

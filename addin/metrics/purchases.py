@@ -29,7 +29,7 @@ def count_repeat_customers(customer_ids) -> RepeatCustomers:
     array = v.flat("customer_ids", customer_ids)
     v.require_rows("customer_ids", array)
     codes, uniques = v.id_codes(array)
-    orders = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    orders = np.bincount(codes[codes >= 0].astype(np.intp), minlength=len(uniques))
     return RepeatCustomers(int((orders >= 2).sum()), int((orders > 0).sum()), int((codes < 0).sum()))
 
 
@@ -72,7 +72,7 @@ def purchase_gaps(customer_ids, purchase_dates) -> pd.Series:
         day = keys % span
     else:
         customer = day = np.array([], dtype=np.int64)
-    purchase_days = np.bincount(customer, minlength=len(uniques))
+    purchase_days = np.bincount(customer.astype(np.intp), minlength=len(uniques))
     starts = np.r_[0, np.cumsum(purchase_days)[:-1]]
     repeat = purchase_days >= 2
     first = day[starts[repeat]]

@@ -115,7 +115,7 @@ class PreparedData:
             if len(month):
                 local, owners = pd.factorize(ids)
                 origin, n_months = int(month.min()), int(month.max() - month.min()) + 1
-                grid = np.bincount(local * n_months + (month - origin), weights=mrr,
+                grid = np.bincount((local * n_months + (month - origin)).astype(np.intp), weights=mrr,
                                    minlength=len(owners) * n_months).reshape(len(owners), n_months)
             else:
                 owners, origin, grid = np.zeros(0, np.int64), 0, np.zeros((0, 0))

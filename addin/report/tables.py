@@ -118,7 +118,7 @@ def nps_tables(facts: Callable[[Period], PeriodFacts], data: PreparedData, perio
         distribution = empty(NPS_DISTRIBUTION_COLUMNS)
     else:
         scores = facts(period).nps_scores
-        tally = np.bincount(scores[~np.isnan(scores)].astype(np.int64), minlength=11)
+        tally = np.bincount(scores[~np.isnan(scores)].astype(np.intp), minlength=11)
         groups = ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2
         distribution = pd.DataFrame({
             "score": np.arange(11),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...i18n.template_words import text
+from ...lite.part import add_lite_part
 from ...sample_data import generate_company
 from ..output import written_by_us
 from . import (calculator, data_sheets, guide_examples, per_customer, report_sheet,
@@ -70,4 +71,5 @@ def build_template(path: str | Path, lang: str = "en", *,
             data_sheets.add_sheet(book, styles, formats, name, tables[name])
     finally:
         book.close()
+    add_lite_part(path)  # main.py and requirements.txt for xlwings Lite (addin.lite)
     return path
