@@ -36,9 +36,9 @@ from pathlib import Path
 
 from . import settings
 from .errors import MetricError
+from .examples import EXAMPLES, Example
 from .excel.addin_builder import ADDIN_FILE
 from .excel.output import Stopped, stopping_on_signals
-from .examples import EXAMPLES, Example
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 EXIT_OK = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from udf_helpers import NUM, Shown, call, call_raw, col, shown, udfs, unwrap
+from udf_helpers import Shown, call, call_raw, col, shown, udfs, unwrap
 
 from addin import metrics as m
 from addin.cells import EXCEL_EPOCH, serial_of

@@ -19,7 +19,6 @@ undefined results (too few repeat buyers, a degenerate fit) are messages, never 
 30 × 420 + 2 × 180 = 12,960 in all.
 """
 
-import datetime as dt
 import json
 import math
 from collections import Counter

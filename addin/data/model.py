@@ -15,7 +15,13 @@ import pandas as pd
 
 from ..errors import InvalidInputError
 from .rules import check_table
-from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
+from .schema import (
+    CUSTOMER_TABLES,
+    QUALITY_COLUMNS,
+    TABLES,
+    UNKNOWN_CUSTOMER,
+    table_named,
+)
 from .sources import RawTable, read_source
 from .sources.frames import read_frames
 

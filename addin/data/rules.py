@@ -17,10 +17,29 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .schema import (BLANK_ALLOWED, EXPECTED, FIRST_DATE, LAST_DATE, NUMBER_CHECKS, NUMBER_KINDS,
-                     ORDERED_COLUMNS, REASONS, REPEATS, TABLES, RepeatRule)
+from .schema import (
+    BLANK_ALLOWED,
+    EXPECTED,
+    FIRST_DATE,
+    LAST_DATE,
+    NUMBER_CHECKS,
+    NUMBER_KINDS,
+    ORDERED_COLUMNS,
+    REASONS,
+    REPEATS,
+    TABLES,
+    RepeatRule,
+)
 from .sources.base import RawTable
-from .values import DateContext, Parsed, parse_dates, parse_ids, parse_numbers, parse_text, show
+from .values import (
+    DateContext,
+    Parsed,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+    parse_text,
+    show,
+)
 
 __all__ = ["CheckedTable", "check_table"]
 

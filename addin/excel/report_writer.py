@@ -33,12 +33,19 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..report import layout
-from ..version import __version__
-from ..report import render
+from ..report import layout, render
 from ..report.render import Cell
-from .output import (FINGERPRINT, MARKER, UNSTAMPED, OutputRefused, check_output,
-                     is_previous_report, write_atomically, xml_text)
+from ..version import __version__
+from .output import (
+    FINGERPRINT,
+    MARKER,
+    UNSTAMPED,
+    OutputRefused,
+    check_output,
+    is_previous_report,
+    write_atomically,
+    xml_text,
+)
 
 __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "write_report",
            "build_workbook"]

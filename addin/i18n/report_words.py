@@ -13,7 +13,6 @@ from __future__ import annotations
 import numbers
 import string
 
-
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         # --- KPI labels

@@ -46,16 +46,6 @@ from .purchases import (
     repeat_purchase_ratio_from_orders,
     time_between_purchases,
 )
-from .roi import (
-    cac_payback,
-    customer_base_path,
-    customer_lifetime,
-    customer_value,
-    ltv_cac,
-    profit_uplift,
-    retention_roi,
-    retention_value,
-)
 from .revenue import (
     average_revenue_per_account,
     customer_lifetime_value,
@@ -69,6 +59,16 @@ from .revenue import (
     net_revenue_retention,
     quick_ratio,
     revenue_churn_rate,
+)
+from .roi import (
+    cac_payback,
+    customer_base_path,
+    customer_lifetime,
+    customer_value,
+    ltv_cac,
+    profit_uplift,
+    retention_roi,
+    retention_value,
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -43,13 +43,11 @@ import pandas as pd
 import xlwings as xw
 
 from .. import i18n
-from ..report import layout
 from ..data import RetentionData
 from ..errors import DataError, MetricError
-from ..i18n.refresh_words import STATUS as _STATUS  # the template builder's name, for now
 from ..i18n.refresh_words import status_words
+from ..report import Report, build_report, layout
 from ..report.layout import block_height, block_width
-from ..report import Report, build_report
 from ..report.render import excel_input
 from .plan import Write, plan_writes
 from .read import SETTING_NAMES, placed, read_language, read_settings, read_tables

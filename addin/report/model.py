@@ -21,6 +21,7 @@ import pandas as pd
 
 from .period import Period
 
+
 @dataclass(frozen=True, init=False)
 class Note:
     """Something the report says, to be put into words by the renderer.

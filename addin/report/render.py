@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from . import layout
 from ..cells import MAX_TEXT, address, parse_address
+from . import layout
 from .model import Note, python_value
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -20,9 +20,16 @@ from ..errors import MetricError, UndefinedResultError
 from .facts import PeriodFacts
 from .kpis import KPIS, evaluate
 from .missing import Missing
-from .model import (AGEING_COLUMNS, COHORT_COLUMNS, MRR_MOVEMENT_COLUMNS,
-                    NPS_DISTRIBUTION_COLUMNS, NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, Note,
-                    empty)
+from .model import (
+    AGEING_COLUMNS,
+    COHORT_COLUMNS,
+    MRR_MOVEMENT_COLUMNS,
+    NPS_DISTRIBUTION_COLUMNS,
+    NPS_MONTHLY_COLUMNS,
+    QUALITY_COLUMNS,
+    Note,
+    empty,
+)
 from .period import Period, month_dates
 from .prepared import PreparedData
 

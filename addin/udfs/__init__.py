@@ -38,8 +38,8 @@ from .nps import NPS, NPS_MOE
 from .orders import DSO, LOYAL_RATE, RETURN_RATE, RPR, TBP
 from .predictive import CLV_FORECAST, CLV_MODEL
 from .revenue import (
-    GRR,
     GROSS_REVENUE_CHURN,
+    GRR,
     MRR_MOVEMENTS,
     NET_REVENUE_CHURN,
     NRR,

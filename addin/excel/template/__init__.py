@@ -31,8 +31,14 @@ to find the cells.
 
 from __future__ import annotations
 
-from .book import (DATA_SHEETS, MARKER_PROPERTY, MARKER_VALUE, SHEETS, TEMPLATE_FILES,
-                   UDF_NAMES)
+from .book import (
+                   DATA_SHEETS,
+                   MARKER_PROPERTY,
+                   MARKER_VALUE,
+                   SHEETS,
+                   TEMPLATE_FILES,
+                   UDF_NAMES,
+)
 from .build import build_template, default_path, is_generated_template
 from .calculator import CalcPlan, CalcRow, plan_calculator
 from .guide_examples import MOE_ANSWER_ROWS, GuideBlock, plan_guide_examples
@@ -40,8 +46,14 @@ from .per_customer import PER_CUSTOMER_ROWS
 from .pictures import render_report, render_sheet
 from .report_plan import REPORT_SHEET_NAME, ReportChart, ReportItem, plan_report
 from .settings_sheet import GROSS_MARGIN
-from .why_retention import (WHY_INPUTS, WHY_PATH_YEARS, WHY_SHEET, WhyPlan, WhyRow,
-                            plan_why_retention)
+from .why_retention import (
+                   WHY_INPUTS,
+                   WHY_PATH_YEARS,
+                   WHY_SHEET,
+                   WhyPlan,
+                   WhyRow,
+                   plan_why_retention,
+)
 
 __all__ = [
     "SHEETS", "DATA_SHEETS", "UDF_NAMES", "TEMPLATE_FILES", "MARKER_PROPERTY", "MARKER_VALUE",

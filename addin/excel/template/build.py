@@ -12,9 +12,24 @@ from ...i18n.template_words import text
 from ...lite.part import add_lite_part
 from ...sample_data import generate_company
 from ..output import written_by_us
-from . import (calculator, data_sheets, guide_examples, per_customer, report_sheet,
-               settings_sheet, start_here, why_retention)
-from .book import DATA_SHEETS, FIXED_DATE, MARKER_PROPERTY, MARKER_VALUE, TEMPLATE_FILES, new_book
+from . import (
+    calculator,
+    data_sheets,
+    guide_examples,
+    per_customer,
+    report_sheet,
+    settings_sheet,
+    start_here,
+    why_retention,
+)
+from .book import (
+    DATA_SHEETS,
+    FIXED_DATE,
+    MARKER_PROPERTY,
+    MARKER_VALUE,
+    TEMPLATE_FILES,
+    new_book,
+)
 from .company import company_values
 from .styles import Styles, number_formats
 

@@ -21,8 +21,14 @@ from ... import metrics as m
 from ...cells import address, parse_address
 from ...examples import EXAMPLES, Example
 from ...i18n.template_words import EXAMPLE_TEXT_IT, PARAM, text
-from .formulas import (METRIC_FORMULAS, MONEY_PARAMS, check_formula, function_formula,
-                       native_formula, same_formula)
+from .formulas import (
+    METRIC_FORMULAS,
+    MONEY_PARAMS,
+    check_formula,
+    function_formula,
+    native_formula,
+    same_formula,
+)
 from .sheet import Sheet
 from .styles import add_check_formats, guide_format
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ...report import layout
 from ...cells import address, parse_address
+from ...report import layout
 
 #: Column widths of the Report sheet (characters): A holds labels, the rest numbers.
 REPORT_WIDTH_A, REPORT_WIDTH = 36, 14

@@ -15,8 +15,16 @@ from ...cells import parse_address
 from ...i18n.refresh_words import status_words
 from ...i18n.template_words import text
 from ...report import layout, render
-from .report_plan import (REPORT_LAST_WIDE_COLUMN, REPORT_SHEET_NAME, REPORT_WIDTH,
-                          REPORT_WIDTH_A, ROW_PX, ReportChart, column_px, plan_report)
+from .report_plan import (
+    REPORT_LAST_WIDE_COLUMN,
+    REPORT_SHEET_NAME,
+    REPORT_WIDTH,
+    REPORT_WIDTH_A,
+    ROW_PX,
+    ReportChart,
+    column_px,
+    plan_report,
+)
 from .sheet import Sheet
 from .styles import STYLE
 

@@ -3,12 +3,13 @@ the colour legend, what to expect without the add-in, and how to use your own da
 
 from __future__ import annotations
 
-from ...version import __version__
 from ...i18n.template_words import text
+from ...version import __version__
 from .book import SHEETS
 from .per_customer import PER_CUSTOMER_ROWS
 from .sheet import Sheet
 from .styles import check_rule
+
 
 def add_sheet(book, styles, formats, lang):
     """Write the Start here sheet in ``lang`` and make it the sheet the workbook opens on."""
