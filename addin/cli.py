@@ -36,7 +36,6 @@ from pathlib import Path
 
 from . import settings
 from .errors import MetricError
-from .examples import EXAMPLES, Example
 from .excel.addin_builder import ADDIN_FILE
 from .excel.output import Stopped, stopping_on_signals
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -65,8 +64,11 @@ def format_value(value: float, unit: str, decimals: int | None = None) -> str:
     return f"{text} {unit}"
 
 
-def examples_table(examples: tuple[Example, ...] = EXAMPLES) -> str:
-    """Every worked example as a text table, with errata as numbered notes below it."""
+def examples_table(examples: tuple | None = None) -> str:
+    """Every worked example (default: all of :data:`addin.examples.EXAMPLES`) as a text table,
+    with errata as numbered notes below it."""
+    if examples is None:
+        from .examples import EXAMPLES as examples  # the metric core: only when asked for
     header = ("example", "guide", "metric", "inputs", "guide says", "ours", "same", "corrected")
     rows, notes = [], []
     for ex in examples:
@@ -98,6 +100,8 @@ def examples_table(examples: tuple[Example, ...] = EXAMPLES) -> str:
 
 
 def _examples(args: argparse.Namespace) -> int:
+    from .examples import EXAMPLES
+
     print(examples_table())
     mismatched = [ex.id for ex in EXAMPLES if not ex.matches]
     if mismatched:

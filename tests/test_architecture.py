@@ -61,3 +61,14 @@ def test_every_report_module_is_under_a_contract():
     for path in (PACKAGE / "report").glob("*.py"):
         if path.stem not in rendering:
             assert f"addin.report.{path.stem}" in named, f"addin/report/{path.name} is under no contract"
+
+
+def test_the_command_starts_without_the_heavy_libraries():
+    # `retention --help` must answer at once: numpy, pandas, scipy and the writers are
+    # imported by the subcommand that needs them, not by the command line itself.
+    code = ("import sys, addin.cli; heavy = sorted(m for m in ('numpy', 'pandas', 'scipy', "
+            "'openpyxl', 'xlsxwriter', 'xlwings') if m in sys.modules); print(','.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
