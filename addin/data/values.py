@@ -34,6 +34,27 @@ EXCEL_ERRORS = frozenset({
     "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
 })
 
+#: Characters that take no room on screen: an id or a text holding one looks like the same
+#: id without it, so they are removed wherever they stand (zero-width space, non-joiner,
+#: joiner, word joiner, byte-order mark, soft hyphen).
+INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: Characters that are not text (XML 1.0 forbids them: no workbook can hold them): the C0
+#: controls but tab, line feed and carriage return; lone surrogates (from file names that
+#: are not UTF-8); U+FFFE and U+FFFF.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """``text`` as an id or a label: invisible characters removed, then the spaces around it
+    (any Unicode space: the non-breaking space of a web page or of Excel in French too)."""
+    return INVISIBLE.sub("", text).strip()
+
+
+def clean_series(series: pd.Series) -> pd.Series:
+    """:func:`clean` on every text of a column of texts."""
+    return series.str.replace(INVISIBLE, "", regex=True).str.strip()
+
+
 _DATE_MIN = np.datetime64(FIRST_DATE, "D")
 _DATE_MAX = np.datetime64(LAST_DATE, "D")
 
@@ -70,7 +91,8 @@ def _object_kind(series: pd.Series) -> str:
 
 def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
               may_have_errors: bool = True) -> Parsed:
-    """Ids as stripped text; whole numbers without '.0' (Excel's 101 is the CSV's "101")."""
+    """Ids as text (:func:`clean`: the same id whatever pads it); whole numbers without '.0'
+    (Excel's 101 is the CSV's "101"). ``stripped``: the source found nothing to clean."""
     n = len(series)
     if pd.api.types.is_integer_dtype(series.dtype):
         return Parsed(series.astype(str).to_numpy(object), np.zeros(n, bool))
@@ -86,7 +108,7 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
         return Parsed(out, blank)
     kind = _object_kind(series)
     if kind in ("string", "empty"):
-        text = series if stripped else series.str.strip()
+        text = series if stripped else clean_series(series)
         values = text.to_numpy(object)
         blank = pd.isna(values)
         if not stripped or text_blanks:
@@ -107,7 +129,7 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
             blank[i], out[i] = True, ""
         elif isinstance(v, str):
-            text = v.strip()
+            text = clean(v)
             out[i] = text
             blank[i] = text == ""
             error[i] = text.upper() in EXCEL_ERRORS
@@ -125,12 +147,12 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
 
 
 def parse_text(series: pd.Series, stripped: bool) -> np.ndarray:
-    """Free text (names, segments) stripped, blanks as ``""``; numbers written as ids are."""
+    """Free text (names, segments) cleaned like ids, blanks as ``""``; numbers written as ids are."""
     if pd.api.types.is_numeric_dtype(series.dtype):
         return parse_ids(series, True).values
     kind = _object_kind(series)
     if kind in ("string", "empty"):
-        return (series if stripped else series.str.strip()).fillna("").to_numpy(object)
+        return (series if stripped else clean_series(series)).fillna("").to_numpy(object)
     return parse_ids(series, True).values
 
 
@@ -163,6 +185,57 @@ def _number_from_text(text: str, comma: bool) -> float | None:
     if not math.isfinite(value):
         return None
     return -value if negative else value
+
+
+#: What a text number says about its decimal mark, once signs, currency, spaces and
+#: brackets are gone: a comma (``1.234,5``, ``12,50``, ``0,125``, ``1234,567``,
+#: ``1.234.567``), a dot (the same with the marks swapped), or nothing though the mark
+#: changes the number (``39.345``, ``1,234``: one mark, three digits after it, up to three
+#: before, not a lone 0). Numbers without a mark tell nothing and need none.
+_SAYS_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d*|\d*,(\d{1,2}|\d{4,})|0,\d+|\d{4,},\d+|\d{1,3}(\.\d{3}){2,}")
+_SAYS_DOT = re.compile(r"\d{1,3}(,\d{3})+\.\d*|\d*\.(\d{1,2}|\d{4,})|0\.\d+|\d{4,}\.\d+|\d{1,3}(,\d{3}){2,}")
+_SAYS_NOTHING = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+_NUMBER_DRESS = re.compile(r"[€$£¥\s'’()+\-]")
+
+
+@dataclass
+class DecimalEvidence:
+    """What the text numbers of a table say about their decimal mark: for each of ``comma``,
+    ``dot`` and ``ambiguous`` (see ``_SAYS_*``), column -> the positions of such cells."""
+
+    comma: dict[str, np.ndarray] = field(default_factory=dict)
+    dot: dict[str, np.ndarray] = field(default_factory=dict)
+    ambiguous: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def count(self, which: str) -> int:
+        """How many cells of the table are of kind ``which`` (a field name)."""
+        return sum(len(v) for v in getattr(self, which).values())
+
+
+def decimal_marks(columns: dict[str, pd.Series]) -> DecimalEvidence:
+    """The evidence, in the text cells of ``columns`` (a table's number columns), about the
+    decimal mark of its numbers."""
+    evidence = DecimalEvidence()
+    for col, series in columns.items():
+        if series is None or len(series) == 0 or _is_numeric_dtype(series) \
+                or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        values = series.to_numpy(object)
+        is_text = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
+        if not is_text.any():
+            continue
+        idx = np.flatnonzero(is_text)
+        text = pd.Series(values[idx], dtype=object)
+        marked = text.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+        if not marked.any():
+            continue
+        idx, text = idx[marked], text[marked].str.replace(_NUMBER_DRESS, "", regex=True)
+        for which, pattern in (("comma", _SAYS_COMMA), ("dot", _SAYS_DOT),
+                               ("ambiguous", _SAYS_NOTHING)):
+            mask = text.str.fullmatch(pattern).to_numpy(dtype=bool)
+            if mask.any():
+                getattr(evidence, which)[col] = idx[mask]
+    return evidence
 
 
 def parse_numbers(series: pd.Series, comma: bool) -> Parsed:
@@ -275,20 +348,21 @@ def _serial_days(values: np.ndarray, epoch: np.datetime64) -> tuple[np.ndarray, 
 
 @dataclass
 class DateContext:
-    """How one date column is read; ``order_note`` tells the caller what the column decided."""
+    """How one date column is read. ``order`` is the order of the day and the month in
+    ``03/04/2026`` and ``03-04-2026`` (``"dmy"`` or ``"mdy"``), decided for the whole table
+    by :func:`day_month_order` before the columns are read."""
 
     month: bool
     epoch: np.datetime64
     date_format: str | None
-    order_note: str = ""  # "month-first" or "ambiguous" when slash dates decided it
+    order: str = "dmy"
 
 
 def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarray,
-                     ctx: DateContext, detect_order: bool) -> None:
+                     ctx: DateContext) -> None:
     """Parse the ``remaining`` strings with each accepted format in turn (vectorised).
 
-    Exact formats come first (each fails fast on strings of another shape); the slash order
-    (day or month first) is decided once per column, on its first pass.
+    Exact formats come first (each fails fast on strings of another shape).
     """
     def attempt(fmt: str, guard: re.Pattern | None = None) -> None:
         idx = np.flatnonzero(remaining)
@@ -305,13 +379,10 @@ def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarra
     if ctx.date_format:
         steps.append((ctx.date_format, lambda: attempt(ctx.date_format)))
     steps.append(("%Y-%m-%d", lambda: attempt("%Y-%m-%d")))
+    first, second = ("%m", "%d") if ctx.order == "mdy" else ("%d", "%m")
     if not ctx.date_format:
-        if detect_order:
-            steps.append(("%d/%m/%Y", lambda: _slash_dates(strings, days, remaining, ctx)))
-        else:
-            slash = "%m/%d/%Y" if ctx.order_note == "month-first" else "%d/%m/%Y"
-            steps.append((slash, lambda: attempt(slash)))
-    for fmt in ("%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
+        steps.append((f"{first}/{second}/%Y", lambda: attempt(f"{first}/{second}/%Y")))
+    for fmt in ("%d.%m.%Y", f"{first}-{second}-%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
         steps.append((fmt, lambda fmt=fmt: attempt(fmt)))
     # ISO with a time; not '2026' or '2026-01' (a year or month alone)
     steps.append(("", lambda: attempt("ISO8601", _ISO_DATE_TIME)))
@@ -331,25 +402,52 @@ def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarra
         step()
 
 
-def _slash_dates(strings: np.ndarray, days: np.ndarray, remaining: np.ndarray, ctx: DateContext) -> None:
-    """DD/MM/YYYY, or MM/DD/YYYY when more of the column's dates make sense that way."""
-    idx = np.flatnonzero(remaining)
-    dmy = _to_days(strings[idx], "%d/%m/%Y")
-    ok_dmy = ~np.isnat(dmy)
-    chosen, ok = dmy, ok_dmy
-    if not ok_dmy.all():
-        mdy = _to_days(strings[idx], "%m/%d/%Y")
-        ok_mdy = ~np.isnat(mdy)
-        if ok_mdy.sum() > ok_dmy.sum():
-            chosen, ok = mdy, ok_mdy
-            ctx.order_note = "month-first"
-    if ok.any() and chosen is dmy and not ctx.order_note:
-        parsed = dmy[ok]
-        day_of_month = (parsed - parsed.astype("datetime64[M]")).astype(np.int64) + 1
-        if (day_of_month <= 12).all():  # every one also reads as MM/DD/YYYY
-            ctx.order_note = "ambiguous"
-    days[idx[ok]] = chosen[ok]
-    remaining[idx[ok]] = False
+#: A date written day and month first, in either order: ``03/04/2026``, ``3-4-2026 10:00``.
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-]\d{4}(?:\s*$|[ T])")
+
+
+@dataclass
+class OrderEvidence:
+    """What the dates written ``03/04/2026`` of one table say about the order of day and month.
+
+    Each field holds the positions (cell indexes, per column) of the dates that can only be
+    read one way -- ``day_first`` (``25/04/2026``), ``month_first`` (``04/25/2026``) -- or
+    that read as two different dates (``ambiguous``: ``03/04/2026``; ``05/05/2026`` reads the
+    same either way and counts nowhere).
+    """
+
+    day_first: dict[str, np.ndarray] = field(default_factory=dict)
+    month_first: dict[str, np.ndarray] = field(default_factory=dict)
+    ambiguous: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def count(self, which: str) -> int:
+        """How many dates of the table are of kind ``which`` (a field name)."""
+        return sum(len(v) for v in getattr(self, which).values())
+
+
+def day_month_order(columns: dict[str, pd.Series]) -> OrderEvidence:
+    """The evidence, in the text cells of ``columns`` (a table's date columns), about the
+    order of day and month in dates such as ``03/04/2026``."""
+    evidence = OrderEvidence()
+    for col, series in columns.items():
+        if series is None or len(series) == 0 or _is_numeric_dtype(series) \
+                or pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        text = series if _object_kind(series) in ("string", "empty") else series.where(
+            series.map(lambda v: isinstance(v, str)), None)
+        got = text.astype(object).str.extract(_DAY_MONTH)
+        found = got[0].notna().to_numpy()
+        if not found.any():
+            continue
+        idx = np.flatnonzero(found)
+        a = got[0].to_numpy(object)[idx].astype(np.int64)
+        b = got[1].to_numpy(object)[idx].astype(np.int64)
+        for which, mask in (("day_first", (a > 12) & (b <= 12)),
+                            ("month_first", (b > 12) & (a <= 12)),
+                            ("ambiguous", (a <= 12) & (b <= 12) & (a != b) & (a > 0) & (b > 0))):
+            if mask.any():
+                getattr(evidence, which)[col] = idx[mask]
+    return evidence
 
 
 def _parse_date_strings(strings: np.ndarray, ctx: DateContext
@@ -358,7 +456,7 @@ def _parse_date_strings(strings: np.ndarray, ctx: DateContext
     n = len(strings)
     days = np.full(n, _NAT)
     remaining = np.ones(n, bool)
-    _attempt_formats(strings, days, remaining, ctx, detect_order=True)
+    _attempt_formats(strings, days, remaining, ctx)
     blank = np.zeros(n, bool)
     if not remaining.any():
         return days, {}, blank
@@ -367,7 +465,7 @@ def _parse_date_strings(strings: np.ndarray, ctx: DateContext
     cleaned = strings.copy()
     for i in np.flatnonzero(remaining):
         cleaned[i] = _TIME_SUFFIX.sub("", strings[i].strip())
-    _attempt_formats(cleaned, days, remaining, ctx, detect_order=False)
+    _attempt_formats(cleaned, days, remaining, ctx)
     for i in np.flatnonzero(remaining):
         if re.fullmatch(r"\d{5}(\.\d+)?", cleaned[i]):  # 10000 (1927) .. 99999 (2173)
             got, not_date = _serial_days(np.array([float(cleaned[i])]), ctx.epoch)
