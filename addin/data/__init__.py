@@ -25,10 +25,11 @@ are described for the analyst in ``docs/data-format.md``. The package, by layer:
 from __future__ import annotations
 
 from .model import RetentionData, load_data
-from .schema import BLANK_ALLOWED, OPTIONAL_COLUMNS, QUALITY_COLUMNS, TABLES
+from .schema import BLANK_ALLOWED, DATE_RULES, OPTIONAL_COLUMNS, QUALITY_COLUMNS, TABLES
 
 __all__ = [
     "TABLES",
+    "DATE_RULES",
     "BLANK_ALLOWED",
     "OPTIONAL_COLUMNS",
     "QUALITY_COLUMNS",

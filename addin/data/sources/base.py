@@ -93,18 +93,19 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
 
-def regular_file(path: Path) -> None:
-    """DataError unless ``path`` is a regular file (or a link to one): a named pipe or a device
-    would be read forever or block, a broken link cannot be opened."""
+def regular_file(path: Path, shown: str | None = None) -> None:
+    """DataError (naming the file ``shown``, by default its path) unless ``path`` is a regular
+    file or a link to one: a named pipe or a device would be read forever or block, a broken
+    link cannot be opened."""
+    shown = shown_name(path) if shown is None else shown
     try:
         mode = path.stat().st_mode
     except OSError as error:
-        raise DataError(f"cannot be opened ({error.strerror or error})", file=shown_name(path)) from None
+        raise DataError(f"cannot be opened ({error.strerror or error})", file=shown) from None
     if stat.S_ISREG(mode):
         return
     what = next((label for test, label in _KINDS if test(mode)), "not a regular file")
-    raise DataError(f"this is {what}, not a file: give a workbook or CSV file",
-                    file=shown_name(path))
+    raise DataError(f"this is {what}, not a file: give a workbook or CSV file", file=shown)
 
 
 def column_label(position: int, header: object) -> str:

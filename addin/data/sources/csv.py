@@ -64,7 +64,7 @@ def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> lis
             if entry.is_file():
                 ignored.append(shown_name(entry.name))
             continue
-        regular_file(entry)
+        regular_file(entry, shown_name(entry.name))
         if table in files:
             raise DataError(f"two files for table {table}: {shown_name(files[table].name)} and "
                             f"{shown_name(entry.name)}; keep one", file=shown_name(folder))
@@ -89,7 +89,7 @@ def read_csv_file(path: Path, table: str, options: ReadOptions, notes: list[str]
     """One CSV file holding ``table``: every column as text, numbers as numbers where pandas
     can; rows numbered as Excel shows the file (the header is row 1)."""
     name = shown_name(path.name)
-    regular_file(path)
+    regular_file(path, name)
     text = decode(path.read_bytes(), name, options.encoding, notes)
     sep = None
     first_end = text.find("\n")

@@ -35,12 +35,63 @@ _UTF8_SEQUENCE = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
-#: Signs that text decoded as Windows-1252 was written in another encoding: three characters
-#: outside ASCII in a row (Chinese, Japanese, Cyrillic or Greek text: every character is two
-#: bytes above 127, or one in a row of them; Western words have at most two accented letters
-#: together), or a sign that Shift-JIS uses as its first byte (ƒ † ‡ ˆ ‰ ‹ › ˜) followed
-#: by what Shift-JIS uses as its second (ASCII from @ to ~).
-_NOT_WESTERN = re.compile(r"[^\x00-\x7f]{3}|[ƒ†‡ˆ‰‹›˜][\x40-\x7e]")
+# What Western European text (Windows-1252) looks like, as evidence that a file not in UTF-8
+# is such text: accented letters sit inside words, alone or in a few known pairs (ção, Größe,
+# créée, Núñez), capitals after a capital or at a word's start; signs (° £ « ...) stand beside
+# digits, spaces or punctuation, bar the few that touch a letter (°C, m², nº, ¿Qué, «Bon).
+# Text in another encoding read this way breaks these at once: Chinese, Japanese or Korean
+# make pairs and runs of signs and letters around ASCII (GBK's 北京 reads '±±¾©'), Cyrillic
+# and Greek make words of accented letters only.
+_LETTERS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŠšŽžŒœŸ")
+_CAPITALS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŠŽŒŸ")
+_PAIRS = frozenset({"çã", "çõ", "éé", "öß", "üß", "äß", "ÇÃ", "ÇÕ", "ÉÉ"}
+                   | {v + "ñ" for v in "áéíóú"} | {"ñ" + v for v in "áéíóú"})
+_QUIET = frozenset("’‘–—\xa0\xad")  # punctuation that may stand between two letters
+_PUNCTUATION = frozenset("‚„“”…•€™") | _QUIET
+_BEFORE_LETTER = frozenset("°µ¿¡«·¬")  # signs that may touch a letter on their right
+_AFTER_LETTER = frozenset("²³¹ºª»®©·°")  # ... on their left
+_SHIFT_JIS_FIRST = frozenset("ƒ†‡ˆ‰‹›˜")
+_ODD_ASCII = frozenset("@[\\]^_`{|}~")  # second bytes of double-byte encodings
+
+
+def _letter(c: str) -> bool:
+    return (c.isascii() and c.isalpha()) or c in _LETTERS
+
+
+def _not_western(text: str) -> int:
+    """The position of the first character that Western European text would not have there,
+    or -1 (see the comment above)."""
+    for found in re.finditer(r"[^\x00-\x7f]+", text):
+        start, end = found.span()
+        if end - start >= 3:
+            return start
+        for i in range(start, end):
+            c = text[i]
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if c in _LETTERS:
+                if c in _CAPITALS and before.islower() and _letter(before):
+                    return i
+                if before in _ODD_ASCII or after in _ODD_ASCII:
+                    return i
+                if after in _LETTERS and c + after not in _PAIRS and not (
+                        c in _CAPITALS and after.islower() and not _letter(before)):
+                    return i
+            elif c in _PUNCTUATION:
+                if c not in _QUIET and _letter(before) and _letter(after):
+                    return i
+                if c == "™" and _letter(after):
+                    return i
+            else:  # a sign
+                if c in _SHIFT_JIS_FIRST and "\x40" <= after <= "\x7e":
+                    return i
+                if _letter(after) and c not in _BEFORE_LETTER:
+                    return i
+                if _letter(before) and c not in _AFTER_LETTER:
+                    return i
+    return -1
+
+
 _SET_ENCODING = ("save the file as UTF-8, or give its encoding, e.g. encoding='shift_jis' "
                  "(--encoding on the command line)")
 
@@ -103,10 +154,10 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
     except UnicodeDecodeError:
         raise DataError(f"{first}, and the file is not Western European text (Windows-1252) "
                         f"either; {_SET_ENCODING}", file=name) from None
-    odd = _NOT_WESTERN.search(text)
-    if odd is not None:
+    odd = _not_western(text)
+    if odd >= 0:
         raise DataError(f"{first}, and read as Western European text (Windows-1252) line "
-                        f"{_line_of(text, odd.start())} would read {_excerpt(text, odd.start())!r}; "
+                        f"{_line_of(text, odd)} would read {_excerpt(text, odd)!r}; "
                         f"{_SET_ENCODING}", file=name)
     outside = re.findall(r"[^\x00-\x7f]", text)
     at = re.search(r"[^\x00-\x7f]", text).start()

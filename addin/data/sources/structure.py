@@ -130,8 +130,9 @@ class SheetMarks:
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-# a formula's end tag (or an empty formula tag) followed by the cell's end: no <v> after it
-_UNSAVED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
+# a formula's end tag (or an empty formula tag) followed by the cell's end, with no value or
+# an empty one (<v/>, as programs write it; Excel's empty text result is <v></v>, a value)
+_UNSAVED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _CHUNK = 1 << 20
 
