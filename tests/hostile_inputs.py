@@ -84,14 +84,17 @@ def same_numbers(data: RetentionData, clean: RetentionData, *, segment: str | No
 
 
 def same_tables(data: RetentionData, clean: RetentionData) -> bool:
-    """Every table of ``clean`` is in ``data`` with the same rows (values to 1e-9)."""
+    """Every table of ``clean`` is in ``data`` with the same rows, in any order (values to 1e-9)."""
     if list(data.tables) != list(clean.tables):
         return False
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
+
     for name, frame in clean.tables.items():
         try:
-            pd.testing.assert_frame_equal(data.tables[name].reset_index(drop=True),
-                                          frame.reset_index(drop=True), check_dtype=False,
-                                          check_exact=False, rtol=1e-9)
+            pd.testing.assert_frame_equal(ordered(data.tables[name]), ordered(frame),
+                                          check_dtype=False, check_exact=False, rtol=1e-9)
         except AssertionError:
             return False
     return True
@@ -300,6 +303,64 @@ def _variants() -> list[Variant]:
             text = sep.join(f" {h}\u00a0" for h in head.split(sep)) + "\n" + rest
         _write(folder / f"{table}.csv", text)
         return folder, {}, {}
+
+    @variant("workbook")
+    def _(folder, rng, tables):
+        frames = {name: frame.copy() for name, frame in tables.items()}
+        shape = rng.choice(["merged", "padded", "formulas", "far-right", "no-extension", "tables"])
+        expected: object = {}
+        if shape == "merged":
+            frames["Customers"] = frames["Customers"].sort_values("segment", kind="stable")
+        elif shape == "padded":
+            pad = rng.choice(PADS)
+            frames["Orders"]["customer_id"] = pad + frames["Orders"]["customer_id"] + rng.choice(PADS)
+        elif shape == "formulas":
+            extra = frames["Orders"].iloc[:rng.randint(1, 4)].copy()
+            extra["order_id"] = [f"F{i}" for i in range(len(extra))]
+            frames["Orders"] = pd.concat([frames["Orders"], extra], ignore_index=True)
+            expected = {("Orders", "formula without a saved value in amount"): len(extra)}
+        path = folder / ("data" if shape == "no-extension" else "data.xlsx")
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, frame in frames.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+        if shape in ("merged", "formulas", "tables"):
+            import openpyxl
+            from openpyxl.worksheet.table import Table
+
+            book = openpyxl.load_workbook(path)
+            if shape == "merged":
+                sheet, segments = book["Customers"], list(frames["Customers"]["segment"])
+                start = 0
+                for i in range(1, len(segments) + 1):
+                    if i == len(segments) or segments[i] != segments[start]:
+                        if i - start > 1:
+                            sheet.merge_cells(start_row=start + 2, start_column=3, end_row=i + 1, end_column=3)
+                        start = i
+            elif shape == "formulas":
+                sheet = book["Orders"]
+                for row in range(sheet.max_row - len(extra) + 1, sheet.max_row + 1):
+                    sheet.cell(row=row, column=4).value = f"=E{row}*2"
+            else:
+                for name in rng.sample(list(frames), 3):
+                    sheet = book[name]
+                    sheet.add_table(Table(displayName=name.lower() + "_tbl", ref=sheet.dimensions))
+            book.save(path)
+        if shape == "far-right":
+            count = rng.choice([5_000, 60_000, 150_000])
+            far = "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(5000, 5000 + count))
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                parts = {n: archive.read(n) for n in archive.namelist()}
+            sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet3"))
+            parts[sheet] = parts[sheet].replace(b"</sheetData>", far.encode() + b"</sheetData>")
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+                for n, d in parts.items():
+                    archive.writestr(n, d)
+            expected = "refuse" if count > 100_000 else {}
+        for csv_file in folder.glob("*.csv"):
+            csv_file.unlink()
+        return path, {}, expected
 
     return out
 

@@ -395,22 +395,22 @@ def test_merged_cells_fill_their_range(tmp_path, tables, clean):
         assert same_numbers(data, clean, segment=segment)
 
 
-def test_a_workbook_of_cells_in_column_xfd_costs_its_content(tmp_path, tables, monkeypatch):
+def far_right_workbook(path: Path, orders: pd.DataFrame, rows: int) -> Path:
+    """Orders, then ``rows`` rows holding one cell in column XFD; the sheet declares A1:XFD."""
+    save_workbook(path, {"Orders": orders})
+    far = "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2000, 2000 + rows))
+    edit_part(path, "xl/worksheets/sheet1.xml", lambda x: re.sub(
+        r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:XFD{2000 + rows}"/>', x)
+        .replace("</sheetData>", far + "</sheetData>"))
+    return path
+
+
+@pytest.fixture
+def cells_made(monkeypatch) -> list[int]:
+    """The width of every row of values openpyxl hands out (the cost that ran away)."""
     from openpyxl.worksheet import _read_only
 
-    path = tmp_path / "wide.xlsx"
-    save_workbook(path, {"Orders": tables["Orders"]})
-    rows = "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2000, 200_000))
-    with zipfile.ZipFile(path) as archive:
-        parts = {n: archive.read(n) for n in archive.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    sheet = re.sub(r"<dimension ref=\"[^\"]*\"/>", '<dimension ref="A1:XFD200000"/>', sheet)
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", rows + "</sheetData>").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    assert path.stat().st_size < 1 << 20 and len(parts["xl/worksheets/sheet1.xml"]) > 7 << 20
-    made = []
+    made: list[int] = []
     original = _read_only.ReadOnlyWorksheet._get_row
 
     def counted(self, row, min_col=1, max_col=None, values_only=False):
@@ -419,11 +419,25 @@ def test_a_workbook_of_cells_in_column_xfd_costs_its_content(tmp_path, tables, m
         return out
 
     monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_get_row", counted)
+    return made
+
+
+def test_a_small_workbook_of_cells_in_column_xfd_is_refused_before_reading(tmp_path, tables, cells_made):
+    path = far_right_workbook(tmp_path / "wide.xlsx", tables["Orders"], 200_000)
+    assert path.stat().st_size < 1 << 20  # a small file, 8 MiB of XML unpacked
+    assert refusal(path) == ("wide.xlsx, sheet Orders: refused: the sheet stores 200,000 cells "
+                             "right of column ZZ, where no table is read (more than 100,000); "
+                             "delete those columns, or copy the table to a new sheet")
+    assert cells_made == []  # refused from a scan of the bytes, before any cell was parsed
+
+
+def test_cells_far_right_cost_what_they_are_not_16384_columns_each(tmp_path, tables, cells_made):
+    path = far_right_workbook(tmp_path / "wide.xlsx", tables["Orders"], 50_000)
     data = load_data(path, today=TODAY)
     assert len(data.tables["Orders"]) == len(tables["Orders"])
-    # the cells handed out are bounded by the rows stored times the table's six columns,
-    # not times the 16,384 columns the rows reach
-    assert sum(made) <= 200_000 * 6 + 20 * 256
+    # bounded by the rows stored times the table's six columns (and 20 rows of A:IV for the
+    # header), not times the 16,384 columns the rows reach
+    assert sum(cells_made) <= 52_000 * 6 + 20 * 256
 
 
 def edit_part(path: Path, part: str, change) -> None:

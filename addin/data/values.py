@@ -44,6 +44,18 @@ INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_NOT_TEXT_CHARS = tuple(chr(c) for c in [*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+_INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def holds(text: str, which: str) -> bool:
+    """Whether a whole decoded file holds ``"invisible"`` characters or characters that are
+    ``"not text"`` (no lone surrogates there: it was decoded strictly). One fast search per
+    character, much faster than a pattern over megabytes."""
+    chars = _INVISIBLE_CHARS if which == "invisible" else _NOT_TEXT_CHARS
+    return any(c in text for c in chars)
+
+
 def clean(text: str) -> str:
     """``text`` as an id or a label: invisible characters removed, then the spaces around it
     (any Unicode space: the non-breaking space of a web page or of Excel in French too)."""
@@ -217,24 +229,20 @@ def decimal_marks(columns: dict[str, pd.Series]) -> DecimalEvidence:
     decimal mark of its numbers."""
     evidence = DecimalEvidence()
     for col, series in columns.items():
-        if series is None or len(series) == 0 or _is_numeric_dtype(series) \
-                or pd.api.types.is_bool_dtype(series.dtype):
+        distinct = _distinct_texts(series)
+        if distinct is None:
             continue
-        values = series.to_numpy(object)
-        is_text = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
-        if not is_text.any():
-            continue
-        idx = np.flatnonzero(is_text)
-        text = pd.Series(values[idx], dtype=object)
-        marked = text.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+        codes, texts, is_text = distinct
+        text = pd.Series(texts, dtype=object)
+        marked = is_text & text.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
         if not marked.any():
             continue
-        idx, text = idx[marked], text[marked].str.replace(_NUMBER_DRESS, "", regex=True)
+        text = text.str.replace(_NUMBER_DRESS, "", regex=True)
         for which, pattern in (("comma", _SAYS_COMMA), ("dot", _SAYS_DOT),
                                ("ambiguous", _SAYS_NOTHING)):
-            mask = text.str.fullmatch(pattern).to_numpy(dtype=bool)
-            if mask.any():
-                getattr(evidence, which)[col] = idx[mask]
+            cells = _positions(codes, marked & text.str.fullmatch(pattern).to_numpy(dtype=bool))
+            if len(cells):
+                getattr(evidence, which)[col] = cells
     return evidence
 
 
@@ -425,28 +433,48 @@ class OrderEvidence:
         return sum(len(v) for v in getattr(self, which).values())
 
 
+def _distinct_texts(series: pd.Series) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """(code of each cell, the distinct texts, which codes are texts), or None when the column
+    holds no text: a column's distinct values are few (dates, amounts), so each is looked at
+    once."""
+    if series is None or len(series) == 0 or _is_numeric_dtype(series) \
+            or pd.api.types.is_datetime64_any_dtype(series.dtype) \
+            or pd.api.types.is_bool_dtype(series.dtype):
+        return None
+    codes, uniques = pd.factorize(series.to_numpy(object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in uniques), bool, len(uniques))
+    if not is_text.any():
+        return None
+    return codes, [v if t else "" for v, t in zip(uniques, is_text)], is_text
+
+
+def _positions(codes: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The cells whose code is one of the ``chosen`` (a mask over the distinct values)."""
+    return np.flatnonzero(chosen[codes] & (codes >= 0)) if chosen.any() else np.zeros(0, np.int64)
+
+
 def day_month_order(columns: dict[str, pd.Series]) -> OrderEvidence:
     """The evidence, in the text cells of ``columns`` (a table's date columns), about the
     order of day and month in dates such as ``03/04/2026``."""
     evidence = OrderEvidence()
     for col, series in columns.items():
-        if series is None or len(series) == 0 or _is_numeric_dtype(series) \
-                or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        distinct = _distinct_texts(series)
+        if distinct is None:
             continue
-        text = series if _object_kind(series) in ("string", "empty") else series.where(
-            series.map(lambda v: isinstance(v, str)), None)
-        got = text.astype(object).str.extract(_DAY_MONTH)
-        found = got[0].notna().to_numpy()
+        codes, texts, _ = distinct
+        got = pd.Series(texts, dtype=object).str.extract(_DAY_MONTH)
+        a = pd.to_numeric(got[0], errors="coerce").to_numpy(np.float64)
+        b = pd.to_numeric(got[1], errors="coerce").to_numpy(np.float64)
+        found = ~np.isnan(a)
         if not found.any():
             continue
-        idx = np.flatnonzero(found)
-        a = got[0].to_numpy(object)[idx].astype(np.int64)
-        b = got[1].to_numpy(object)[idx].astype(np.int64)
-        for which, mask in (("day_first", (a > 12) & (b <= 12)),
-                            ("month_first", (b > 12) & (a <= 12)),
-                            ("ambiguous", (a <= 12) & (b <= 12) & (a != b) & (a > 0) & (b > 0))):
-            if mask.any():
-                getattr(evidence, which)[col] = idx[mask]
+        for which, mask in (("day_first", found & (a > 12) & (b <= 12)),
+                            ("month_first", found & (b > 12) & (a <= 12)),
+                            ("ambiguous", found & (a <= 12) & (b <= 12) & (a != b) & (a > 0) & (b > 0))):
+            cells = _positions(codes, mask)
+            if len(cells):
+                getattr(evidence, which)[col] = cells
     return evidence
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ..schema import NUMBER_KINDS, TABLES, table_named
-from ..values import BLANK_TOKENS, DASHES, INVISIBLE, NOT_TEXT, show
+from ..values import BLANK_TOKENS, DASHES, holds, show
 from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
 from .encoding import decode
 from .locate import match_columns
@@ -140,7 +140,7 @@ def read_csv_file(path: Path, table: str, options: ReadOptions, notes: list[str]
         shown={c: column_label(p, headers[p]) for c, p in used.items()},
         decimal_hint="." if sep == "," else None,
         stripped=not _may_be_padded(text, sep), may_have_errors="#" in text,
-        may_have_controls=NOT_TEXT.search(text) is not None,
+        may_have_controls=holds(text, "not text"),
     )
 
 
@@ -152,11 +152,15 @@ def _may_be_padded(text: str, sep: str) -> bool:
     """Whether some cell of ``text`` may start or end with a space, or hold an invisible
     character: a scan of the whole text, at every place a cell starts or ends (after a
     separator, a line break or a quote; before them; at the very start and end)."""
-    if INVISIBLE.search(text):
+    if holds(text, "invisible"):
         return True
     ends = (sep, "\n", "\r", '"')
     for pad in _PADDING:
-        if pad == sep or pad not in text:
+        if pad not in text:
+            continue
+        if pad == sep:  # the separator pads a cell only inside quotes
+            if '"' + pad in text or pad + '"' in text:
+                return True
             continue
         if text.startswith(pad) or text.endswith(pad):
             return True

@@ -122,11 +122,13 @@ def read_structure(archive: zipfile.ZipFile, file: str) -> Structure:
 @dataclass
 class SheetMarks:
     """What one sheet's XML says about its cells: merged ranges as ``(min_col, min_row,
-    max_col, max_row)`` (1-based), and the ``(row, column)`` of each cell holding a formula
-    whose value was never saved (a workbook written by a program, not opened in Excel since)."""
+    max_col, max_row)`` (1-based), the ``(row, column)`` of each cell holding a formula
+    whose value was never saved (a workbook written by a program, not opened in Excel since),
+    and how many cells are stored right of column ZZ (``far_cells``), where no table is read."""
 
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     unsaved_formulas: set[tuple[int, int]] = field(default_factory=set)
+    far_cells: int = 0
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
@@ -134,6 +136,7 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?
 # an empty one (<v/>, as programs write it; Excel's empty text result is <v></v>, a value)
 _UNSAVED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{3}\d')
 _CHUNK = 1 << 20
 
 
@@ -160,6 +163,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetMarks:
 
 
 def _scan_block(data: bytes, marks: SheetMarks) -> None:
+    marks.far_cells += sum(1 for _ in _FAR_CELL.finditer(data))
     for found in _UNSAVED.finditer(data):
         at = found.start()
         f_start = data.rfind(b"<", 0, at) if data[at + 1:at + 2] == b"/" else at

@@ -32,10 +32,14 @@ from .locate import HEADER_SEARCH_ROWS, locate_tables, match_columns, pick_heade
 from .safety import HOSTILE_XML, is_hostile, refuse_unsafe_workbook
 from .structure import SheetMarks, TableDef, read_structure, scan_sheet
 
-__all__ = ["WORKBOOK", "HEADER_COLUMNS", "read_workbook"]
+__all__ = ["WORKBOOK", "HEADER_COLUMNS", "MAX_FAR_CELLS", "read_workbook"]
 
 #: How many columns of a sheet (A to IV) hold its header: what lies further right is not read.
 HEADER_COLUMNS = 256
+#: The most cells stored right of column ZZ a sheet read may have: openpyxl parses every
+#: stored cell, so a sheet of cells far right costs as much as a table without being one
+#: (a 218 KB workbook of one cell per row in column XFD would cost minutes).
+MAX_FAR_CELLS = 100_000
 
 
 def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[str] | None = None
@@ -103,6 +107,11 @@ def _read_workbook_values(path: Path, notes: list[str]) -> list[RawTable]:
             sheet = book[place.sheet]
             try:
                 marks = scan_sheet(archive, part)
+                if marks.far_cells > MAX_FAR_CELLS:
+                    raise DataError(
+                        f"refused: the sheet stores {marks.far_cells:,} cells right of column ZZ, "
+                        f"where no table is read (more than {MAX_FAR_CELLS:,}); delete those "
+                        "columns, or copy the table to a new sheet", file=name, sheet=place.sheet)
                 if place.excel_table is not None:
                     definition = definitions[place.sheet, place.excel_table]
                     bounds = range_boundaries(definition.ref)
