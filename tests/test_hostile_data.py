@@ -225,6 +225,15 @@ def test_future_is_legitimate_for_due_and_churn_dates(folder, tables, clean):
     assert data.tables["Customers"]["churn_date"].iloc[0] == pd.Timestamp("2027-03-31")
     assert (data.tables["Invoices"]["due_date"] > pd.Timestamp(TODAY)).any()  # from the clean data
     assert same_numbers(data, clean)
+    # but not a typo decades ahead: an invoice due in 2099 would never be overdue
+    invoices = tables["Invoices"].copy()
+    invoices.loc[20, "due_date"] = pd.Timestamp("2099-06-30")
+    customers.loc[1, "churn_date"] = pd.Timestamp("2200-01-31")
+    (folder / "Invoices.csv").write_text(csv_text(invoices))
+    (folder / "Customers.csv").write_text(csv_text(customers))
+    data = load_data(folder, today=TODAY)
+    assert dropped(data) == {("Invoices", "date too far in the future in due_date"): 1,
+                             ("Customers", "date too far in the future in churn_date"): 1}
 
 
 def test_today_is_the_run_date_and_a_wrong_clock_is_refused(folder):

@@ -308,6 +308,10 @@ def _date_rules(parsed: Parsed, rule, month: bool, today: _dt.date) -> None:
         future = valid & (days > limit)
         if future.any():
             parsed.bad["future"] = future
+    elif rule.horizon is not None:
+        far = valid & (days > np.datetime64(today, "D") + np.timedelta64(rule.horizon, "D"))
+        if far.any():
+            parsed.bad["far future"] = far
     if rule.floor > FIRST_DATE:
         early = valid & (days < np.datetime64(rule.floor, "D"))
         if early.any():
@@ -355,6 +359,8 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
         "excel": f"{show(value)} is an Excel error value (expected {expected})",
         "future": f"{show(value)} is after {today.isoformat()}, the date of this run, and "
                   f"{col} cannot be in the future (check the dates, or the computer's date)",
+        "far future": f"{show(value)} is more than {_horizon(raw, col)} days after "
+                      f"{today.isoformat()}, the date of this run",
         "floor": f"{show(value)} is before {_floor(raw, col).isoformat()}, the first {col} accepted",
         "formula": "the cell holds a formula whose value was never saved (open the workbook in "
                    "Excel, let it calculate, and save it)",
@@ -366,6 +372,11 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
     raise DataError(
         f"{what}; {n_bad:,} of {n_filled:,} values in this column cannot be read{hint}",
         file=raw.file, sheet=raw.sheet, row=int(raw.rows[first]), column=raw.shown.get(col, col))
+
+
+def _horizon(raw: RawTable, col: str) -> int:
+    rule = DATE_RULES.get(raw.table, {}).get(col)
+    return (rule.horizon or 0) if rule is not None else 0
 
 
 def _floor(raw: RawTable, col: str) -> _dt.date:

@@ -147,26 +147,32 @@ class DateRule:
 
     ``future``: whether a date after the run's date (for a month column: a month after the
     run's month) can be right -- a due date, a cancellation already notified -- or is a data
-    error, dropped as ``date in the future in <column>``. ``floor``: the earliest date
-    accepted; an earlier one is dropped as ``date before <year> in <column>``.
+    error, dropped as ``date in the future in <column>``. ``horizon``: when the future can be
+    right, how many days ahead at most (a due date in 2099 is a typo that would keep an
+    invoice "not yet due" for ever), beyond which the row is dropped as ``date too far in the
+    future in <column>``. ``floor``: the earliest date accepted; an earlier one is dropped
+    as ``date before <year> in <column>``.
     """
 
     future: bool
     floor: _dt.date = FIRST_DATE
+    horizon: int | None = None
 
 
 #: Every date and month column: table -> column -> :class:`DateRule`. Signup and churn dates
 #: may be as old as any real date (a customer since 1955); a churn date in the future is a
-#: cancellation notified now that takes effect later (still a customer until then), and a
-#: due date is a promise: both legitimate. Everything else records what has happened.
+#: cancellation notified now that takes effect later (still a customer until then: up to
+#: three years ahead, a contract's notice), and a due date is a promise (up to two years
+#: ahead): both legitimate. Everything else records what has happened.
 DATE_RULES: dict[str, dict[str, DateRule]] = {
-    "Customers": {"signup_date": DateRule(future=False), "churn_date": DateRule(future=True)},
+    "Customers": {"signup_date": DateRule(future=False),
+                  "churn_date": DateRule(future=True, horizon=3 * 366)},
     "Subscriptions": {"month": DateRule(future=False, floor=EVENT_FLOOR)},
     "Orders": {"order_date": DateRule(future=False, floor=EVENT_FLOOR)},
     "NPS": {"date": DateRule(future=False, floor=EVENT_FLOOR)},
     "Invoices": {
         "issue_date": DateRule(future=False, floor=EVENT_FLOOR),
-        "due_date": DateRule(future=True, floor=EVENT_FLOOR),
+        "due_date": DateRule(future=True, floor=EVENT_FLOOR, horizon=2 * 366),
         "paid_date": DateRule(future=False, floor=EVENT_FLOOR),
     },
     "Activity": {"date": DateRule(future=False, floor=EVENT_FLOOR)},
@@ -183,6 +189,7 @@ REASONS: dict[str, str] = {
     "range": "date out of range in {col}",
     "excel": "Excel error value in {col}",
     "future": "date in the future in {col}",
+    "far future": "date too far in the future in {col}",
     "floor": "date before {year} in {col}",
     "formula": "formula without a saved value in {col}",
     "control": "control character in {col}",
