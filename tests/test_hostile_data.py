@@ -28,7 +28,7 @@ from addin.report import build_report
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile_inputs import (  # noqa: E402
-    PERIOD, TODAY, clean_folder, company, dropped, judge, kpis, same_numbers, same_tables,
+    PERIOD, TODAY, clean_folder, company, dropped, same_numbers, same_tables,
     sweep, valid_text,
 )
 

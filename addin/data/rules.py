@@ -21,8 +21,8 @@ from ..errors import DataError
 from .schema import (BLANK_ALLOWED, DATE_RULES, EXPECTED, FIRST_DATE, LAST_DATE, NUMBER_CHECKS,
                      NUMBER_KINDS, NUMBER_LIMIT, ORDERED_COLUMNS, REASONS, REPEATS, TABLES, RepeatRule)
 from .sources.base import RawTable
-from .values import (NOT_TEXT, DateContext, Parsed, decimal_marks, day_month_order, parse_dates,
-                     parse_ids, parse_numbers, parse_text, show)
+from .evidence import day_month_order, decimal_marks
+from .values import NOT_TEXT, DateContext, Parsed, parse_dates, parse_ids, parse_numbers, parse_text, show
 
 __all__ = ["CheckedTable", "check_table", "FIRST_ROWS"]
 
