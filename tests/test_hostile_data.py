@@ -310,6 +310,12 @@ def test_utf16_without_a_mark_and_unknown_encodings_are_refused(folder, tables):
     assert refusal(folder, encoding="klingon").startswith(
         "Customers.csv: encoding 'klingon' is not an encoding Python knows")
     assert load_data(folder / "Costs.csv", encoding="utf-16-le", today=TODAY).tables["Costs"].shape == (6, 2)
+    # a byte-order mark says it all, whatever encoding= says
+    (folder / "Costs.csv").write_bytes(csv_text(tables["Costs"]).encode("utf-8-sig"))
+    customers = tables["Customers"]
+    (folder / "Customers.csv").write_bytes(csv_text(customers).encode("utf-16"))
+    data = load_data(folder, encoding="shift_jis", today=TODAY)
+    assert list(data.tables["Customers"]["name"]) == list(customers["name"])
 
 
 # --------------------------------------------------------------------------- 5. numbers, names

@@ -119,13 +119,7 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
         except LookupError:
             raise DataError(f"encoding {encoding!r} is not an encoding Python knows "
                             "(e.g. 'utf-8', 'cp1252', 'shift_jis', 'gbk', 'utf-16')", file=name) from None
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise DataError(f"line {_line_of(data, error.start)}: byte 0x{data[error.start]:02X} "
-                            f"cannot be read as {encoding}; check the encoding", file=name) from None
-        return text[1:] if text.startswith("\ufeff") else text
-    for bom, codec in _BOMS:
+    for bom, codec in _BOMS:  # a byte-order mark says it all, whatever encoding= says
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
@@ -134,6 +128,13 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
                                 f"{codec.upper().replace('-SIG', '')} but has bytes that are not; "
                                 f"{_SET_ENCODING}", file=name) from None
             return text[1:] if text.startswith("\ufeff") else text
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise DataError(f"line {_line_of(data, error.start)}: byte 0x{data[error.start]:02X} "
+                            f"cannot be read as {encoding}; check the encoding", file=name) from None
+        return text[1:] if text.startswith("\ufeff") else text
     if b"\x00" in data:
         at = data.index(b"\x00")
         raise DataError(f"line {_line_of(data, at)}: the file holds zero bytes, so it is not text "
