@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -303,6 +304,36 @@ def _variants() -> list[Variant]:
         _write(folder / f"{table}.csv", text)
         return folder, {}, {}
 
+    @variant("date order")
+    def _(folder, rng, tables):
+        table, column = rng.choice([("Activity", "date"), ("Orders", "order_date"), ("NPS", "date"),
+                                    ("Invoices", "issue_date")])
+        frame = tables[table]
+        order = rng.choice(["%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%d.%m.%Y"])
+        early = rng.random() < 0.3  # only days 1..12: nothing tells the order
+        if early:
+            frame = frame[frame[column].dt.day <= 12]
+            tables = {**tables, table: frame}
+            clean_folder(folder, tables)
+        _write(folder / f"{table}.csv", _csv_text(frame, date_format=order))
+        expected = "refuse" if early and order != "%d.%m.%Y" else {}
+        return folder, {}, expected if not early else ("other clean", tables, expected)
+
+    @variant("text that is not text")
+    def _(folder, rng, tables):
+        table = rng.choice(["Customers", "NPS", "Activity"])
+        frame = tables[table]
+        extra = frame.iloc[[rng.randrange(len(frame))]].copy()
+        column = {"Customers": rng.choice(["customer_id", "segment", "name"]), "NPS": "customer_id",
+                  "Activity": "user_id"}[table]
+        extra[column] = "X" + rng.choice(["\x01", "\x07", "\x1b", "\x1f"]) + "Y"
+        if table == "Customers" and column != "customer_id":
+            extra["customer_id"] = "C-hostile"
+        frame = pd.concat([frame, extra], ignore_index=True)
+        _write(folder / f"{table}.csv", _csv_text(frame))
+        (folder / os.fsdecode(b"notes-\xe9t\xe9.csv")).write_bytes(b"a,b\n1,2\n")
+        return folder, {}, {(table, f"control character in {column}"): 1}
+
     @variant("workbook")
     def _(folder, rng, tables):
         frames = {name: frame.copy() for name, frame in tables.items()}
@@ -407,7 +438,11 @@ def sweep(variants: int = 400, seed: int = 1, folder: Path | None = None) -> Cou
         kind = kinds[i % len(kinds)]
         case = clean_folder(root / f"case{i}", tables)
         path, kwargs, expected = kind.build(case, rng, tables)
-        outcome = judge(path, kwargs, expected, clean)
+        reference = clean
+        if isinstance(expected, tuple):  # the variant changed the clean data itself
+            _, other, expected = expected
+            reference = load_data(clean_folder(root / f"clean{i}", other), today=TODAY)
+        outcome = judge(path, kwargs, expected, reference)
         kind.outcomes[outcome] += 1
         totals[outcome] += 1
         if outcome == "silently wrong":

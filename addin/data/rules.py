@@ -139,9 +139,6 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
                 verdict.drop(mask, REASONS[which].format(col=col))
             continue
         _refuse_column(raw, col, kind, p, live, comma, date_format, today)
-        for which, mask in p.bad.items():
-            if which == "formula":
-                verdict.drop(mask, REASONS[which].format(col=col))
         if col in allowed_blank:
             if kind == "count":
                 out[col] = np.where(p.blank, 0.0, p.values)
