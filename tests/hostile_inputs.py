@@ -334,6 +334,21 @@ def _variants() -> list[Variant]:
         (folder / os.fsdecode(b"notes-\xe9t\xe9.csv")).write_bytes(b"a,b\n1,2\n")
         return folder, {}, {(table, f"control character in {column}"): 1}
 
+    @variant("long cell")
+    def _(folder, rng, tables):
+        table, column, reason = rng.choice([
+            ("Orders", "amount", "not a number in amount"), ("Orders", "order_date", "not a date in order_date"),
+            ("NPS", "score", "not a number in score"), ("Costs", "month", "not a date in month")])
+        frame = tables[table].astype({column: object})
+        extra = frame.iloc[[0]].copy()
+        extra[column] = rng.choice(["9", "T", " 1", "1.5", "1/", "12:00 ", "(", "0"]) * rng.choice(
+            [200, 5_000, 60_000]) + "x"
+        if table == "Orders":
+            extra["order_id"] = "O-long"
+        frame = pd.concat([frame, extra], ignore_index=True)
+        _write(folder / f"{table}.csv", _csv_text(frame))
+        return folder, {}, {(table, reason): 1}
+
     @variant("workbook")
     def _(folder, rng, tables):
         frames = {name: frame.copy() for name, frame in tables.items()}

@@ -547,3 +547,13 @@ def test_a_hostile_sweep_is_never_silently_wrong(tmp_path, capsys):
     totals = sweep(variants=48, seed=14, folder=tmp_path)
     assert totals["silently wrong"] == 0, capsys.readouterr().out
     assert totals["read right"] > 0 and totals["refused clearly"] > 0
+
+
+def test_a_long_value_is_quoted_short_in_a_refusal(folder, tables):
+    costs = tables["Costs"].astype({"retention_spend": object}).copy()
+    costs["retention_spend"] = "9" * 50_000 + "x"
+    (folder / "Costs.csv").write_text(csv_text(costs))
+    message = refusal(folder)
+    assert len(message) < 300
+    assert message.startswith("Costs.csv, row 2, column B (retention_spend): '99999")
+    assert "...' (50,001 characters) is not a number" in message

@@ -71,15 +71,24 @@ _DATE_MIN = np.datetime64(FIRST_DATE, "D")
 _DATE_MAX = np.datetime64(LAST_DATE, "D")
 
 
+#: The longest text a message quotes whole; a longer one is cut, with its length.
+SHOWN_CHARACTERS = 60
+
+
 def show(value: object) -> str:
-    """A cell's value as a message quotes it: ``'abc'``, ``12``, ``2026-09-30 00:00:00``."""
+    """A cell's value as a message quotes it: ``'abc'``, ``12``, ``2026-09-30 00:00:00``; a
+    text longer than :data:`SHOWN_CHARACTERS` as its start and length (``'xxxx...' (70,000
+    characters)``), so a message stays one readable line."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (_dt.datetime, pd.Timestamp)):
         return value.isoformat(sep=" ")
     if isinstance(value, str):
+        if len(value) > SHOWN_CHARACTERS:
+            return f"{value[:SHOWN_CHARACTERS - 3] + '...'!r} ({len(value):,} characters)"
         return repr(value)
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS - 3] + "..."
 
 
 @dataclass
@@ -174,8 +183,15 @@ _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
+#: The longest text read as a number or a date: anything longer is neither (and patterns
+#: are never tried on megabytes of one cell).
+LONGEST_VALUE = 100
+
+
 def _number_from_text(text: str, comma: bool) -> float | None:
     """A text number such as '€ 1.234,50', '(12.00)', '1,234.5', '-' -> float, else None."""
+    if len(text) > LONGEST_VALUE:
+        return None
     t = _CURRENCY.sub("", text)
     negative = t.startswith("(") and t.endswith(")")
     if negative:
@@ -189,7 +205,7 @@ def _number_from_text(text: str, comma: bool) -> float | None:
             return None
     elif _THOUSANDS_DOT.match(t):
         t = t.replace(",", "")
-    elif not re.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$", t):
+    elif not re.match(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$", t):
         return None
     try:
         value = float(t)
@@ -378,7 +394,8 @@ def _parse_date_strings(strings: np.ndarray, ctx: DateContext
     # number written as text; what is still left is blank, an Excel error or a problem
     cleaned = strings.copy()
     for i in np.flatnonzero(remaining):
-        cleaned[i] = _TIME_SUFFIX.sub("", strings[i].strip())
+        text = strings[i].strip()
+        cleaned[i] = _TIME_SUFFIX.sub("", text) if len(text) <= LONGEST_VALUE else text
     _attempt_formats(cleaned, days, remaining, ctx)
     for i in np.flatnonzero(remaining):
         if re.fullmatch(r"\d{5}(\.\d+)?", cleaned[i]):  # 10000 (1927) .. 99999 (2173)

@@ -7,11 +7,14 @@ module with its own ``SourceKind``, added to that list before the workbook reade
 any file).
 
 - :mod:`.frames`: a dict of pandas DataFrames;
-- :mod:`.csv`: a folder of CSV files, or one CSV file;
+- :mod:`.csv`: a folder of CSV files, or one CSV file, decoded by :mod:`.encoding`;
 - :mod:`.workbook`: an ``.xlsx``/``.xlsm`` workbook (any other file is tried as one, and
-  refused by :mod:`.safety` when it is not);
+  refused by :mod:`.safety` when it is not), its Tables, merged ranges and unsaved formulas
+  found by :mod:`.structure`;
 - :mod:`.locate`: which Table or sheet of a workbook holds a table, and which row is its
-  header (also for the Refresh button, which reads the open workbook through Excel).
+  header (also for the Refresh button, which reads the open workbook through Excel);
+- :mod:`.base`: what every kind hands over (:class:`~.base.RawTable`), and the names it
+  shows (:func:`~.base.shown_name`: always valid text, whatever bytes the file system gave).
 """
 
 from __future__ import annotations

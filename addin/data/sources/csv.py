@@ -130,7 +130,7 @@ def read_csv_file(path: Path, table: str, options: ReadOptions, notes: list[str]
         first = int(np.flatnonzero(spare)[0])
         value = frame.at[first, width] if pd.notna(frame.at[first, width]) else frame.at[first, width + 1]
         raise DataError(f"the row has more values than the header has columns ({show(value)} "
-                        f"after the last column {headers[-1].strip()!r}); check the separators "
+                        f"after the last column {show(headers[-1].strip())}); check the separators "
                         "and quotes", file=name, row=first + 2)
     columns = {c: (frame[p] if p is not None else None) for c, p in positions.items()}
     return RawTable(

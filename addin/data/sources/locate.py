@@ -112,6 +112,12 @@ def find_header(rows: Sequence[Sequence[object]], table: str) -> int | None:
     return None if best is None else candidates[best][0]
 
 
+def _short(header: object, limit: int = 60) -> str:
+    """A header as a message shows it: stripped, cut to ``limit`` characters."""
+    text = str(header).strip()
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def match_columns(table: str, headers: Sequence[object], *, file: str | None,
                   sheet: str | None = None, row: int | None = None) -> dict[str, int | None]:
     """The 0-based position among ``headers`` of each column of ``table`` (None: an optional
@@ -130,12 +136,12 @@ def match_columns(table: str, headers: Sequence[object], *, file: str | None,
             continue
         if col in found:
             raise DataError(
-                f"two columns are {col}: {str(headers[found[col]]).strip()!r} and "
-                f"{str(header).strip()!r}; keep one", file=file, sheet=sheet, row=row)
+                f"two columns are {col}: {_short(headers[found[col]])!r} and "
+                f"{_short(header)!r}; keep one", file=file, sheet=sheet, row=row)
         found[col] = pos
     missing = [c for c in TABLES[table] if c not in found and c not in OPTIONAL_COLUMNS.get(table, ())]
     if missing:
-        listed = [str(h).strip() for h in headers if h is not None and str(h).strip()]
+        listed = [_short(h) for h in headers if h is not None and str(h).strip()]
         raise DataError(
             f"table {table} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: "
             f"{', '.join(listed) if listed else 'none'})", file=file, sheet=sheet, row=row)
