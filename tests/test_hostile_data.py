@@ -156,7 +156,8 @@ def test_padded_ids_are_one_customer_wherever_they_stand(folder, tables, clean, 
     assert report.kpi("churn")["current"] == build_report(clean, PERIOD).kpi("churn")["current"]
 
 
-@pytest.mark.parametrize("first_line", ["sep=,", "\ufeff", "\ufeff\ufeff", "quoted", "padded"])
+@pytest.mark.parametrize("first_line", ["sep=,", "\ufeff", "\ufeff\ufeff\ufeff", "quoted", "padded",
+                                        "invisible"])
 def test_ids_trimmed_whatever_the_first_line(folder, tables, clean, first_line):
     subs = tables["Subscriptions"].assign(customer_id=lambda f: " " + f["customer_id"])
     text = csv_text(subs)
@@ -165,6 +166,8 @@ def test_ids_trimmed_whatever_the_first_line(folder, tables, clean, first_line):
         head = ",".join(f'"{h}"' for h in head.split(","))
     elif first_line == "padded":
         head = ",".join(f" {h}\u00a0" for h in head.split(","))
+    elif first_line == "invisible":
+        head = ",".join(f"{h[:2]}\u200b{h[2:]}" for h in head.split(","))
     else:
         head = (first_line + "\n" if first_line.startswith("sep") else first_line) + head
     (folder / "Subscriptions.csv").write_text(head + "\n" + rest)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from ...cells import name_key
 from ...errors import DataError
 from ..schema import OPTIONAL_COLUMNS, TABLES, table_named
+from ..values import INVISIBLE
+from .base import shown_name
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -100,7 +102,7 @@ def pick_header(candidates: Sequence[tuple[int, Sequence[object]]], table: str) 
     if not candidates:
         return None
     wanted = {name_key(c) for c in TABLES[table]}
-    scores = [sum(1 for v in row if v is not None and name_key(v) in wanted) for _, row in candidates]
+    scores = [sum(1 for v in row if v is not None and _header_key(v) in wanted) for _, row in candidates]
     return scores.index(max(scores))
 
 
@@ -112,9 +114,15 @@ def find_header(rows: Sequence[Sequence[object]], table: str) -> int | None:
     return None if best is None else candidates[best][0]
 
 
+def _header_key(header: object) -> str:
+    """A header as compared with the columns' names: :func:`~addin.cells.name_key`, after the
+    invisible characters (a byte-order mark, a zero-width space) are gone."""
+    return name_key(INVISIBLE.sub("", str(header)))
+
+
 def _short(header: object, limit: int = 60) -> str:
-    """A header as a message shows it: stripped, cut to ``limit`` characters."""
-    text = str(header).strip()
+    """A header as a message shows it: stripped, valid text, cut to ``limit`` characters."""
+    text = shown_name(str(header)).strip()
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -131,7 +139,7 @@ def match_columns(table: str, headers: Sequence[object], *, file: str | None,
     for pos, header in enumerate(headers):
         if header is None:
             continue
-        col = wanted.get(name_key(header))
+        col = wanted.get(_header_key(header))
         if col is None:
             continue
         if col in found:
