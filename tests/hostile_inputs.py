@@ -12,6 +12,8 @@ Every variant is the clean 40-customer company written some hostile way. Its out
   clean report's;
 - ``refused clearly``: a one-line DataError naming the file (and, where the variant put the
   problem in one place, its row or line and column);
+- ``refused (readable)``: such a refusal of an input that could have been read right (not
+  wrong, but worth counting apart);
 - ``silently wrong``: anything else -- different numbers without a counted reason, an
   exception that is not a DataError, a refusal that names nothing. Must never happen.
 """
