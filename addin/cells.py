@@ -39,6 +39,11 @@ MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_TEXT = 32_767
 
+#: Characters no workbook can hold (XML 1.0 forbids them): the C0 controls but tab, line
+#: feed and carriage return; lone surrogates (how Python keeps the bytes of a file name that
+#: is not UTF-8); U+FFFE and U+FFFF.
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 _ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 
 
@@ -140,3 +145,19 @@ def _spill_column(column) -> list:
         floats = values.to_numpy(dtype=np.float64)
         return [None if math.isnan(x) else x for x in floats.tolist()]
     return [None if (isinstance(v, float) and math.isnan(v)) else v for v in values.tolist()]
+
+
+def _readable(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        # a byte the file system gave that is not UTF-8 (Python keeps it as U+DC80 + byte):
+        # such names come from Windows, so the byte is read in its code page
+        return bytes([code - 0xDC00]).decode("cp1252", "replace")
+    return "\ufffd"
+
+
+def readable_text(text: str) -> str:
+    """``text`` as valid workbook (XML) text: a byte of a non-UTF-8 file name
+    (``caf\\udce9``, a Windows zip unpacked on Linux) is read as Windows-1252 (``café``); any
+    other character a workbook cannot hold becomes U+FFFD (�)."""
+    return NOT_XML_TEXT.sub(_readable, text) if NOT_XML_TEXT.search(text) else text

@@ -195,14 +195,19 @@ def test_sheet_named_after_a_table_with_one_table_of_another_name(tmp_path):
     sheet["A1"] = "Budget (the table below is read, not this title)"
     sheet["D5"], sheet["E5"] = "Month", "Retention spend"
     sheet["D6"], sheet["E6"] = dt.date(2026, 1, 1), 1500
-    sheet["D7"], sheet["E7"] = "2026-02", "2.500,00 €"  # text the default '.' decimal cannot read
+    sheet["D7"], sheet["E7"] = "2026-02", "2.500,00 €"  # text whose decimal comma shows
     sheet["D8"], sheet["E8"] = "2026-03", 1700
     sheet.add_table(Table(displayName="Table1", ref="D5:E8"))
     book.save(path)
     data = load_data(path)
-    assert list(data.get("Costs")["retention_spend"]) == [1500.0, 1700.0]
-    assert quality_counts(data, "Costs") == {"not a number in retention_spend": 1}
-    assert list(load_data(path, decimal=",").get("Costs")["retention_spend"]) == [1500.0, 2500.0, 1700.0]
+    assert list(data.get("Costs")["retention_spend"]) == [1500.0, 2500.0, 1700.0]
+    assert data.notes == [
+        "book.xlsx (sheet Costs): numbers read with a decimal comma (1.234,56 is 1234.56), as 1 "
+        "number shows it, such as '2.500,00 €' (row 7, column E (Retention spend)); pass "
+        "decimal='.' if that is wrong."]
+    forced = load_data(path, decimal=".")
+    assert list(forced.get("Costs")["retention_spend"]) == [1500.0, 1700.0]
+    assert quality_counts(forced, "Costs") == {"not a number in retention_spend": 1}
 
 
 def test_italian_csv(tmp_path):
@@ -224,9 +229,18 @@ def test_italian_csv(tmp_path):
     assert list(customers["name"]) == ["Caffè Rossi", "Bar Sport"]
     assert customers["churn_date"].isna().all()
     assert data.notes == [
-        "Orders.csv: numbers read with a decimal comma (1.234,56 is 1234.56), as detected from "
-        "the file; pass decimal='.' if that is wrong.",
-        "Customers.csv is not UTF-8: read as Windows-1252 (Western European) text.",
+        "Customers.csv is not UTF-8: read as Windows-1252 (Western European), as its 1 character "
+        "outside ASCII reads as such text, such as 'Caffè' (line 2); pass encoding= if that is wrong.",
+        "Customers.csv: dates read day first (DD/MM/YYYY), as 1 date only makes sense that way, "
+        "such as '13/12/2025' (row 3, column D (signup_date)); 1 date that reads either way, such "
+        "as '01/12/2025' (row 2, column D (signup_date)), is read so too; pass "
+        "date_format='%m/%d/%Y' if that is wrong.",
+        "Orders.csv: numbers read with a decimal comma (1.234,56 is 1234.56), as 2 numbers show "
+        "it, such as '1.234,56' (row 2, column D (amount)); pass decimal='.' if that is wrong.",
+        "Orders.csv: dates read day first (DD/MM/YYYY), as 1 date only makes sense that way, such "
+        "as '31/01/2026' (row 3, column C (order_date)); 2 dates that read either way, such as "
+        "'05/01/2026' (row 2, column C (order_date)), are read so too; pass "
+        "date_format='%m/%d/%Y' if that is wrong.",
     ]
     with pytest.raises(DataError) as error:
         load_data(tmp_path, decimal=".")
@@ -238,9 +252,16 @@ def test_italian_csv(tmp_path):
 
 def test_decimal_forced_and_detected_ambiguous(tmp_path):
     (tmp_path / "Costs.csv").write_text("month;retention_spend\n2026-01;1.234\n2026-02;2.000\n")
-    detected = load_data(tmp_path)  # ';' and nothing else to go by: a decimal comma
+    with pytest.raises(DataError) as error:  # ';' and nothing else to go by: refused
+        load_data(tmp_path)
+    assert str(error.value) == (
+        "Costs.csv, row 2, column B (retention_spend): '1.234' may be a number with a decimal "
+        "comma or with a decimal point, and no number of the table shows which mark it uses "
+        "(2 such numbers); set the decimal mark: decimal=',' or decimal='.' (--decimal on the "
+        "command line)")
+    detected = load_data(tmp_path, decimal=",")
     assert list(detected.get("Costs")["retention_spend"]) == [1234.0, 2000.0]
-    assert len(detected.notes) == 1 and "decimal comma" in detected.notes[0]
+    assert detected.notes == []
     forced = load_data(tmp_path, decimal=".")
     assert list(forced.get("Costs")["retention_spend"]) == [1.234, 2.0]
     assert forced.notes == []
@@ -306,7 +327,11 @@ def test_text_numbers(tmp_path):
     assert list(italian.get("Costs")["retention_spend"])[:3] == [1234.5, 12.5, 3.0]
     (tmp_path / "Costs.csv").write_text("month;retention_spend\n2026-01;1.234.567,5\n2026-02;1.5\n"
                                         "2026-03;1.2.3\n2026-04;12,25\n2026-05;1.000\n")
-    data = load_data(tmp_path)
+    with pytest.raises(DataError, match=r"^Costs.csv: numbers are written with both decimal marks: "
+                       r"2 with a comma such as '1.234.567,5' \(row 2, column B \(retention_spend\)\), "
+                       r"1 with a point such as '1.5' \(row 3"):
+        load_data(tmp_path)
+    data = load_data(tmp_path, decimal=",")
     assert list(data.get("Costs")["retention_spend"]) == [1234567.5, 12.25, 1000.0]
     assert quality_counts(data, "Costs") == {"not a number in retention_spend": 2}
     (tmp_path / "Costs.csv").write_text("month,retention_spend\n2026-01,-\n2026-02,N/A\n2026-03,5\n")
@@ -320,7 +345,7 @@ def test_dates_with_times_and_things_that_are_not_dates():
         "2026-01-05T10:00:00", "2026-01-05 23:00:00+02:00", "2026-01-05T23:30:00Z",
         "05/01/2026 10:30 PM", "46027",  # the date as written; a serial number as text
         "2026", "2026-01", "12345678"]})
-    data = RetentionData.from_frames({"Activity": activity})
+    data = RetentionData.from_frames({"Activity": activity}, date_format="%d/%m/%Y")
     assert list(data.get("Activity")["date"]) == [pd.Timestamp("2026-01-05")] * 5
     assert quality_counts(data, "Activity") == {"not a date in date": 3}
 
@@ -329,12 +354,21 @@ def test_month_first_dates_detected_and_noted(tmp_path):
     (tmp_path / "Activity.csv").write_text("user_id,date\nU1,12/25/2025\nU1,01/02/2026\n")
     data = load_data(tmp_path)
     assert list(data.get("Activity")["date"]) == list(pd.to_datetime(["2025-12-25", "2026-01-02"]))
-    assert data.notes == ["Activity.csv, column B (date): dates read month first (MM/DD/YYYY), as "
-                          "some only make sense that way; pass date_format='%d/%m/%Y' if that is wrong."]
+    assert data.notes == [
+        "Activity.csv: dates read month first (MM/DD/YYYY), as 1 date only makes sense that way, "
+        "such as '12/25/2025' (row 2, column B (date)); 1 date that reads either way, such as "
+        "'01/02/2026' (row 3, column B (date)), is read so too; pass date_format='%d/%m/%Y' if "
+        "that is wrong."]
+    (tmp_path / "Activity.csv").write_text("user_id,date\nU1,03/04/2026\nU2,05/05/2026\n")
+    with pytest.raises(DataError) as error:  # nothing tells the order, and it changes a date
+        load_data(tmp_path)
+    assert str(error.value) == (
+        "Activity.csv, row 2, column B (date): '03/04/2026' may be day first or month first, and "
+        "no date of the table shows which (1 such date); set the date format: "
+        "date_format='%d/%m/%Y' or date_format='%m/%d/%Y' (--date-format on the command line)")
+    data = load_data(tmp_path, date_format="%d/%m/%Y")
+    assert list(data.get("Activity")["date"]) == [pd.Timestamp("2026-04-03"), pd.Timestamp("2026-05-05")]
     (tmp_path / "Activity.csv").write_text("user_id,date\nU1,03/04/2026\n")
-    data = load_data(tmp_path)
-    assert list(data.get("Activity")["date"]) == [pd.Timestamp("2026-04-03")]
-    assert "nothing in the column tells the order" in data.notes[0]
     data = load_data(tmp_path, date_format="%m/%d/%Y")
     assert list(data.get("Activity")["date"]) == [pd.Timestamp("2026-03-04")]
     assert data.notes == []
@@ -579,6 +613,10 @@ def test_bad_arguments():
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "data.xlsx"
     path.write_text("order_id,customer_id\n")
+    with pytest.raises(DataError, match=r"^data.xlsx: this looks like a text \(CSV\) file, but its "
+                       r"name does not end in .csv: name it after its table, e.g. Orders.csv$"):
+        load_data(path)
+    path.write_bytes(bytes(range(256)))
     with pytest.raises(DataError, match=r"^data.xlsx: this is not an Excel workbook \(.xlsx/.xlsm\) nor a CSV file$"):
         load_data(path)
     path.write_bytes(b"PK\x03\x04 truncated")

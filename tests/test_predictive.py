@@ -133,16 +133,15 @@ def test_rfm_summary_reproduces_hardie_cdnow_summary(cdnow):
     assert summary["recency"].sum() == pytest.approx(16135.57142857143)
 
 
-def test_rfm_summary_is_fast_on_a_million_orders():
+def test_rfm_summary_on_a_million_orders():
+    # its speed is measured by benchmarks/bench_predictive.py, not asserted here (a loaded
+    # machine would fail a timed assertion)
     rng = np.random.default_rng(7)
     ids = rng.integers(0, 50_000, 1_000_000)
     dates = np.datetime64("2023-01-01") + rng.integers(0, 730, 1_000_000).astype("timedelta64[D]")
     amounts = rng.gamma(2.0, 20.0, 1_000_000)
-    start = time.perf_counter()
     summary = P.rfm_summary(ids, dates, amounts)
-    elapsed = time.perf_counter() - start
     assert len(summary) == 50_000
-    assert elapsed < 2.0, f"rfm_summary took {elapsed:.2f} s on 1,000,000 orders"
     # cross-check one customer against a plain pandas computation
     one = pd.DataFrame({"id": ids, "day": dates, "amount": amounts}).query("id == 123")
     per_day = one.groupby("day")["amount"].sum().sort_index()

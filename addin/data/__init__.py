@@ -14,21 +14,25 @@ are described for the analyst in ``docs/data-format.md``. The package, by layer:
 
 - :mod:`.schema`: the tables, columns and kinds, what may be blank or left out, the checks
   and the drop reasons -- the rules, declared as data;
-- :mod:`.sources`: one module per kind of input (CSV, workbook, DataFrames), the workbook
-  safety checks, and :mod:`.sources.locate`, the rule of which Excel Table or sheet holds a
-  table and which row is its header;
+- :mod:`.sources`: one module per kind of input (CSV, workbook, DataFrames), the encoding
+  of text files, the workbook safety checks and structure, and :mod:`.sources.locate`, the
+  rule of which Excel Table or sheet holds a table and which row is its header;
 - :mod:`.values`: reading cells (ids, text, numbers, dates, Excel serial dates);
-- :mod:`.rules`: applying the schema to a table's rows: verdicts, refusals, merges;
+- :mod:`.evidence`: what a table's cells say about its decimal mark and its order of day
+  and month (the loader guesses only on evidence, or refuses);
+- :mod:`.rules`: applying the schema to a table's rows: the guesses, verdicts, refusals,
+  merges;
 - :mod:`.model`: :class:`RetentionData` and :func:`load_data`.
 """
 
 from __future__ import annotations
 
 from .model import RetentionData, load_data
-from .schema import BLANK_ALLOWED, OPTIONAL_COLUMNS, QUALITY_COLUMNS, TABLES
+from .schema import BLANK_ALLOWED, DATE_RULES, OPTIONAL_COLUMNS, QUALITY_COLUMNS, TABLES
 
 __all__ = [
     "TABLES",
+    "DATE_RULES",
     "BLANK_ALLOWED",
     "OPTIONAL_COLUMNS",
     "QUALITY_COLUMNS",

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,14 +16,8 @@ import pandas as pd
 
 from ..errors import InvalidInputError
 from .rules import check_table
-from .schema import (
-    CUSTOMER_TABLES,
-    QUALITY_COLUMNS,
-    TABLES,
-    UNKNOWN_CUSTOMER,
-    table_named,
-)
-from .sources import RawTable, read_source
+from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
+from .sources import RawTable, ReadOptions, read_source, shown_name
 from .sources.frames import read_frames
 
 __all__ = ["RetentionData", "load_data"]
@@ -39,21 +34,29 @@ class RetentionData:
     ``float64``, counts and scores as ``int64``. Blank text is ``""``; an optional blank
     date is ``NaT``. Rows keep the order of the source; the index is 0..n-1.
 
-    ``quality`` has the columns ``table, rows_read, rows_kept, rows_dropped, reason``: one
-    row per table and reason, ``rows_read`` and ``rows_kept`` being the table's totals
-    (repeated on each of its rows) and ``rows_dropped`` the rows dropped for that reason,
-    so a table's ``rows_dropped`` add up to ``rows_read - rows_kept``. A table with nothing
+    ``quality`` has the columns ``table, rows_read, rows_kept, rows_dropped, reason,
+    first_rows``: one row per table and reason, ``rows_read`` and ``rows_kept`` being the
+    table's totals (repeated on each of its rows), ``rows_dropped`` the rows dropped for that
+    reason, so a table's ``rows_dropped`` add up to ``rows_read - rows_kept``, and
+    ``first_rows`` a tuple of the first row numbers dropped for it (as the user numbers
+    them: Excel's rows, or a CSV file's with the header as row 1). A table with nothing
     dropped has one row with reason ``""``. Rows kept but worth knowing about (customer ids
     missing from Customers) have their own row with ``rows_dropped`` 0.
+    :meth:`summary` says the same in one line per table.
 
-    ``notes`` are sentences for the report about how the data was read (a decimal comma or
-    a month-first date order detected, a CSV file read as Windows-1252...).
+    ``notes`` are sentences for the report about how the data was read, each guess with
+    the evidence it rests on (a decimal comma, a date order, a CSV file read as
+    Windows-1252...). ``places`` says where each table was read (``Orders.csv``,
+    ``data.xlsx, sheet Orders``); ``today`` is the run's date, after which events were
+    refused.
     """
 
     tables: dict[str, pd.DataFrame]
     quality: pd.DataFrame
     source: str
     notes: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)
+    today: _dt.date | None = None
 
     def get(self, name: str) -> pd.DataFrame | None:
         """The table (any case/spacing of its name), or None when it was not given."""
@@ -73,18 +76,46 @@ class RetentionData:
         values = customers["segment"].dropna().unique().tolist()
         return sorted((v for v in values if v != ""), key=lambda v: (v.casefold(), v))
 
+    def summary(self) -> list[str]:
+        """One line per table for a terminal: rows read, kept and dropped, by reason with the
+        first rows dropped, e.g. ``Orders (Orders.csv): 487 rows read, 485 kept, 2 dropped:
+        1 negative amount (row 12); 1 date in the future in order_date (row 45)``."""
+        lines = []
+        for name in self.tables:
+            rows = self.quality[self.quality["table"] == name]
+            if not len(rows):
+                continue
+            read, kept = int(rows["rows_read"].iloc[0]), int(rows["rows_kept"].iloc[0])
+            place = f" ({self.places[name]})" if name in self.places else ""
+            line = f"{name}{place}: {read:,} rows read, {kept:,} kept, {read - kept:,} dropped"
+            parts = []
+            for reason, dropped, first in zip(rows["reason"], rows["rows_dropped"], rows["first_rows"]):
+                if not reason:
+                    continue
+                if dropped:
+                    more = ", ..." if dropped > len(first) else ""
+                    which = ("row " if len(first) == 1 else "rows ") + ", ".join(map(str, first))
+                    parts.append(f"{int(dropped):,} {reason} ({which}{more})")
+                else:
+                    parts.append(reason)
+            lines.append(line + (": " + "; ".join(parts) if parts else ""))
+        return lines
+
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame], source: str = "DataFrames", *,
-                    decimal: str | None = None, date_format: str | None = None) -> RetentionData:
+                    decimal: str | None = None, date_format: str | None = None,
+                    today: _dt.date | str | None = None) -> RetentionData:
         """Check and type tables given as DataFrames keyed by table name.
 
         Keys and column names match like sheet and header names (any case and spacing);
         keys that are not a table are ignored. Values may be text, numbers, dates or
         datetimes as Excel or pandas give them. Row numbers in messages count the header as
-        row 1, as if the frame were pasted at A1.
+        row 1, as if the frame were pasted at A1. ``decimal``, ``date_format`` and ``today``
+        as for :func:`load_data`.
         """
         decimal = _check_decimal(decimal)
-        return _build(read_frames(frames, source), source, [], decimal=decimal, date_format=date_format)
+        return _build(read_frames(frames, source), shown_name(source), [], decimal=decimal,
+                      date_format=_check_date_format(date_format), today=_check_today(today))
 
     @staticmethod
     def _canonical(name: str) -> str:
@@ -100,7 +131,8 @@ class RetentionData:
 
 
 def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
-              decimal: str | None = None, date_format: str | None = None) -> RetentionData:
+              decimal: str | None = None, date_format: str | None = None,
+              encoding: str | None = None, today: _dt.date | str | None = None) -> RetentionData:
     """Read, check and type the retention tables from a workbook, a CSV folder or DataFrames.
 
     Arguments
@@ -109,13 +141,26 @@ def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
         An ``.xlsx``/``.xlsm`` workbook, a folder of ``<Table>.csv`` files, one such CSV
         file, or a dict of DataFrames keyed by table name.
     decimal
-        ``","`` or ``"."``: the decimal mark of numbers written as text. By default CSV
-        files are inspected (a ``;``-separated file with numbers like ``1.234,56`` is read
-        with a decimal comma, and a note says so); text in workbooks uses ``"."``.
+        ``","`` or ``"."``: the decimal mark of numbers written as text (``--decimal`` on
+        the command line). By default each table's text numbers decide (``1.234,56``,
+        ``12,5`` show a comma; a ``,``-separated CSV file cannot use one), with a note; a
+        table whose numbers show both marks, or none while one changes a number
+        (``39.345``), is refused until this is given.
     date_format
         A ``strftime`` format such as ``"%m/%d/%Y"`` for dates written as text, tried
-        before ISO ``YYYY-MM-DD``. By default day-first ``DD/MM/YYYY`` unless a column's
-        dates only make sense month first.
+        before ISO ``YYYY-MM-DD``. By default ``03/04/2026`` is read in the order the
+        table's dates show (``25/04/2026``: day first), with a note; a table showing both
+        orders, or none while some date reads two ways, is refused until this is given.
+    encoding
+        The encoding of CSV files, any name Python knows (``"shift_jis"``, ``"gbk"``,
+        ``"cp1250"``; ``--encoding`` on the command line). By default UTF-8, UTF-16 with a
+        byte-order mark, or Western European text (Windows-1252, Latin-1) when the file
+        shows it, with a note; anything else is refused, naming the line.
+    today
+        The run's date (default: the computer's date today), a ``datetime.date`` or
+        ``"YYYY-MM-DD"``. Events after it (an order, an answer, a payment, a month of
+        subscription after its month...) cannot have happened: those rows are dropped as
+        ``date in the future in <column>``; see ``DATE_RULES`` in :mod:`.schema`.
 
     Raises
     ------
@@ -125,11 +170,35 @@ def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
         an error: they are dropped and counted in ``quality``.
     """
     decimal = _check_decimal(decimal)
+    date_format = _check_date_format(date_format)
+    if encoding is not None and not isinstance(encoding, str):
+        raise InvalidInputError(f"encoding is {encoding!r}, expected a name such as 'cp1252'")
+    today = _check_today(today)
+    notes: list[str] = []
+    raws, label = read_source(source, ReadOptions(decimal=decimal, encoding=encoding), notes)
+    return _build(raws, label, notes, decimal=decimal, date_format=date_format, today=today)
+
+
+def _check_date_format(date_format: object) -> str | None:
     if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
         raise InvalidInputError(f"date_format is {date_format!r}, expected a format such as '%d/%m/%Y'")
-    notes: list[str] = []
-    raws, label = read_source(source, decimal, notes)
-    return _build(raws, label, notes, decimal=decimal or ".", date_format=date_format)
+    return date_format  # type: ignore[return-value]
+
+
+def _check_today(today: object) -> _dt.date:
+    """The run's date: ``today`` (a date, a datetime or ISO text), by default the computer's."""
+    if today is None:
+        return _dt.date.today()
+    if isinstance(today, _dt.datetime):
+        return today.date()
+    if isinstance(today, _dt.date):
+        return today
+    if isinstance(today, str):
+        try:
+            return _dt.date.fromisoformat(today.strip())
+        except ValueError:
+            pass
+    raise InvalidInputError(f"today is {today!r}, expected a date such as '2026-09-30'")
 
 
 def _check_decimal(decimal: object) -> str | None:
@@ -157,14 +226,17 @@ def _typed_frame(table: str, out: dict[str, np.ndarray], keep: np.ndarray) -> pd
 
 
 def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str | None,
-           date_format: str | None) -> RetentionData:
+           date_format: str | None, today: _dt.date) -> RetentionData:
     """Check every raw table and gather the typed tables and the quality account."""
     tables: dict[str, pd.DataFrame] = {}
-    summary: dict[str, tuple[int, dict[str, int]]] = {}
+    summary: dict[str, tuple[int, dict[str, int], dict[str, tuple[int, ...]]]] = {}
+    places: dict[str, str] = {}
     for raw in raws:
-        checked = check_table(raw, decimal or ".", date_format, notes)
+        checked = check_table(raw, decimal, date_format, notes, today)
         tables[raw.table] = _typed_frame(raw.table, checked.values, checked.keep)
-        summary[raw.table] = (checked.rows_read, checked.dropped)
+        summary[raw.table] = (checked.rows_read, checked.dropped, checked.first_rows)
+        if raw.file:
+            places[raw.table] = raw.file + (f", sheet {raw.sheet}" if raw.sheet else "")
     flags: dict[str, str] = {}
     if "Customers" in tables:
         known = tables["Customers"]["customer_id"].to_numpy(object)
@@ -179,15 +251,16 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
     for name in TABLES:
         if name not in tables:
             continue
-        rows_read, counts = summary[name]
+        rows_read, counts, first_rows = summary[name]
         kept = len(tables[name])
         if not counts:
-            records.append((name, rows_read, kept, 0, ""))
+            records.append((name, rows_read, kept, 0, "", ()))
         for reason, dropped in counts.items():
-            records.append((name, rows_read, kept, dropped, reason))
+            records.append((name, rows_read, kept, dropped, reason, first_rows.get(reason, ())))
         if name in flags:
-            records.append((name, rows_read, kept, 0, flags[name]))
+            records.append((name, rows_read, kept, 0, flags[name], ()))
     quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
     quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
-                              "rows_dropped": np.int64, "reason": "str"})
-    return RetentionData(tables=tables, quality=quality, source=source, notes=notes)
+                              "rows_dropped": np.int64, "reason": "str", "first_rows": object})
+    return RetentionData(tables=tables, quality=quality, source=source, notes=notes,
+                         places=places, today=today)

@@ -10,6 +10,7 @@ or a required column blank in every row, refuses the input (a one-line DataError
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 
@@ -17,13 +18,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .evidence import day_month_order, decimal_marks
 from .schema import (
     BLANK_ALLOWED,
+    DATE_RULES,
     EXPECTED,
     FIRST_DATE,
     LAST_DATE,
     NUMBER_CHECKS,
     NUMBER_KINDS,
+    NUMBER_LIMIT,
     ORDERED_COLUMNS,
     REASONS,
     REPEATS,
@@ -31,28 +35,25 @@ from .schema import (
     RepeatRule,
 )
 from .sources.base import RawTable
-from .values import (
-    DateContext,
-    Parsed,
-    parse_dates,
-    parse_ids,
-    parse_numbers,
-    parse_text,
-    show,
-)
+from .values import NOT_TEXT, DateContext, Parsed, parse_dates, parse_ids, parse_numbers, parse_text, show
 
-__all__ = ["CheckedTable", "check_table"]
+__all__ = ["CheckedTable", "check_table", "FIRST_ROWS"]
+
+#: How many row numbers the account of a drop reason lists (the first ones).
+FIRST_ROWS = 5
 
 
 @dataclass
 class CheckedTable:
     """One table checked: its values by column (every row read), the rows kept, how many rows
-    were read (completely empty rows are not counted) and the rows dropped by reason."""
+    were read (completely empty rows are not counted), the rows dropped by reason and, for
+    each reason, the first rows dropped for it (as the user numbers them)."""
 
     values: dict[str, np.ndarray]
     keep: np.ndarray
     rows_read: int
     dropped: dict[str, int]
+    first_rows: dict[str, tuple[int, ...]]
 
 
 class _Verdicts:
@@ -83,12 +84,24 @@ class _Verdicts:
         tally = np.bincount(self.reason[self.reason >= 0].astype(np.intp), minlength=len(self.reasons))
         return {reason: int(tally[i]) for i, reason in enumerate(self.reasons)}
 
+    def first_rows(self, rows: np.ndarray) -> dict[str, tuple[int, ...]]:
+        """The first :data:`FIRST_ROWS` row numbers (from ``rows``) dropped for each reason."""
+        return {reason: tuple(int(r) for r in rows[np.flatnonzero(self.reason == i)[:FIRST_ROWS]])
+                for i, reason in enumerate(self.reasons)}
 
-def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: list[str]) -> CheckedTable:
-    """Read every column of ``raw``, refuse it or decide each row; notes about date orders."""
+
+def check_table(raw: RawTable, decimal: str | None, date_format: str | None, notes: list[str],
+                today: _dt.date) -> CheckedTable:
+    """Read every column of ``raw``, refuse it or decide each row; notes about the guesses.
+
+    ``decimal`` (``","``, ``"."`` or None: decided on evidence) is the decimal mark of text
+    numbers; ``today`` is the run's date, after which most dates cannot be (see
+    :data:`~addin.data.schema.DATE_RULES`).
+    """
     table, kinds = raw.table, TABLES[raw.table]
-    comma = raw.comma if raw.comma is not None else decimal == ","
     allowed_blank = BLANK_ALLOWED.get(table, ())
+    comma = _decide_decimal(raw, decimal, notes)
+    order = _decide_order(raw, date_format, notes)
 
     # 1. read every column
     parsed: dict[str, Parsed] = {}
@@ -96,18 +109,27 @@ def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: lis
         series = raw.columns[col]
         if series is None:  # optional column left out
             parsed[col] = Parsed(np.full(raw.n, "", dtype=object), np.ones(raw.n, bool))
-        elif kind == "text":
+            continue
+        if kind == "text":
             values = parse_text(series, raw.stripped)
             parsed[col] = Parsed(values, values == "")
         elif kind == "id":
             parsed[col] = parse_ids(series, raw.text_blanks, raw.stripped, raw.may_have_errors)
         elif kind in ("date", "month"):
-            ctx = DateContext(month=kind == "month", epoch=raw.epoch, date_format=date_format)
+            ctx = DateContext(month=kind == "month", epoch=raw.epoch, date_format=date_format,
+                              order=order)
             parsed[col] = parse_dates(series, ctx, optional=col in allowed_blank)
-            if ctx.order_note:
-                notes.append(_date_order_note(raw, col, ctx.order_note))
+            _date_rules(parsed[col], DATE_RULES[table][col], kind == "month", today)
         else:
             parsed[col] = parse_numbers(series, comma)
+        if kind in ("id", "text") and raw.may_have_controls:
+            _control_characters(parsed[col])
+        formulas = raw.formulas.get(col) if raw.formulas else None
+        if formulas is not None and (formulas & parsed[col].blank).any():
+            # a formula whose value Excel never saved reads as blank: say which it is
+            mask = formulas & parsed[col].blank
+            parsed[col].blank = parsed[col].blank & ~mask
+            parsed[col].bad = {"formula": mask, **parsed[col].bad}
 
     # 2. completely empty rows are not data: skipped, not counted
     live = np.zeros(raw.n, bool)
@@ -123,9 +145,13 @@ def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: lis
     for col, kind in kinds.items():
         p = parsed[col]
         out[col] = p.values
-        if kind == "text" or raw.columns[col] is None:
+        if raw.columns[col] is None:
             continue
-        _refuse_column(raw, col, kind, p, live, comma, date_format)
+        if kind == "text":
+            for which, mask in p.bad.items():
+                verdict.drop(mask, REASONS[which].format(col=col))
+            continue
+        _refuse_column(raw, col, kind, p, live, comma, date_format, today)
         if col in allowed_blank:
             if kind == "count":
                 out[col] = np.where(p.blank, 0.0, p.values)
@@ -134,7 +160,7 @@ def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: lis
                 _refuse_empty(raw, col)
             verdict.drop(p.blank, REASONS["blank"].format(col=col))
         for which, mask in p.bad.items():
-            verdict.drop(mask, REASONS[which].format(col=col))
+            verdict.drop(mask, REASONS[which].format(col=col, year=_floor(raw, col).year))
         if kind in NUMBER_KINDS:
             values = out[col]
             finite = np.isfinite(values)
@@ -143,6 +169,7 @@ def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: lis
                 "negative": finite & (values < 0),
                 "fraction": finite & ~whole,
                 "outside 0-10": finite & ((values < 0) | (values > 10)),
+                "too large": finite & (np.abs(values) > NUMBER_LIMIT),
             }
             for check, reason in NUMBER_CHECKS[kind]:
                 verdict.drop(failing[check], reason.format(col=col))
@@ -159,23 +186,163 @@ def check_table(raw: RawTable, decimal: str, date_format: str | None, notes: lis
         else:
             _merge(verdict, out, rule)
 
-    return CheckedTable(values=out, keep=verdict.alive, rows_read=int(live.sum()), dropped=verdict.counts())
+    return CheckedTable(values=out, keep=verdict.alive, rows_read=int(live.sum()),
+                        dropped=verdict.counts(), first_rows=verdict.first_rows(raw.rows))
 
 
-def _date_order_note(raw: RawTable, col: str, order_note: str) -> str:
-    place = (f"{raw.file}" + (f" (sheet {raw.sheet})" if raw.sheet else "")
-             + f", column {raw.shown.get(col, col)}")
-    if order_note == "month-first":
-        return (f"{place}: dates read month first (MM/DD/YYYY), as some only make "
-                "sense that way; pass date_format='%d/%m/%Y' if that is wrong.")
-    return (f"{place}: dates such as 03/04/2026 read day first (DD/MM/YYYY), "
-            "as nothing in the column tells the order; pass "
-            "date_format='%m/%d/%Y' if they are month first.")
+def _place(raw: RawTable) -> str:
+    return f"{raw.file}" + (f" (sheet {raw.sheet})" if raw.sheet else "")
+
+
+def _cell(raw: RawTable, col: str, position: int) -> str:
+    """A cell's value and where it is: ``'39.345' (row 4, column D (amount))``."""
+    return f"{show(raw.columns[col].iloc[position])} (row {int(raw.rows[position])}, " \
+           f"column {raw.shown.get(col, col)})"
+
+
+def _count(n: int, word: str) -> str:
+    """``1 number``, ``2,000 numbers``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _first(found: dict[str, np.ndarray]) -> tuple[str, int]:
+    """The column and position of the first cell (in row order) among ``found``."""
+    return min(((col, int(idx[0])) for col, idx in found.items()), key=lambda c: c[1])
+
+
+_SET_DECIMAL = "set the decimal mark: decimal=',' or decimal='.' (--decimal on the command line)"
+_SET_ORDER = ("set the date format: date_format='%d/%m/%Y' or date_format='%m/%d/%Y' "
+              "(--date-format on the command line)")
+
+
+def _decide_decimal(raw: RawTable, decimal: str | None, notes: list[str]) -> bool:
+    """Whether text numbers have a decimal comma: ``decimal`` if given, else what the table's
+    text numbers show (:func:`~addin.data.values.decimal_marks`) or, when they show nothing,
+    what the source says (a ``,``-separated CSV file cannot use a decimal comma). Refuses the
+    table when its numbers show both marks, or when nothing tells and the mark changes some
+    number (``39.345``)."""
+    if decimal is not None:
+        return decimal == ","
+    kinds = TABLES[raw.table]
+    evidence = decimal_marks({c: raw.columns[c] for c, k in kinds.items()
+                              if k in NUMBER_KINDS and raw.columns[c] is not None})
+    commas, dots, ambiguous = (evidence.count(w) for w in ("comma", "dot", "ambiguous"))
+    if commas and dots:
+        c_col, c_at = _first(evidence.comma)
+        d_col, d_at = _first(evidence.dot)
+        raise DataError(
+            f"numbers are written with both decimal marks: {commas:,} with a comma such as "
+            f"{_cell(raw, c_col, c_at)}, {dots:,} with a point such as {_cell(raw, d_col, d_at)}; "
+            f"{_SET_DECIMAL}", file=raw.file, sheet=raw.sheet)
+    if commas or dots:
+        which = evidence.comma if commas else evidence.dot
+        col, at = _first(which)
+        also = ""
+        if ambiguous:
+            a_col, a_at = _first(evidence.ambiguous)
+            also = (f"; {_count(ambiguous, 'number')} that the mark changes, such as "
+                    f"{_cell(raw, a_col, a_at)}, {'is' if ambiguous == 1 else 'are'} read so too")
+        if commas:
+            notes.append(f"{_place(raw)}: numbers read with a decimal comma (1.234,56 is 1234.56), "
+                         f"as {_count(commas, 'number')} show{'s' if commas == 1 else ''} it, such as "
+                         f"{_cell(raw, col, at)}{also}; "
+                         "pass decimal='.' if that is wrong.")
+        elif ambiguous:
+            notes.append(f"{_place(raw)}: numbers read with a decimal point, as "
+                         f"{_count(dots, 'number')} show{'s' if dots == 1 else ''} it, such as "
+                         f"{_cell(raw, col, at)}{also}; pass decimal=',' if that is wrong.")
+        return bool(commas)
+    if ambiguous and raw.decimal_hint is None:
+        col, at = _first(evidence.ambiguous)
+        value = str(raw.columns[col].iloc[at]).strip()
+        raise DataError(
+            f"{show(value)} may be a number with a decimal comma or with a decimal point, and no "
+            f"number of the table shows which mark it uses ({_count(ambiguous, 'such number')}); "
+            f"{_SET_DECIMAL}", file=raw.file, sheet=raw.sheet, row=int(raw.rows[at]),
+            column=raw.shown.get(col, col))
+    return raw.decimal_hint == ","
+
+
+def _decide_order(raw: RawTable, date_format: str | None, notes: list[str]) -> str:
+    """``"dmy"`` or ``"mdy"``: the order of day and month in the table's dates written
+    ``03/04/2026`` or ``03-04-2026``. ``date_format`` if it says, else what the table's dates
+    show (:func:`~addin.data.values.day_month_order`); refuses the table when they show both
+    orders, or nothing while some date reads differently each way."""
+    if date_format:
+        d, m = date_format.find("%d"), date_format.find("%m")
+        return "mdy" if 0 <= m < d else "dmy"
+    kinds = TABLES[raw.table]
+    evidence = day_month_order({c: raw.columns[c] for c, k in kinds.items()
+                                if k in ("date", "month") and raw.columns[c] is not None})
+    day, month, ambiguous = (evidence.count(w) for w in ("day_first", "month_first", "ambiguous"))
+    if day and month:
+        d_col, d_at = _first(evidence.day_first)
+        m_col, m_at = _first(evidence.month_first)
+        raise DataError(
+            f"dates are written in both orders: {day:,} day first such as {_cell(raw, d_col, d_at)}, "
+            f"{month:,} month first such as {_cell(raw, m_col, m_at)}; {_SET_ORDER}",
+            file=raw.file, sheet=raw.sheet)
+    if month or (day and ambiguous):
+        which = evidence.month_first if month else evidence.day_first
+        col, at = _first(which)
+        shown = "month first (MM/DD/YYYY)" if month else "day first (DD/MM/YYYY)"
+        other = "%d/%m/%Y" if month else "%m/%d/%Y"
+        also = ""
+        if ambiguous:
+            a_col, a_at = _first(evidence.ambiguous)
+            also = (f"; {_count(ambiguous, 'date')} that read{'s' if ambiguous == 1 else ''} "
+                    f"either way, such as "
+                    f"{_cell(raw, a_col, a_at)}, {'is' if ambiguous == 1 else 'are'} read so too")
+        notes.append(f"{_place(raw)}: dates read {shown}, as {_count(month or day, 'date')} only "
+                     f"make{'s' if (month or day) == 1 else ''} sense that way, such as "
+                     f"{_cell(raw, col, at)}{also}; pass date_format='{other}' if that is wrong.")
+        return "mdy" if month else "dmy"
+    if ambiguous:
+        col, at = _first(evidence.ambiguous)
+        raise DataError(
+            f"{show(raw.columns[col].iloc[at])} may be day first or month first, and no date of the "
+            f"table shows which ({_count(ambiguous, 'such date')}); {_SET_ORDER}",
+            file=raw.file, sheet=raw.sheet, row=int(raw.rows[at]), column=raw.shown.get(col, col))
+    return "dmy"
+
+
+def _date_rules(parsed: Parsed, rule, month: bool, today: _dt.date) -> None:
+    """Mark the dates the column's :class:`~addin.data.schema.DateRule` refuses: after the
+    run's date (month: after its month) where the future is an error, before the floor."""
+    days = parsed.values
+    valid = ~np.isnat(days)
+    if not valid.any():
+        return
+    if not rule.future:
+        limit = np.datetime64(today.replace(day=1) if month else today, "D")
+        future = valid & (days > limit)
+        if future.any():
+            parsed.bad["future"] = future
+    elif rule.horizon is not None:
+        far = valid & (days > np.datetime64(today, "D") + np.timedelta64(rule.horizon, "D"))
+        if far.any():
+            parsed.bad["far future"] = far
+    if rule.floor > FIRST_DATE:
+        early = valid & (days < np.datetime64(rule.floor, "D"))
+        if early.any():
+            parsed.bad["floor"] = early
+
+
+def _control_characters(parsed: Parsed) -> None:
+    """Mark the ids or texts holding a character that is not text (a control character)."""
+    values = parsed.values
+    if len(values) == 0:
+        return
+    mask = pd.Series(values, dtype=object).str.contains(NOT_TEXT, regex=True, na=False)
+    mask = mask.to_numpy(dtype=bool)
+    if mask.any():
+        parsed.bad["control"] = mask & ~parsed.blank
 
 
 def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.ndarray,
-                   comma: bool, date_format: str | None) -> None:
-    """DataError when more than half of the column's filled cells cannot be read."""
+                   comma: bool, date_format: str | None, today: _dt.date) -> None:
+    """DataError when more than half of the column's filled cells cannot be read (or are
+    refused: in the future, before the floor, formulas without a value...)."""
     filled = live & ~parsed.blank
     if not parsed.bad:
         return
@@ -200,6 +367,14 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
         "range": f"{show(value)} is out of range (expected a date between "
                  f"{FIRST_DATE.year} and {LAST_DATE.year})",
         "excel": f"{show(value)} is an Excel error value (expected {expected})",
+        "future": f"{show(value)} is after {today.isoformat()}, the date of this run, and "
+                  f"{col} cannot be in the future (check the dates, or the computer's date)",
+        "far future": f"{show(value)} is more than {_horizon(raw, col)} days after "
+                      f"{today.isoformat()}, the date of this run",
+        "floor": f"{show(value)} is before {_floor(raw, col).isoformat()}, the first {col} accepted",
+        "formula": "the cell holds a formula whose value was never saved (open the workbook in "
+                   "Excel, let it calculate, and save it)",
+        "control": f"{show(value)} holds a control character, which is not text",
     }[which]
     hint = ""
     if kind in NUMBER_KINDS and not comma and isinstance(value, str) and re.search(r"\d,\d", value):
@@ -207,6 +382,16 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
     raise DataError(
         f"{what}; {n_bad:,} of {n_filled:,} values in this column cannot be read{hint}",
         file=raw.file, sheet=raw.sheet, row=int(raw.rows[first]), column=raw.shown.get(col, col))
+
+
+def _horizon(raw: RawTable, col: str) -> int:
+    rule = DATE_RULES.get(raw.table, {}).get(col)
+    return (rule.horizon or 0) if rule is not None else 0
+
+
+def _floor(raw: RawTable, col: str) -> _dt.date:
+    rule = DATE_RULES.get(raw.table, {}).get(col)
+    return rule.floor if rule is not None else FIRST_DATE
 
 
 def _refuse_empty(raw: RawTable, col: str) -> None:

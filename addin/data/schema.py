@@ -28,6 +28,10 @@ __all__ = [
     "FIRST_DATE",
     "LAST_DATE",
     "NO_DATE_YEAR",
+    "DateRule",
+    "DATE_RULES",
+    "EVENT_FLOOR",
+    "NUMBER_LIMIT",
     "REASONS",
     "UNKNOWN_CUSTOMER",
     "EXPECTED",
@@ -66,8 +70,9 @@ BLANK_ALLOWED: dict[str, tuple[str, ...]] = {
 #: Columns that may be missing from a table altogether (then blank in every row).
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"Customers": ("name", "segment")}
 
-#: The columns of :attr:`RetentionData.quality`.
-QUALITY_COLUMNS = ("table", "rows_read", "rows_kept", "rows_dropped", "reason")
+#: The columns of :attr:`RetentionData.quality` (``first_rows``: the first rows dropped for the
+#: reason, as the user numbers them).
+QUALITY_COLUMNS = ("table", "rows_read", "rows_kept", "rows_dropped", "reason", "first_rows")
 
 #: The kinds held as numbers.
 NUMBER_KINDS = ("money", "count", "score")
@@ -76,10 +81,16 @@ NUMBER_KINDS = ("money", "count", "score")
 #: first that fails): kind -> (check, reason). ``negative``: below 0; ``fraction``: not a
 #: whole number; ``outside 0-10``: below 0 or above 10.
 NUMBER_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "money": (("negative", "negative {col}"),),
-    "count": (("negative", "negative {col}"), ("fraction", "{col} not a whole number")),
+    "money": (("negative", "negative {col}"), ("too large", "{col} too large")),
+    "count": (("negative", "negative {col}"), ("fraction", "{col} not a whole number"),
+              ("too large", "{col} too large")),
     "score": (("fraction", "{col} not a whole number"), ("outside 0-10", "{col} outside 0-10")),
 }
+
+#: The largest money amount or count accepted (10^15): every sum of the report stays exact
+#: to the cent and finite, and every count a whole number an int64 holds exactly. Above it,
+#: the row is dropped as ``<column> too large`` (``units`` of ``1e20``, an mrr of ``1e308``).
+NUMBER_LIMIT = 1e15
 
 #: Two columns of a row that must be in order: table -> ((lower, upper, reason), ...). A row
 #: whose ``lower`` is above its ``upper`` is dropped; a blank in either passes.
@@ -124,6 +135,49 @@ FIRST_DATE = _dt.date(1900, 1, 1)
 LAST_DATE = _dt.date(2261, 12, 31)
 #: A date in this year or later in a column that may be blank means "no date yet" (9999-12-31).
 NO_DATE_YEAR = 9999
+#: Events (orders, answers, invoices, payments, activity, subscribed months, spend) before
+#: this date are data errors: the 1 January 1970 of an empty Unix time stamp is still read,
+#: a 1900-01-01 placeholder or a mistyped 1026 is not.
+EVENT_FLOOR = _dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """What one date or month column accepts besides any real date.
+
+    ``future``: whether a date after the run's date (for a month column: a month after the
+    run's month) can be right -- a due date, a cancellation already notified -- or is a data
+    error, dropped as ``date in the future in <column>``. ``horizon``: when the future can be
+    right, how many days ahead at most (a due date in 2099 is a typo that would keep an
+    invoice "not yet due" for ever), beyond which the row is dropped as ``date too far in the
+    future in <column>``. ``floor``: the earliest date accepted; an earlier one is dropped
+    as ``date before <year> in <column>``.
+    """
+
+    future: bool
+    floor: _dt.date = FIRST_DATE
+    horizon: int | None = None
+
+
+#: Every date and month column: table -> column -> :class:`DateRule`. Signup and churn dates
+#: may be as old as any real date (a customer since 1955); a churn date in the future is a
+#: cancellation notified now that takes effect later (still a customer until then: up to
+#: three years ahead, a contract's notice), and a due date is a promise (up to two years
+#: ahead): both legitimate. Everything else records what has happened.
+DATE_RULES: dict[str, dict[str, DateRule]] = {
+    "Customers": {"signup_date": DateRule(future=False),
+                  "churn_date": DateRule(future=True, horizon=3 * 366)},
+    "Subscriptions": {"month": DateRule(future=False, floor=EVENT_FLOOR)},
+    "Orders": {"order_date": DateRule(future=False, floor=EVENT_FLOOR)},
+    "NPS": {"date": DateRule(future=False, floor=EVENT_FLOOR)},
+    "Invoices": {
+        "issue_date": DateRule(future=False, floor=EVENT_FLOOR),
+        "due_date": DateRule(future=True, floor=EVENT_FLOOR, horizon=2 * 366),
+        "paid_date": DateRule(future=False, floor=EVENT_FLOOR),
+    },
+    "Activity": {"date": DateRule(future=False, floor=EVENT_FLOOR)},
+    "Costs": {"month": DateRule(future=False, floor=EVENT_FLOOR)},
+}
 
 #: The drop reason of each problem a cell can have, for column ``{col}``.
 REASONS: dict[str, str] = {
@@ -134,6 +188,11 @@ REASONS: dict[str, str] = {
     "ambiguous": "ambiguous date in {col}",
     "range": "date out of range in {col}",
     "excel": "Excel error value in {col}",
+    "future": "date in the future in {col}",
+    "far future": "date too far in the future in {col}",
+    "floor": "date before {year} in {col}",
+    "formula": "formula without a saved value in {col}",
+    "control": "control character in {col}",
 }
 
 #: The quality row of rows kept whose customer_id is not in Customers (``{rows}``: "3 rows").

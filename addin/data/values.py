@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..cells import EXCEL_EPOCH
+from ..cells import EXCEL_EPOCH, NOT_XML_TEXT
 from .schema import FIRST_DATE, LAST_DATE, NO_DATE_YEAR
 
 #: Excel's day 0 as numpy counts days (serial number n is this date + n days).
@@ -34,19 +34,59 @@ EXCEL_ERRORS = frozenset({
     "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
 })
 
+#: Characters that take no room on screen: an id or a text holding one looks like the same
+#: id without it, so they are removed wherever they stand (zero-width space, non-joiner,
+#: joiner, word joiner, byte-order mark, soft hyphen).
+INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: Characters that are not text: no workbook can hold them (:data:`addin.cells.NOT_XML_TEXT`).
+NOT_TEXT = NOT_XML_TEXT
+
+
+_NOT_TEXT_CHARS = tuple(chr(c) for c in [*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+_INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def holds(text: str, which: str) -> bool:
+    """Whether a whole decoded file holds ``"invisible"`` characters or characters that are
+    ``"not text"`` (no lone surrogates there: it was decoded strictly). One fast search per
+    character, much faster than a pattern over megabytes."""
+    chars = _INVISIBLE_CHARS if which == "invisible" else _NOT_TEXT_CHARS
+    return any(c in text for c in chars)
+
+
+def clean(text: str) -> str:
+    """``text`` as an id or a label: invisible characters removed, then the spaces around it
+    (any Unicode space: the non-breaking space of a web page or of Excel in French too)."""
+    return INVISIBLE.sub("", text).strip()
+
+
+def clean_series(series: pd.Series) -> pd.Series:
+    """:func:`clean` on every text of a column of texts."""
+    return series.str.replace(INVISIBLE, "", regex=True).str.strip()
+
+
 _DATE_MIN = np.datetime64(FIRST_DATE, "D")
 _DATE_MAX = np.datetime64(LAST_DATE, "D")
 
 
+#: The longest text a message quotes whole; a longer one is cut, with its length.
+SHOWN_CHARACTERS = 60
+
+
 def show(value: object) -> str:
-    """A cell's value as a message quotes it: ``'abc'``, ``12``, ``2026-09-30 00:00:00``."""
+    """A cell's value as a message quotes it: ``'abc'``, ``12``, ``2026-09-30 00:00:00``; a
+    text longer than :data:`SHOWN_CHARACTERS` as its start and length (``'xxxx...' (70,000
+    characters)``), so a message stays one readable line."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (_dt.datetime, pd.Timestamp)):
         return value.isoformat(sep=" ")
     if isinstance(value, str):
+        if len(value) > SHOWN_CHARACTERS:
+            return f"{value[:SHOWN_CHARACTERS - 3] + '...'!r} ({len(value):,} characters)"
         return repr(value)
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS - 3] + "..."
 
 
 @dataclass
@@ -58,7 +98,8 @@ class Parsed:
     bad: dict[str, np.ndarray] = field(default_factory=dict)  # problem kind -> bool mask
 
 
-def _is_numeric_dtype(series: pd.Series) -> bool:
+def is_numeric_dtype(series: pd.Series) -> bool:
+    """A column of numbers (not booleans)."""
     return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
 
 
@@ -70,7 +111,8 @@ def _object_kind(series: pd.Series) -> str:
 
 def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
               may_have_errors: bool = True) -> Parsed:
-    """Ids as stripped text; whole numbers without '.0' (Excel's 101 is the CSV's "101")."""
+    """Ids as text (:func:`clean`: the same id whatever pads it); whole numbers without '.0'
+    (Excel's 101 is the CSV's "101"). ``stripped``: the source found nothing to clean."""
     n = len(series)
     if pd.api.types.is_integer_dtype(series.dtype):
         return Parsed(series.astype(str).to_numpy(object), np.zeros(n, bool))
@@ -86,7 +128,7 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
         return Parsed(out, blank)
     kind = _object_kind(series)
     if kind in ("string", "empty"):
-        text = series if stripped else series.str.strip()
+        text = series if stripped else clean_series(series)
         values = text.to_numpy(object)
         blank = pd.isna(values)
         if not stripped or text_blanks:
@@ -107,7 +149,7 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
             blank[i], out[i] = True, ""
         elif isinstance(v, str):
-            text = v.strip()
+            text = clean(v)
             out[i] = text
             blank[i] = text == ""
             error[i] = text.upper() in EXCEL_ERRORS
@@ -125,12 +167,12 @@ def parse_ids(series: pd.Series, text_blanks: bool, stripped: bool = False,
 
 
 def parse_text(series: pd.Series, stripped: bool) -> np.ndarray:
-    """Free text (names, segments) stripped, blanks as ``""``; numbers written as ids are."""
+    """Free text (names, segments) cleaned like ids, blanks as ``""``; numbers written as ids are."""
     if pd.api.types.is_numeric_dtype(series.dtype):
         return parse_ids(series, True).values
     kind = _object_kind(series)
     if kind in ("string", "empty"):
-        return (series if stripped else series.str.strip()).fillna("").to_numpy(object)
+        return (series if stripped else clean_series(series)).fillna("").to_numpy(object)
     return parse_ids(series, True).values
 
 
@@ -139,8 +181,15 @@ _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
+#: The longest text read as a number or a date: anything longer is neither (and patterns
+#: are never tried on megabytes of one cell).
+LONGEST_VALUE = 100
+
+
 def _number_from_text(text: str, comma: bool) -> float | None:
     """A text number such as '€ 1.234,50', '(12.00)', '1,234.5', '-' -> float, else None."""
+    if len(text) > LONGEST_VALUE:
+        return None
     t = _CURRENCY.sub("", text)
     negative = t.startswith("(") and t.endswith(")")
     if negative:
@@ -154,7 +203,7 @@ def _number_from_text(text: str, comma: bool) -> float | None:
             return None
     elif _THOUSANDS_DOT.match(t):
         t = t.replace(",", "")
-    elif not re.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$", t):
+    elif not re.match(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$", t):
         return None
     try:
         value = float(t)
@@ -176,7 +225,7 @@ def parse_numbers(series: pd.Series, comma: bool) -> Parsed:
     if pd.api.types.is_bool_dtype(series.dtype):
         blank = series.isna().to_numpy()
         return Parsed(np.full(n, np.nan), blank, {"number": ~blank})
-    if _is_numeric_dtype(series):
+    if is_numeric_dtype(series):
         values = series.to_numpy(np.float64, na_value=np.nan)
         blank = np.isnan(values)
         inf = np.isinf(values)
@@ -275,20 +324,21 @@ def _serial_days(values: np.ndarray, epoch: np.datetime64) -> tuple[np.ndarray, 
 
 @dataclass
 class DateContext:
-    """How one date column is read; ``order_note`` tells the caller what the column decided."""
+    """How one date column is read. ``order`` is the order of the day and the month in
+    ``03/04/2026`` and ``03-04-2026`` (``"dmy"`` or ``"mdy"``), decided for the whole table
+    by :func:`day_month_order` before the columns are read."""
 
     month: bool
     epoch: np.datetime64
     date_format: str | None
-    order_note: str = ""  # "month-first" or "ambiguous" when slash dates decided it
+    order: str = "dmy"
 
 
 def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarray,
-                     ctx: DateContext, detect_order: bool) -> None:
+                     ctx: DateContext) -> None:
     """Parse the ``remaining`` strings with each accepted format in turn (vectorised).
 
-    Exact formats come first (each fails fast on strings of another shape); the slash order
-    (day or month first) is decided once per column, on its first pass.
+    Exact formats come first (each fails fast on strings of another shape).
     """
     def attempt(fmt: str, guard: re.Pattern | None = None) -> None:
         idx = np.flatnonzero(remaining)
@@ -305,13 +355,10 @@ def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarra
     if ctx.date_format:
         steps.append((ctx.date_format, lambda: attempt(ctx.date_format)))
     steps.append(("%Y-%m-%d", lambda: attempt("%Y-%m-%d")))
+    first, second = ("%m", "%d") if ctx.order == "mdy" else ("%d", "%m")
     if not ctx.date_format:
-        if detect_order:
-            steps.append(("%d/%m/%Y", lambda: _slash_dates(strings, days, remaining, ctx)))
-        else:
-            slash = "%m/%d/%Y" if ctx.order_note == "month-first" else "%d/%m/%Y"
-            steps.append((slash, lambda: attempt(slash)))
-    for fmt in ("%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
+        steps.append((f"{first}/{second}/%Y", lambda: attempt(f"{first}/{second}/%Y")))
+    for fmt in ("%d.%m.%Y", f"{first}-{second}-%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
         steps.append((fmt, lambda fmt=fmt: attempt(fmt)))
     # ISO with a time; not '2026' or '2026-01' (a year or month alone)
     steps.append(("", lambda: attempt("ISO8601", _ISO_DATE_TIME)))
@@ -331,34 +378,13 @@ def _attempt_formats(strings: np.ndarray, days: np.ndarray, remaining: np.ndarra
         step()
 
 
-def _slash_dates(strings: np.ndarray, days: np.ndarray, remaining: np.ndarray, ctx: DateContext) -> None:
-    """DD/MM/YYYY, or MM/DD/YYYY when more of the column's dates make sense that way."""
-    idx = np.flatnonzero(remaining)
-    dmy = _to_days(strings[idx], "%d/%m/%Y")
-    ok_dmy = ~np.isnat(dmy)
-    chosen, ok = dmy, ok_dmy
-    if not ok_dmy.all():
-        mdy = _to_days(strings[idx], "%m/%d/%Y")
-        ok_mdy = ~np.isnat(mdy)
-        if ok_mdy.sum() > ok_dmy.sum():
-            chosen, ok = mdy, ok_mdy
-            ctx.order_note = "month-first"
-    if ok.any() and chosen is dmy and not ctx.order_note:
-        parsed = dmy[ok]
-        day_of_month = (parsed - parsed.astype("datetime64[M]")).astype(np.int64) + 1
-        if (day_of_month <= 12).all():  # every one also reads as MM/DD/YYYY
-            ctx.order_note = "ambiguous"
-    days[idx[ok]] = chosen[ok]
-    remaining[idx[ok]] = False
-
-
 def _parse_date_strings(strings: np.ndarray, ctx: DateContext
                         ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Text dates -> days, the problem masks, and a mask of blank tokens ('-', 'N/A')."""
     n = len(strings)
     days = np.full(n, _NAT)
     remaining = np.ones(n, bool)
-    _attempt_formats(strings, days, remaining, ctx, detect_order=True)
+    _attempt_formats(strings, days, remaining, ctx)
     blank = np.zeros(n, bool)
     if not remaining.any():
         return days, {}, blank
@@ -366,8 +392,9 @@ def _parse_date_strings(strings: np.ndarray, ctx: DateContext
     # number written as text; what is still left is blank, an Excel error or a problem
     cleaned = strings.copy()
     for i in np.flatnonzero(remaining):
-        cleaned[i] = _TIME_SUFFIX.sub("", strings[i].strip())
-    _attempt_formats(cleaned, days, remaining, ctx, detect_order=False)
+        text = strings[i].strip()
+        cleaned[i] = _TIME_SUFFIX.sub("", text) if len(text) <= LONGEST_VALUE else text
+    _attempt_formats(cleaned, days, remaining, ctx)
     for i in np.flatnonzero(remaining):
         if re.fullmatch(r"\d{5}(\.\d+)?", cleaned[i]):  # 10000 (1927) .. 99999 (2173)
             got, not_date = _serial_days(np.array([float(cleaned[i])]), ctx.epoch)
@@ -424,7 +451,7 @@ def parse_dates(series: pd.Series, ctx: DateContext, optional: bool) -> Parsed:
         blank = series.isna().to_numpy()
         days = np.full(n, _NAT)
         problems["date"] = ~blank
-    elif _is_numeric_dtype(series):
+    elif is_numeric_dtype(series):
         values = series.to_numpy(np.float64, na_value=np.nan)
         blank = np.isnan(values)
         days, not_date = _serial_days(values, ctx.epoch)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import signal
 import stat
@@ -42,6 +41,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from ..cells import readable_text
 from ..errors import MetricError
 
 __all__ = ["MARKER", "FINGERPRINT", "UNSTAMPED", "OutputRefused", "Stopped", "written_by_us",
@@ -393,21 +393,6 @@ def write_atomically(path: str | os.PathLike, save: Callable[[Path], object], *,
 # --------------------------------------------------------------------------- text
 
 
-# Characters XML 1.0 does not allow in a document, and lone surrogates (which UTF-8 cannot
-# encode at all): openpyxl would write them as character references no reader accepts.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _readable(match: re.Match) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:
-        # a byte the file system gave that is not UTF-8 (Python keeps it as U+DC80 + byte):
-        # such names come from Windows, so the byte is read in its code page
-        return bytes([code - 0xDC00]).decode("cp1252", "replace")
-    return "\ufffd"
-
-
 def xml_text(text: str) -> str:
-    """``text`` as valid XML text: a byte of a non-UTF-8 file name (``caf\\udce9``) is read
-    as Windows-1252 (``café``); any other character XML cannot hold becomes U+FFFD (�)."""
-    return _NOT_XML.sub(_readable, text) if _NOT_XML.search(text) else text
+    """``text`` as valid XML text (:func:`addin.cells.readable_text`)."""
+    return readable_text(text)

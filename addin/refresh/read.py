@@ -19,8 +19,7 @@ import pandas as pd
 
 from .. import i18n, settings
 from ..cells import column_letters
-from ..data import TABLES
-from ..data.sources.locate import find_header, locate_tables
+from ..data.sources.locate import find_header, locate_tables, no_header
 from ..errors import DataError
 from ..settings import SETTING_NAMES
 
@@ -78,8 +77,7 @@ def _read_sheet(book_name: str, sheet, table: str) -> tuple[pd.DataFrame, _Sourc
     rows = _rows(used)
     best = find_header(rows, table)
     if best is None:  # refused as the workbook file reader refuses it
-        raise DataError(f"the sheet is empty; table {table} needs a header row "
-                        f"({', '.join(TABLES[table])})", file=book_name, sheet=sheet.name)
+        raise no_header(table, file=book_name, sheet=sheet.name)
     headers = [_header_text(v) for v in rows[best]]
     source = _Source(sheet.name, used.row + best, used.column, tuple(headers))
     return _frame(headers, rows[best + 1:]), source

@@ -1,17 +1,17 @@
 """CSV files: a folder of ``<Table>.csv`` files, or one such file.
 
-The header is the first line. The separator (``,``, ``;`` or tab) is taken from the header;
-files that are not UTF-8 are read as Windows-1252 (with a note); numbers written with a
-decimal comma (``1.234,56``, the CSV Excel writes in Italy, Germany, France...) are recognised
-from the file, with a note, unless ``decimal=`` says which mark to use.
+The header is the first line (after an Excel ``sep=;`` line, which sets the separator). The
+separator (``,``, ``;`` or tab) is otherwise taken from the header. The file is decoded once,
+whole, by :mod:`.encoding` (UTF-8, UTF-16 or Western European text, or the ``encoding=``
+given); the decimal mark of its numbers is decided by :mod:`addin.data.rules` from all of them
+(a ``,``-separated file cannot use a decimal comma, which is its only say).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
+import io
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +19,9 @@ import pandas as pd
 
 from ...errors import DataError
 from ..schema import NUMBER_KINDS, TABLES, table_named
-from ..values import BLANK_TOKENS, DASHES, show
-from .base import RawTable, SourceKind, column_label
+from ..values import BLANK_TOKENS, DASHES, holds, show
+from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
+from .encoding import decode
 from .locate import match_columns
 
 __all__ = ["CSV", "read_csv_source", "read_csv_folder", "read_csv_file"]
@@ -31,51 +32,50 @@ _CSV_NA_TOKENS = sorted({spelling for token in BLANK_TOKENS
                          for spelling in (token, token.upper(), token.capitalize())} | {"NaN", "NaT"})
 _CSV_NA_NUMBERS = [t for t in _CSV_NA_TOKENS if t not in DASHES]
 
+#: Excel's hint on the first line of a CSV file: ``sep=;`` (the separator of the file).
+_SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*', re.IGNORECASE)
 
-def read_csv_source(path: Path, decimal: str | None, notes: list[str]) -> list[RawTable]:
+
+def read_csv_source(path: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
     """A folder of CSV files, or one CSV file named after its table."""
     if path.is_dir():
-        return read_csv_folder(path, decimal, notes)
+        return read_csv_folder(path, options, notes)
     table = table_named(path.stem)
     if table is None:
         raise DataError(f"the file name should be a table name ({', '.join(TABLES)})",
-                        file=path.name)
-    raws = [read_csv_file(path, table, decimal, notes)]
-    _note_csv(notes, raws)
-    return raws
+                        file=shown_name(path.name))
+    return [read_csv_file(path, table, options, notes)]
 
 
-def read_csv_folder(folder: Path, decimal: str | None, notes: list[str]) -> list[RawTable]:
-    """The ``<Table>.csv`` files of ``folder`` (any case); other files are ignored, with a note."""
+def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
+    """The ``<Table>.csv`` files of ``folder`` (any case); other files are ignored, with a note.
+
+    A file named after a table that is not a regular file (a named pipe, a device, a folder
+    named ``Orders.csv``, a broken link) refuses the folder: it cannot be read, and skipping
+    it would leave the table out without a word.
+    """
     files: dict[str, Path] = {}
     ignored = []
     for entry in sorted(folder.iterdir()):
-        if not entry.is_file() or entry.suffix.lower() != ".csv":
+        if entry.suffix.lower() != ".csv":
             continue
         table = table_named(entry.stem)
         if table is None:
-            ignored.append(entry.name)
+            if entry.is_file():
+                ignored.append(shown_name(entry.name))
             continue
+        regular_file(entry, shown_name(entry.name))
         if table in files:
-            raise DataError(f"two files for table {table}: {files[table].name} and {entry.name}; keep one",
-                            file=str(folder))
+            raise DataError(f"two files for table {table}: {shown_name(files[table].name)} and "
+                            f"{shown_name(entry.name)}; keep one", file=shown_name(folder))
         files[table] = entry
     if not files:
         raise DataError(f"no table found: expected CSV files named {', '.join(t + '.csv' for t in TABLES)}",
-                        file=str(folder))
-    raws = [read_csv_file(files[t], t, decimal, notes) for t in TABLES if t in files]
-    _note_csv(notes, raws)
+                        file=shown_name(folder))
+    raws = [read_csv_file(files[t], t, options, notes) for t in TABLES if t in files]
     if ignored:
         notes.append(f"Ignored {', '.join(ignored)}: not a table name ({', '.join(TABLES)}).")
     return raws
-
-
-def _note_csv(notes: list[str], raws: list[RawTable]) -> None:
-    comma = [r.file for r in raws if r.comma_detected]
-    if comma:
-        notes.insert(0,
-            f"{', '.join(comma)}: numbers read with a decimal comma (1.234,56 is 1234.56), "
-            "as detected from the file; pass decimal='.' if that is wrong.")
 
 
 def _sniff_separator(header: str) -> str:
@@ -85,113 +85,96 @@ def _sniff_separator(header: str) -> str:
     return best if counts[best] else ","
 
 
-_COMMA_NUMBER = re.compile(r"^[-+(]?[^\d,.]*\d[\d.\s']*,(\d{1,2}|\d{4,})\D*$")
-_DOT_NUMBER = re.compile(r"^[-+(]?[^\d,.]*\d[\d,\s']*\.(\d{1,2}|\d{4,})\D*$")
-
-
-def _looks_comma_decimal(samples: Iterable[str], sep: str) -> bool:
-    """True when text numbers use a decimal comma; ',ddd' and '.ddd' alone tell nothing."""
-    comma = dot = 0
-    for text in samples:
-        text = text.strip()
-        if _COMMA_NUMBER.match(text):
-            comma += 1
-        elif _DOT_NUMBER.match(text):
-            dot += 1
-    if comma != dot:
-        return comma > dot
-    return sep == ";"
-
-
-def read_csv_file(path: Path, table: str, decimal: str | None, notes: list[str]) -> RawTable:
+def read_csv_file(path: Path, table: str, options: ReadOptions, notes: list[str]) -> RawTable:
     """One CSV file holding ``table``: every column as text, numbers as numbers where pandas
     can; rows numbered as Excel shows the file (the header is row 1)."""
-    name = path.name
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 16)
-    encoding = "utf-8-sig"
-    try:  # the head may end inside a UTF-8 character: decode it as a stream
-        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < (1 << 16))
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    text_head = head.decode(encoding, errors="replace")
-    lines = text_head.splitlines()
-    if not lines or not lines[0].strip():
+    name = shown_name(path.name)
+    regular_file(path, name)
+    text = decode(path.read_bytes(), name, options.encoding, notes)
+    sep = None
+    first_end = text.find("\n")
+    first_line = text if first_end < 0 else text[:first_end]
+    hint = _SEP_LINE.fullmatch(first_line.rstrip("\r"))
+    skip = 1
+    if hint is not None:  # Excel's "sep=;": the separator, then the header on the next line
+        sep, skip = hint.group(1), 2
+        rest = "" if first_end < 0 else text[first_end + 1:]
+        first_end = rest.find("\n")
+        first_line = rest if first_end < 0 else rest[:first_end]
+    first_line = first_line.rstrip("\r")
+    if not first_line.strip():
         raise DataError("the file is empty or its first line (the header) is blank", file=name)
-    sep = _sniff_separator(lines[0])
-    headers = next(csv.reader([lines[0]], delimiter=sep))
+    sep = sep or _sniff_separator(first_line)
+    headers = next(csv.reader([first_line], delimiter=sep))
     positions = match_columns(table, headers, file=name, row=1)
     kinds = TABLES[table]
     used = {c: p for c, p in positions.items() if p is not None}
-    numeric = [p for c, p in used.items() if kinds[c] in NUMBER_KINDS]
-
-    detected = False
-    if decimal is None and numeric:
-        try:
-            sample = _csv(path, name, encoding, sep, usecols=numeric, dtype=object, nrows=5000)
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-            sample = _csv(path, name, encoding, sep, usecols=numeric, dtype=object, nrows=5000)
-        values = [v for col in sample.columns for v in sample[col].dropna().tolist()]
-        comma = detected = _looks_comma_decimal(values, sep)
-    else:
-        comma = decimal == ","
+    numeric = {p for c, p in used.items() if kinds[c] in NUMBER_KINDS}
+    # a ','-separated file cannot use a decimal comma (but for quoted cells, which stay text
+    # and speak for themselves): pandas reads its numbers; others are read as text, so that
+    # every number can tell its decimal mark
+    typed = sep == "," and options.decimal != ","
 
     # every column is read (a row with more values than the header is an error, which
     # pandas only sees without usecols); two spare columns take trailing separators
     width = len(headers)
-    numeric_positions = set(numeric)
-    dtype = {p: object for p in range(width + 2) if p not in numeric_positions}
+    dtype = {p: object for p in range(width + 2) if not (typed and p in numeric)}
     na_values = {p: [""] for p in range(width + 2)}
     na_values.update({p: _CSV_NA_TOKENS for c, p in used.items() if kinds[c] in ("date", "month")})
     na_values.update({p: _CSV_NA_NUMBERS for c, p in used.items() if kinds[c] in NUMBER_KINDS})
     # (no thousands= for pandas: it would read '1.5' as 15; text numbers are checked later)
-    options = dict(names=list(range(width + 2)), dtype=dtype, na_values=na_values,
-                   decimal="," if comma else ".")
-    try:
-        frame = _csv(path, name, encoding, sep, **options)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-        frame = _csv(path, name, encoding, sep, **options)
+    frame = _csv(text, name, sep, skip, names=list(range(width + 2)), dtype=dtype,
+                 na_values=na_values, decimal=".")
     spare = frame[width].notna().to_numpy() | frame[width + 1].notna().to_numpy()
     if spare.any():
         first = int(np.flatnonzero(spare)[0])
         value = frame.at[first, width] if pd.notna(frame.at[first, width]) else frame.at[first, width + 1]
         raise DataError(f"the row has more values than the header has columns ({show(value)} "
-                        f"after the last column {headers[-1].strip()!r}); check the separators "
+                        f"after the last column {show(headers[-1].strip())}); check the separators "
                         "and quotes", file=name, row=first + 2)
-    if encoding == "cp1252":
-        notes.append(f"{name} is not UTF-8: read as Windows-1252 (Western European) text.")
     columns = {c: (frame[p] if p is not None else None) for c, p in positions.items()}
-    padding, hashes = _scan_bytes(path, sep)
     return RawTable(
         table=table, columns=columns, n=len(frame),
         rows=np.arange(2, len(frame) + 2, dtype=np.int64),
         file=name, sheet=None,
         shown={c: column_label(p, headers[p]) for c, p in used.items()},
-        comma=comma, comma_detected=detected, stripped=not padding, may_have_errors=hashes,
+        decimal_hint="." if sep == "," else None,
+        stripped=not _may_be_padded(text, sep), may_have_errors="#" in text,
+        may_have_controls=holds(text, "not text"),
     )
 
 
-def _scan_bytes(path: Path, sep: str) -> tuple[bool, bool]:
-    """(some field may start or end with a space, some field may hold '#'): a fast scan."""
-    data = path.read_bytes()
-    s = sep.encode()
-    hashes = b"#" in data
-    if b" " not in data and b"\xa0" not in data and (sep == "\t" or b"\t" not in data):
-        return False, hashes
-    return any(data.find(p) >= 0 for p in (
-        b" " + s, s + b" ", b" \n", b" \r", b'" ', b' "', b"\t" + s, s + b"\t", b"\xa0")), hashes
+#: What may pad a cell: every character ``str.strip`` removes, but line breaks.
+_PADDING = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\n\r")
 
 
-def _csv(path: Path, name: str, encoding: str, sep: str, **options) -> pd.DataFrame:
+def _may_be_padded(text: str, sep: str) -> bool:
+    """Whether some cell of ``text`` may start or end with a space, or hold an invisible
+    character: a scan of the whole text, at every place a cell starts or ends (after a
+    separator, a line break or a quote; before them; at the very start and end)."""
+    if holds(text, "invisible"):
+        return True
+    ends = (sep, "\n", "\r", '"')
+    for pad in _PADDING:
+        if pad not in text:
+            continue
+        if pad == sep:  # the separator pads a cell only inside quotes
+            if '"' + pad in text or pad + '"' in text:
+                return True
+            continue
+        if text.startswith(pad) or text.endswith(pad):
+            return True
+        if any(end + pad in text or pad + end in text for end in ends):
+            return True
+    return False
+
+
+def _csv(text: str, name: str, sep: str, skip: int, **options) -> pd.DataFrame:
     try:
         return pd.read_csv(
-            path, sep=sep, header=None, skiprows=1, encoding=encoding, index_col=False,
+            io.StringIO(text), sep=sep, header=None, skiprows=skip, index_col=False,
             keep_default_na=False, skip_blank_lines=False, engine="c", **options,
         )
-    except UnicodeDecodeError:
-        raise
     except pd.errors.EmptyDataError:
         return pd.DataFrame({p: pd.Series([], dtype=object)
                              for p in options.get("usecols", options.get("names", []))})
@@ -200,10 +183,6 @@ def _csv(path: Path, name: str, encoding: str, sep: str, **options) -> pd.DataFr
         match = re.search(r"line (\d+)", text)
         raise DataError(f"cannot be read as CSV: {text}", file=name,
                         row=int(match.group(1)) if match else None) from None
-
-
-# --------------------------------------------------------------------------- workbooks
-
 
 
 #: A folder, or a file ending in ``.csv``.

@@ -66,6 +66,6 @@ def _frame_column(values: pd.Series) -> pd.Series:
 FRAMES = SourceKind(
     name="DataFrames",
     accepts=lambda source: isinstance(source, Mapping),
-    read=lambda frames, decimal, notes: read_frames(frames),
+    read=lambda frames, options, notes: read_frames(frames),
     label=lambda frames: "DataFrames",
 )

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from ...cells import name_key
 from ...errors import DataError
 from ..schema import OPTIONAL_COLUMNS, TABLES, table_named
+from ..values import INVISIBLE
+from .base import shown_name
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -100,7 +102,7 @@ def pick_header(candidates: Sequence[tuple[int, Sequence[object]]], table: str) 
     if not candidates:
         return None
     wanted = {name_key(c) for c in TABLES[table]}
-    scores = [sum(1 for v in row if v is not None and name_key(v) in wanted) for _, row in candidates]
+    scores = [sum(1 for v in row if v is not None and _header_key(v) in wanted) for _, row in candidates]
     return scores.index(max(scores))
 
 
@@ -110,6 +112,26 @@ def find_header(rows: Sequence[Sequence[object]], table: str) -> int | None:
     candidates = filled_rows(rows)
     best = pick_header(candidates, table)
     return None if best is None else candidates[best][0]
+
+
+def no_header(table: str, *, file: str | None, sheet: str | None, searched: str = "") -> DataError:
+    """The refusal of a sheet named after ``table`` in which no header row is found (the file
+    reader and the Refresh button say it alike); ``searched`` says where it was looked for."""
+    where = f" ({searched})" if searched else ""
+    return DataError(f"the sheet is empty{where}; table {table} needs a header row "
+                     f"({', '.join(TABLES[table])})", file=file, sheet=sheet)
+
+
+def _header_key(header: object) -> str:
+    """A header as compared with the columns' names: :func:`~addin.cells.name_key`, after the
+    invisible characters (a byte-order mark, a zero-width space) are gone."""
+    return name_key(INVISIBLE.sub("", str(header)))
+
+
+def _short(header: object, limit: int = 60) -> str:
+    """A header as a message shows it: stripped, valid text, cut to ``limit`` characters."""
+    text = shown_name(str(header)).strip()
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def match_columns(table: str, headers: Sequence[object], *, file: str | None,
@@ -125,17 +147,17 @@ def match_columns(table: str, headers: Sequence[object], *, file: str | None,
     for pos, header in enumerate(headers):
         if header is None:
             continue
-        col = wanted.get(name_key(header))
+        col = wanted.get(_header_key(header))
         if col is None:
             continue
         if col in found:
             raise DataError(
-                f"two columns are {col}: {str(headers[found[col]]).strip()!r} and "
-                f"{str(header).strip()!r}; keep one", file=file, sheet=sheet, row=row)
+                f"two columns are {col}: {_short(headers[found[col]])!r} and "
+                f"{_short(header)!r}; keep one", file=file, sheet=sheet, row=row)
         found[col] = pos
     missing = [c for c in TABLES[table] if c not in found and c not in OPTIONAL_COLUMNS.get(table, ())]
     if missing:
-        listed = [str(h).strip() for h in headers if h is not None and str(h).strip()]
+        listed = [_short(h) for h in headers if h is not None and str(h).strip()]
         raise DataError(
             f"table {table} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: "
             f"{', '.join(listed) if listed else 'none'})", file=file, sheet=sheet, row=row)

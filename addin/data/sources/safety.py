@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 from ...errors import DataError
+from ..schema import table_named
+from .base import shown_name
 
 __all__ = [
     "MAX_UNCOMPRESSED",
@@ -40,7 +42,7 @@ HOSTILE_XML = "refused: the workbook's XML declares entities (a possible XML bom
 
 def refuse_unsafe_workbook(path: Path) -> None:
     """DataError unless ``path`` is a zip that is safe to open as a workbook."""
-    name = path.name
+    name = shown_name(path.name)
     with open(path, "rb") as handle:
         magic = handle.read(8)
         if magic == _OLE_MAGIC:
@@ -54,6 +56,13 @@ def refuse_unsafe_workbook(path: Path) -> None:
             raise DataError("this is an Excel 97-2003 (.xls) file or another non-.xlsx format; "
                             "save it as an Excel Workbook (.xlsx)", file=name)
     if not magic.startswith(b"PK"):
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if head and b"\x00" not in head and (b"," in head or b";" in head or b"\t" in head):
+            table = table_named(path.stem)
+            rename = f"{table}.csv" if table else "after its table, e.g. Orders.csv"
+            raise DataError("this looks like a text (CSV) file, but its name does not end in "
+                            f".csv: name it {rename}", file=name)
         raise DataError("this is not an Excel workbook (.xlsx/.xlsm) nor a CSV file", file=name)
     try:
         with zipfile.ZipFile(path) as archive:

@@ -1,129 +1,89 @@
-"""Excel workbooks (``.xlsx``, ``.xlsm``): tables as Excel Tables or as sheets.
+"""Excel workbooks (``.xlsx``, ``.xlsm``, or any zip workbook whatever its name): tables as
+Excel Tables or as sheets.
 
 Which Table or sheet holds a table, and which row is its header, is decided by
 :mod:`.locate`; this module fetches the values with openpyxl (read-only, the values Excel last
-saved for formulas) after :mod:`.safety` has checked the file. The Excel Tables are found
-from the workbook's XML, which openpyxl's read-only mode does not expose.
+saved for formulas) after :mod:`.safety` has checked the file, and :mod:`.structure` has read
+what openpyxl's read-only mode does not give (the Excel Tables, merged ranges, formulas
+without a saved value).
+
+As the analyst sees them: a merged range's value fills every cell of the range, in the rows
+that hold something else. The cost of reading is bounded by the cells stored, whatever the
+workbook declares: a sheet's header is looked for in its first :data:`HEADER_COLUMNS`
+columns, then only the columns up to the last one of the table are read, and a Table's
+declared range is read no further than the last row stored.
 """
 
 from __future__ import annotations
 
-import posixpath
 import warnings
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ...cells import EXCEL_EPOCH_1904
+from ...cells import EXCEL_EPOCH_1904, column_letters
 from ...errors import DataError
-from ..schema import TABLES
 from ..values import EPOCH
-from .base import RawTable, SourceKind, column_label
-from .locate import filled_rows, locate_tables, match_columns, pick_header
-from .safety import HOSTILE_XML, is_hostile, parse_xml, refuse_unsafe_workbook
+from .base import RawTable, ReadOptions, SourceKind, column_label, shown_name
+from .locate import HEADER_SEARCH_ROWS, locate_tables, match_columns, no_header, pick_header
+from .safety import HOSTILE_XML, is_hostile, refuse_unsafe_workbook
+from .structure import SheetMarks, TableDef, read_structure, scan_sheet
 
-__all__ = ["WORKBOOK", "read_workbook"]
+__all__ = ["WORKBOOK", "HEADER_COLUMNS", "MAX_FAR_CELLS", "read_workbook"]
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-@dataclass
-class _TableDef:
-    """An Excel Table as the workbook's XML declares it."""
-
-    name: str
-    sheet: str
-    ref: str
-    header_rows: int
-    totals_rows: int
-    columns: list[str]
+#: How many columns of a sheet (A to IV) hold its header: what lies further right is not read.
+HEADER_COLUMNS = 256
+#: The most cells stored right of column ZZ a sheet read may have: openpyxl parses every
+#: stored cell, so a sheet of cells far right costs as much as a table without being one
+#: (a 218 KB workbook of one cell per row in column XFD would cost minutes).
+MAX_FAR_CELLS = 100_000
 
 
-def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, target part) of ``part``."""
-    folder, base = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_part not in archive.namelist():
-        return {}
-    out = {}
-    for rel in parse_xml(archive, rels_part).iter(f"{_NS_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        out[rel.get("Id")] = (rel.get("Type", ""), target)
-    return out
-
-
-def _workbook_tables(archive: zipfile.ZipFile) -> tuple[list[_TableDef], bool]:
-    """The Excel Tables (ListObjects) of the workbook, and whether it uses the 1904 date system."""
-    main = next((t for kind, t in _rels(archive, "").values() if kind.endswith("/officeDocument")),
-                "xl/workbook.xml")
-    root = parse_xml(archive, main)
-    pr = root.find(f"{_NS_MAIN}workbookPr")
-    date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
-    rels = _rels(archive, main)
-    tables = []
-    for sheet in root.iter(f"{_NS_MAIN}sheet"):
-        rel = rels.get(sheet.get(f"{_NS_REL}id"))
-        if rel is None or not rel[0].endswith("/worksheet"):
-            continue
-        for kind, target in _rels(archive, rel[1]).values():
-            if not kind.endswith("/table") or target not in archive.namelist():
-                continue
-            node = parse_xml(archive, target)
-            tables.append(_TableDef(
-                name=node.get("displayName") or node.get("name") or "",
-                sheet=sheet.get("name", ""),
-                ref=node.get("ref", ""),
-                header_rows=int(node.get("headerRowCount", "1")),
-                totals_rows=int(node.get("totalsRowCount", "0")),
-                columns=[c.get("name", "") for c in node.iter(f"{_NS_MAIN}tableColumn")],
-            ))
-    return tables, date1904
-
-
-def read_workbook(path: Path, decimal: str | None = None, notes: list[str] | None = None
+def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[str] | None = None
                   ) -> list[RawTable]:
-    """The tables of an ``.xlsx``/``.xlsm`` workbook, after the safety checks.
+    """The tables of a workbook, after the safety checks.
 
     Text numbers in a workbook are read with the ``decimal`` mark ``load_data`` was given
-    (a dot by default), by the checks; nothing here needs it, nor adds notes.
+    (else the one their text shows), by the checks; a note lists cells holding formulas
+    whose value was never saved.
     """
     # openpyxl warns about workbook features it does not read (data validation, slicers...):
     # noise for the analyst, since only the cell values matter here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return _read_workbook_values(path)
+        return _read_workbook_values(path, notes if notes is not None else [])
 
 
-
-def _read_workbook_values(path: Path) -> list[RawTable]:
+def _read_workbook_values(path: Path, notes: list[str]) -> list[RawTable]:
     import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.cell import range_boundaries
 
     refuse_unsafe_workbook(path)
-    name = path.name
+    name = shown_name(path.name)
+    archive = zipfile.ZipFile(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            table_defs, date1904 = _workbook_tables(archive)
-    except DefusedXmlException:
-        raise DataError(HOSTILE_XML, file=name) from None
-    except (KeyError, zipfile.BadZipFile, SyntaxError, ValueError) as error:
-        text = " ".join(str(error).split())
-        raise DataError(f"the workbook is damaged ({type(error).__name__}: {text})", file=name) from None
-    epoch = np.datetime64(EXCEL_EPOCH_1904, "D") if date1904 else EPOCH
+        structure = read_structure(archive, name)
+    except BaseException as error:
+        archive.close()
+        if isinstance(error, DefusedXmlException):
+            raise DataError(HOSTILE_XML, file=name) from None
+        if isinstance(error, (KeyError, zipfile.BadZipFile, SyntaxError, ValueError, OSError)) \
+                and not isinstance(error, DataError):
+            text = " ".join(str(error).split())
+            raise DataError(f"the workbook is damaged ({type(error).__name__}: {text})",
+                            file=name) from None
+        raise
+    epoch = np.datetime64(EXCEL_EPOCH_1904, "D") if structure.date1904 else EPOCH
 
+    handle = open(path, "rb")  # a file, not a name: openpyxl refuses names without .xlsx
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for damaged files
+        handle.close()
+        archive.close()
         if is_hostile(error):
             raise DataError(HOSTILE_XML, file=name) from None
         cause = error.__cause__ or error
@@ -131,21 +91,32 @@ def _read_workbook_values(path: Path) -> list[RawTable]:
         raise DataError(f"the workbook is damaged and cannot be opened ({text})", file=name) from None
     try:
         places = locate_tables(
-            [(title, [d.name for d in table_defs if d.sheet == title]) for title in book.sheetnames],
+            [(title, [d.name for d in structure.tables if d.sheet == title]) for title in structure.sheets],
             file=name)
-        definitions = {(d.sheet, d.name): d for d in table_defs}
+        definitions = {(d.sheet, d.name): d for d in structure.tables}
         raws = []
         for table, place in places.items():
+            part = structure.sheets.get(place.sheet)
+            if part is None:
+                raise DataError(f"table {table} is named after a chart sheet, which holds no cells",
+                                file=name, sheet=place.sheet)
+            if place.sheet not in book.sheetnames:
+                raise DataError("the sheet cannot be read (openpyxl does not list it)",
+                                file=name, sheet=place.sheet)
             sheet = book[place.sheet]
-            if not hasattr(sheet, "iter_rows"):
-                continue  # a chart sheet
             try:
+                marks = scan_sheet(archive, part)
+                if marks.far_cells > MAX_FAR_CELLS:
+                    raise DataError(
+                        f"refused: the sheet stores {marks.far_cells:,} cells right of column ZZ, "
+                        f"where no table is read (more than {MAX_FAR_CELLS:,}); delete those "
+                        "columns, or copy the table to a new sheet", file=name, sheet=place.sheet)
                 if place.excel_table is not None:
                     definition = definitions[place.sheet, place.excel_table]
                     bounds = range_boundaries(definition.ref)
-                    raw = _read_table_region(sheet, table, definition, bounds, name)
+                    raw = _read_table_region(sheet, table, definition, bounds, name, marks)
                 else:
-                    raw = _read_sheet(sheet, table, name)
+                    raw = _read_sheet(sheet, table, name, marks)
             except DataError:
                 raise
             except Exception as error:
@@ -154,13 +125,75 @@ def _read_workbook_values(path: Path) -> list[RawTable]:
                 text = " ".join(f"{type(error).__name__}: {error}".split())
                 raise DataError(f"the sheet cannot be read ({text})", file=name, sheet=place.sheet) from None
             raw.epoch = epoch
+            _note_formulas(raw, notes)
             raws.append(raw)
         return raws
     finally:
         book.close()
+        handle.close()
+        archive.close()
 
 
-def _columns_from_rows(rows: list[tuple], positions: dict[str, int | None], width: int) -> dict:
+def _note_formulas(raw: RawTable, notes: list[str]) -> None:
+    if not raw.formulas:
+        return
+    count = sum(int(m.sum()) for m in raw.formulas.values())
+    col, at = min(((c, int(np.flatnonzero(m)[0])) for c, m in raw.formulas.items()), key=lambda c: c[1])
+    notes.append(f"{raw.file} (sheet {raw.sheet}): {count:,} cells hold a formula whose value was "
+                 f"never saved, such as row {int(raw.rows[at])}, column {raw.shown.get(col, col)}: open "
+                 "the workbook in Excel, let it calculate, and save it.")
+
+
+class _Fill:
+    """The merged ranges of a sheet, to fill rows of values as the analyst sees them: every
+    cell of a range shows the value of its top-left cell. Rows are given in order; a row
+    holding nothing of its own is left empty (it is not data)."""
+
+    def __init__(self, merges: list[tuple[int, int, int, int]], min_col: int, max_col: int):
+        self.min_col = min_col
+        # (first row, last row, first column, last column, column of the value), by first row
+        self.pending = sorted((r1, r2, max(c1, min_col), min(c2, max_col), c1)
+                              for c1, r1, c2, r2 in merges if c2 >= min_col and c1 <= max_col)
+        self.next = 0
+        self.active: list[list] = []  # [last row, first column, last column, value]
+
+    def __bool__(self) -> bool:
+        return bool(self.pending)
+
+    def apply(self, number: int, row: list) -> list:
+        """``row`` (values from column ``min_col``) of sheet row ``number``, filled."""
+        while self.next < len(self.pending) and self.pending[self.next][0] <= number:
+            r1, r2, c1, c2, origin = self.pending[self.next]
+            self.next += 1
+            value = row[origin - self.min_col] if r1 == number and origin >= self.min_col else None
+            if value is not None:
+                self.active.append([r2, c1, c2, value])
+        if self.active:
+            self.active = [a for a in self.active if a[0] >= number]
+            if any(v is not None for v in row):
+                for _, c1, c2, value in self.active:
+                    for c in range(c1 - self.min_col, c2 - self.min_col + 1):
+                        if row[c] is None:
+                            row[c] = value
+        return row
+
+
+def _unsaved(marks: SheetMarks, rows: np.ndarray, positions: dict[str, int | None],
+             first_col: int) -> dict[str, np.ndarray] | None:
+    """Column -> mask of the rows whose cell holds a formula without a saved value."""
+    if not marks.unsaved_formulas or len(rows) == 0:
+        return None
+    cells = np.array(sorted(marks.unsaved_formulas), dtype=np.int64).reshape(-1, 2)
+    out = {}
+    for col, pos in positions.items():
+        if pos is not None:
+            mask = np.isin(rows, cells[cells[:, 1] == first_col + pos, 0])
+            if mask.any():
+                out[col] = mask
+    return out or None
+
+
+def _columns_from_rows(rows: list, positions: dict[str, int | None], width: int) -> dict:
     transposed = list(zip(*rows)) if rows else [()] * width
     return {
         col: (pd.Series(np.array(transposed[pos], dtype=object), dtype=object) if pos is not None else None)
@@ -168,8 +201,10 @@ def _columns_from_rows(rows: list[tuple], positions: dict[str, int | None], widt
     }
 
 
-def _read_table_region(sheet, table: str, definition: _TableDef, bounds, file: str) -> RawTable:
-    """An Excel Table: its header row (or the column names it declares) and its data rows."""
+def _read_table_region(sheet, table: str, definition: TableDef, bounds, file: str,
+                       marks: SheetMarks) -> RawTable:
+    """An Excel Table: its header row (or the column names it declares) and its data rows,
+    no further than the last row stored nor right of the last column of the table."""
     min_col, min_row, max_col, max_row = bounds
     if definition.header_rows < 1:
         raise DataError(f"Table {definition.name} has no header row; turn on its Header Row",
@@ -178,65 +213,84 @@ def _read_table_region(sheet, table: str, definition: _TableDef, bounds, file: s
     headers = definition.columns if len(definition.columns) == width else None
     first = min_row + definition.header_rows
     last = max_row - definition.totals_rows
+    sheet.reset_dimensions()  # the declared size may be anything
     if headers is None:
         header_row = next(sheet.iter_rows(min_row=min_row, max_row=min_row, min_col=min_col,
-                                          max_col=max_col, values_only=True), ())
+                                          max_col=min(max_col, min_col + HEADER_COLUMNS - 1),
+                                          values_only=True), ())
         headers = list(header_row) + [None] * (width - len(header_row))
     positions = match_columns(table, headers, file=file, sheet=definition.sheet, row=min_row)
-    rows = []
+    needed = max(p for p in positions.values() if p is not None) + 1
+    fill = _Fill(marks.merges, min_col, min_col + needed - 1)
+    rows, numbers = [], []
     if last >= first:
-        rows = [tuple(r) + (None,) * (width - len(r)) if len(r) < width else tuple(r[:width])
-                for r in sheet.iter_rows(min_row=first, max_row=last, min_col=min_col,
-                                         max_col=max_col, values_only=True)]
-    columns = _columns_from_rows(rows, positions, width)
-    n = len(rows)
+        for number, r in enumerate(sheet.iter_rows(min_row=first, min_col=min_col,
+                                                   max_col=min_col + needed - 1, values_only=True),
+                                   start=first):
+            if number > last:
+                break
+            row = list(r) + [None] * (needed - len(r))
+            rows.append(tuple(fill.apply(number, row)) if fill else tuple(row))
+            numbers.append(number)
+    columns = _columns_from_rows(rows, positions, needed)
+    row_numbers = np.array(numbers, dtype=np.int64)
     return RawTable(
-        table=table, columns=columns, n=n,
-        rows=np.arange(first, first + n, dtype=np.int64),
+        table=table, columns=columns, n=len(rows), rows=row_numbers,
         file=file, sheet=definition.sheet,
         shown={c: column_label(min_col - 1 + p, headers[p]) for c, p in positions.items() if p is not None},
-        text_blanks=True,
+        text_blanks=True, formulas=_unsaved(marks, row_numbers, positions, min_col),
     )
 
 
-def _read_sheet(sheet, table: str, file: str) -> RawTable:
-    """A sheet without a Table: the header found by :func:`.locate.pick_header`, then every row
-    below it, read as a stream."""
+def _read_sheet(sheet, table: str, file: str, marks: SheetMarks) -> RawTable:
+    """A sheet without a Table: the header found by :func:`.locate.pick_header` among the
+    first filled rows (in columns A to IV), then the rows below it, read as a stream in the
+    columns of the table only."""
     sheet.reset_dimensions()  # trust the cells, not the sheet's stated size
-    iterator = iter(sheet.iter_rows(values_only=True))
-    head = filled_rows(iterator)  # reads no further than the last filled row it returns
+    head: list[tuple[int, tuple]] = []
+    last_empty = None
+    for position, row in enumerate(sheet.iter_rows(max_col=HEADER_COLUMNS, values_only=True)):
+        if row is last_empty:  # openpyxl hands one tuple for every missing row
+            continue
+        if any(v is not None and str(v).strip() for v in row):
+            head.append((position, row))
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        else:
+            last_empty = row
     best = pick_header(head, table)
     if best is None:
-        raise DataError(f"the sheet is empty; table {table} needs a header row "
-                        f"({', '.join(TABLES[table])})", file=file, sheet=sheet.title)
+        raise no_header(table, file=file, sheet=sheet.title,
+                        searched=f"in columns A to {column_letters(HEADER_COLUMNS)}")
     header_position, header = head[best]
     positions = match_columns(table, list(header), file=file, sheet=sheet.title, row=header_position + 1)
-    used = [p for p in positions.values() if p is not None]
-    needed = max(used) + 1
+    needed = max(p for p in positions.values() if p is not None) + 1
+    fill = _Fill(marks.merges, 1, needed)
+    if fill:  # the header row may start a merged range
+        fill.apply(header_position + 1, list(header[:needed]) + [None] * (needed - len(header)))
     data_rows: list[tuple] = []
-    numbers_: list[int] = []
-
-    def take(row_number: int, row: tuple) -> None:
-        if len(row) < needed:
+    numbers: list[int] = []
+    empty = (None,) * needed
+    for number, row in enumerate(sheet.iter_rows(min_row=header_position + 2, max_col=needed,
+                                                 values_only=True), start=header_position + 2):
+        if row is empty or not row:
+            continue
+        if fill:
+            row = tuple(fill.apply(number, list(row) + [None] * (needed - len(row))))
+        elif len(row) < needed:
             row = tuple(row) + (None,) * (needed - len(row))
-        data_rows.append(row[:needed])
-        numbers_.append(row_number)
-
-    # the filled rows already read after the header (the empty ones between are blank
-    # anyway), then the rest of the sheet
-    for position, row in head[best + 1:]:
-        take(position + 1, row)
-    number = head[-1][0] + 1
-    for row in iterator:
-        number += 1
-        take(number, row)
+        if not any(v is not None for v in row):
+            empty = row
+            continue
+        data_rows.append(row)
+        numbers.append(number)
     columns = _columns_from_rows(data_rows, positions, needed)
+    row_numbers = np.array(numbers, dtype=np.int64)
     return RawTable(
-        table=table, columns=columns, n=len(data_rows),
-        rows=np.array(numbers_, dtype=np.int64),
+        table=table, columns=columns, n=len(data_rows), rows=row_numbers,
         file=file, sheet=sheet.title,
         shown={c: column_label(p, header[p]) for c, p in positions.items() if p is not None},
-        text_blanks=True,
+        text_blanks=True, formulas=_unsaved(marks, row_numbers, positions, 1),
     )
 
 
