@@ -23,6 +23,13 @@ TOP_CUSTOMERS = 20  # rows of the most valuable customers
 CLV_HORIZON_WEEKS = 52  # the predictive CLV's horizon
 
 
+def _shown(data: PreparedData, customer: object) -> str:
+    """A customer as the reader knows them: "Ann Smith (C0042)" where Customers names them,
+    else the id."""
+    name = data.names.get(customer)
+    return f"{name} ({customer})" if name else str(customer)
+
+
 def most_valuable_customers(data: PreparedData,
                             period: Period) -> tuple[pd.DataFrame, list[Note]]:
     """(the TOP_CUSTOMERS customers by predicted CLV, notes): BG/NBD + Gamma-Gamma fitted to
@@ -68,6 +75,7 @@ def most_valuable_customers(data: PreparedData,
     share = top["clv"] / total if total > 0 else pd.Series(np.nan, index=top.index)
     table = pd.DataFrame({
         "customer_id": top["customer_id"],
+        "customer": [_shown(data, customer) for customer in top["customer_id"]],
         "clv": top["clv"],
         "share": share,
         "cumulative_share": share.cumsum(),
