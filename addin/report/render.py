@@ -170,11 +170,11 @@ def number_format(unit: str, lang: str = "en", currency: str | None = None, *,
     word = spec.change_suffix if change and spec.change_suffix else spec.suffix
     symbol = say.currency_symbol(currency) if spec.money else None
     if word:
-        body = f'{digits}"\u00a0{_literal(i18n.text(lang, word))}"'
+        body = f'{digits}" {_literal(i18n.text(lang, word))}"'
     elif symbol and lang in layout.CURRENCY_AFTER:
-        body = f'{digits}"\u00a0{_literal(symbol)}"'
+        body = f'{digits}" {_literal(symbol)}"'
     elif symbol:
-        body = f'"{_literal(symbol)}\u00a0"{digits}'
+        body = f'"{_literal(symbol)} "{digits}'
     else:
         body = digits
     return f"+{body};-{body};{body}" if change else body
@@ -395,13 +395,15 @@ def _order(frame: pd.DataFrame, block: layout.Block, fixed: bool) -> list[object
     the word key of each group's band before its rows (rows in no group come last)."""
     if fixed or not block.groups or "key" not in frame.columns:
         return list(range(len(frame)))
-    where = {key: i for i, key in enumerate(frame["key"])}
+    where: dict[object, list[int]] = {}
+    for i, key in enumerate(frame["key"]):
+        where.setdefault(key, []).append(i)
     lines: list[object] = []
     for group, keys in block.groups:
-        members = [where.pop(key) for key in keys if key in where]
+        members = [i for key in keys for i in where.pop(key, [])]
         if members:
             lines += [group, *members]
-    return lines + sorted(where.values())
+    return lines + sorted(i for rows in where.values() for i in rows)
 
 
 def _table(report: Report, block: layout.Block, fixed: bool):

@@ -128,6 +128,10 @@ _CORE_ZERO: dict[str, str] = {
 _WHOLE: dict[str, str] = {
     "undefined: churn_rate is 0, so customers never leave (infinite lifetime)": "core_no_churn",
     "undefined: MRR movements need at least two months of data": "core_two_months",
+    "undefined: churn is 0 and discount_rate is 0, so the customer value is infinite "
+    "(customers never leave and future margin is not discounted)": "core_infinite_value",
+    "undefined: retention_rate is 1, so today's customer base has no steady state "
+    "(nobody ever leaves)": "core_no_steady_state",
 }
 #: The data reader's notes (addin.data), each a pattern of its English sentence and the word
 #: key that says it.
