@@ -55,7 +55,7 @@ __all__ = ["MARKER", "OutputRefused", "check_output", "is_previous_report", "wri
 MARKER = "RetentionReport"
 TEMPLATE_FOLDER = "workbook_templates"
 _MAX_CUSTOM_XML = 1_000_000  # bytes of docProps/custom.xml read to look for the marker
-_HEADER_ONE_LINE = 18  # headers up to this many characters are not wrapped
+_HEADER_ONE_LINE = 10  # headers up to this wide (or their values' width) stay on one line
 
 
 class OutputRefused(MetricError):
@@ -126,22 +126,27 @@ def check_output(path: str | os.PathLike, *, force: bool = False,
 _THIN = Side(style="thin", color="8EA9DB")
 _GOOD_FONT, _GOOD_FILL = render.COLOURS[render.GOOD]
 _BAD_FONT, _BAD_FILL = render.COLOURS[render.BAD]
-#: openpyxl's dress of each of the renderer's style roles.
+#: The one font family of the report (a font without a name is a viewer's default, often a
+#: serif one), and openpyxl's dress of each of the renderer's style roles.
+_FONT = "Calibri"
 _STYLES = {
-    render.TITLE: dict(font=Font(bold=True, size=13, color="1F3864")),
-    render.HEADER: dict(font=Font(bold=True), fill=PatternFill("solid", fgColor=layout.HEADER_FILL),
+    render.TITLE: dict(font=Font(name=_FONT, bold=True, size=13, color="1F3864")),
+    render.HEADER: dict(font=Font(name=_FONT, bold=True),
+                        fill=PatternFill("solid", fgColor=layout.HEADER_FILL),
                         alignment=Alignment(wrap_text=True, vertical="center"),
                         border=Border(bottom=_THIN)),
-    render.LABEL: dict(font=Font(bold=True), alignment=Alignment(vertical="top")),
-    render.BODY: dict(alignment=Alignment(vertical="top")),
-    render.GOOD: dict(font=Font(color=_GOOD_FONT), fill=PatternFill("solid", fgColor=_GOOD_FILL),
+    render.LABEL: dict(font=Font(name=_FONT, bold=True), alignment=Alignment(vertical="top")),
+    render.BODY: dict(font=Font(name=_FONT), alignment=Alignment(vertical="top")),
+    render.GOOD: dict(font=Font(name=_FONT, color=_GOOD_FONT),
+                      fill=PatternFill("solid", fgColor=_GOOD_FILL),
                       alignment=Alignment(vertical="top")),
-    render.BAD: dict(font=Font(color=_BAD_FONT), fill=PatternFill("solid", fgColor=_BAD_FILL),
+    render.BAD: dict(font=Font(name=_FONT, color=_BAD_FONT),
+                     fill=PatternFill("solid", fgColor=_BAD_FILL),
                      alignment=Alignment(vertical="top")),
-    render.GROUP: dict(font=Font(bold=True, color="1F3864"),
+    render.GROUP: dict(font=Font(name=_FONT, bold=True, color="1F3864"),
                        fill=PatternFill("solid", fgColor=layout.GROUP_FILL),
                        alignment=Alignment(vertical="center")),
-    render.LEAD: dict(font=Font(size=12), alignment=Alignment(vertical="top")),
+    render.LEAD: dict(font=Font(name=_FONT, size=12), alignment=Alignment(vertical="top")),
 }
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LINE_PT = 15.0  # a line of 11-point text
@@ -254,7 +259,7 @@ def _column_widths(sheet: _Sheet) -> dict[int, float]:
         values = widest.get(col, 0)
         # bold: about 15 % wider than the "0"s a width counts
         header = max((math.ceil(len(h) * 1.15) for h in headers.get(col, [])), default=0)
-        if header > max(values, _HEADER_ONE_LINE):
+        if header > max(values, _HEADER_ONE_LINE):  # wrapped at its words
             words = max((math.ceil(len(w) * 1.15) for h in headers[col] for w in h.split()),
                         default=0)
             header = max(words, min(header, max(values, 10)))

@@ -43,9 +43,12 @@ class Unit:
 
 #: Every unit of the report (``Report.kpis["unit"]``, the what-if's, the tables' columns):
 #: one number of decimals per unit on every sheet. A change of a rate is stored in points
-#: (the computation multiplies it by 100) and shown "+1.2 pts"; NPS is points already.
+#: (the computation multiplies it by 100) and shown "+1.2 pts"; NPS is points already. A
+#: cohort's share in a heatmap is its own unit, whole percentages: the colour carries the
+#: reading, and 24 months of cohorts print large enough (8 pt or more) only that way.
 UNITS: dict[str, Unit] = {
     "%": Unit(1, percent=True, change_suffix="fmt_points"),
+    "share": Unit(0, percent=True),
     "count": Unit(0),
     "answers": Unit(0),
     "money": Unit(0, money=True),
@@ -66,6 +69,7 @@ def _plain(unit: Unit) -> str:
 #: carries before a refresh, and the base the renderer adds the words and the currency to.
 UNIT_FORMATS: dict[str, str] = {key: _plain(unit) for key, unit in UNITS.items()}
 PERCENT = UNIT_FORMATS["%"]
+SHARE = UNIT_FORMATS["share"]
 COUNT = UNIT_FORMATS["count"]
 MONEY = UNIT_FORMATS["money"]
 DAYS = UNIT_FORMATS["days"]
@@ -268,13 +272,13 @@ _META = Block("meta", "title", "A1", max_rows=5, kind="pairs",
               columns=(Column("label", width=40), Column("value")))
 _NOTES = Block("notes", "notes_title", "A42", max_rows=10, kind="lines")
 _COHORTS_LOGOS = Block("cohorts_logos", "cohorts_logos_title", "A1", max_rows=24,
-                       columns=(Column("cohort", unit="month"),
+                       columns=(Column("cohort", unit="month", width=11, wrap=True),
                                 Column("size", header="cohort_size_logos", unit="count")),
-                       default_format=PERCENT, heatmap=True)
+                       default_format=SHARE, heatmap=True)
 _COHORTS_REVENUE = Block("cohorts_revenue", "cohorts_revenue_title", "A29", max_rows=24,
-                         columns=(Column("cohort", unit="month"),
+                         columns=(Column("cohort", unit="month", width=11, wrap=True),
                                   Column("size", header="cohort_size_revenue", unit="money")),
-                         default_format=PERCENT, heatmap=True, new_page=True)
+                         default_format=SHARE, heatmap=True, new_page=True)
 
 #: The block whose rows hold the sparklines' values (the KPIs' last 12 months).
 SPARKLINE_VALUES = "kpi_history"
@@ -287,12 +291,12 @@ _KPI_PAGE: tuple[Block, ...] = (
           columns=(Column("label"), Column("value"))),
     Block("summary", "summary_title", "A8", max_rows=3, kind="lines", lead=True, span=6),
     Block("kpis", "kpis_title", "A13", max_rows=32, groups=KPI_GROUPS, columns=(
-        Column("label", header="kpi"),
+        Column("label", header="kpi", width=36, wrap=True),
         Column("current", header="current_short", number_format=BY_UNIT),
         Column("previous", header="previous_short", number_format=BY_UNIT),
         Column("change", header="change", number_format=CHANGE),
         Column("sparkline", header="sparkline", width=13, sparkline=True),
-        Column("note", header="note", width=30, wrap=True),
+        Column("note", header="note", width=26, wrap=True),
     )),
     Block("notes", "notes_title", "A48", max_rows=10, kind="lines", span=6),
     Block("kpi_history", "kpi_history_title", "I13", max_rows=30, printed=False,
@@ -391,7 +395,7 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("Definitions", title="sheet_definitions", freeze="A3", print_titles="1:2", blocks=(
         Block("definitions", "definitions_title", "A1", max_rows=40, columns=(
             Column("label", width=36, wrap=True), Column("definition", width=100, wrap=True),
-            Column("source_function", width=36, wrap=True),
+            Column("source_function", width=40, wrap=True),
         )),
     )),
 )
