@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -32,7 +34,7 @@ from addin.report import render
 from addin.report.render import BAD, BODY, GOOD, HEADER, LABEL, TITLE, Cell, make_cell
 from addin.sample_data import generate_company
 
-from test_report import hand_data
+from test_report import hand_data, hand_frames
 
 BLOCKS = [block for sheet in layout.LAYOUT for block in sheet.blocks]
 #: The exported sheets' blocks (the KPI page and the cohorts' note differ from the frames').
@@ -535,3 +537,127 @@ def test_the_refresh_plans_the_renderers_cells(report, fixed):
         assert type(values[cell]) is type(value) and values[cell] == value, cell
     assert formats == want_formats
     assert colours == want_colours
+
+
+# ---------------------------------------------------------------------------- one language
+
+
+def _csv_company(folder) -> "Path":
+    """The hand-made company as CSV files the data reader has things to say about: a decimal
+    comma, a file that is not UTF-8, a file that is not a table, a row it drops."""
+    frames = hand_frames()
+    orders = frames["Orders"]
+    orders["amount"] = orders["amount"] + 0.25
+    orders.loc[len(orders)] = ["O10", "C1", "2026-09-03", -5.0, 1, 0]
+    for name, frame in frames.items():
+        if name == "Orders":
+            frame.to_csv(folder / f"{name}.csv", index=False, sep=";", decimal=",")
+        else:
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    customers = folder / "Customers.csv"
+    customers.write_bytes(customers.read_bytes().replace(b"Ann", "Anné".encode("cp1252")))
+    (folder / "Notes.csv").write_text("x\n1\n")
+    return folder
+
+
+def _every_text(report) -> list[tuple[str, str]]:
+    """Every text of the exported workbook: sheet names, cells, number formats' words, chart
+    titles, the footer."""
+    found = [("footer", text) for text in render.footer(report)]
+    for sheet in layout.LAYOUT:
+        found.append(("sheet", render.sheet_name(report, sheet)))
+        for rendered in render.render_sheet(report, sheet):
+            found += [("chart", render.words(report, chart.title)) for chart in rendered.block.charts]
+            for line in rendered.cells:
+                for cell in line:
+                    if cell is not None and isinstance(cell.value, str):
+                        found.append((rendered.block.name, cell.value))
+                    if cell is not None and cell.number_format:
+                        found += [("format", word) for word in cell.number_format.split('"')[1::2]]
+    return found
+
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÿ_]{3,}")
+
+
+def _vocabulary(texts) -> set[str]:
+    return {word.lower() for text in texts
+            for word in _TOKEN.findall(re.sub(r"\{[^}]*\}", " ", text))}
+
+
+def _foreign(token: str) -> bool:
+    """False for a token that may stand in either language: a table's or a column's name of
+    the data, an Excel function's (with "_"), an acronym (MRR, NPS, CRR)."""
+    from addin.data.schema import TABLES
+
+    columns = {column for table in TABLES.values() for column in table}
+    return not (token in TABLES or token in columns or "_" in token or token.isupper())
+
+
+def test_no_word_of_the_other_language_is_left(tmp_path):
+    """An Italian report is Italian all through (sheet names, headers, notes, the data
+    reader's notes and drop reasons, the words in the number formats, the footer), and an
+    English one English; proper nouns, acronyms and the data's own names are allowed."""
+    from addin.data import load_data
+    from addin.report import KPIS, definitions
+
+    english = set(i18n.TEXTS["en"].values()) | {
+        definitions.definition_of(fn) for spec in KPIS for fn in spec.functions}
+    italian = set(i18n.TEXTS["it"].values())
+    only = {"it": _vocabulary(english) - _vocabulary(italian),
+            "en": _vocabulary(italian) - _vocabulary(english)}
+    words = {lang: set(i18n.TEXTS[lang].values()) for lang in ("en", "it")}
+    labels = {"it": words["en"] - words["it"], "en": words["it"] - words["en"]}
+    csv = load_data(_csv_company(tmp_path))
+    assert len(csv.notes) == 3 and "negative amount" in set(csv.quality["reason"])
+    cases = [(load_data(generate_company()), None), (hand_data(), "2026-09"),
+             (hand_data("Orders"), "2026-09"), (hand_data("Customers", "Subscriptions"), "2026-07"),
+             (csv, "2026-09")]
+    for lang in ("it", "en"):
+        for data, period in cases:
+            report = build_report(data, period, lang=lang, settings={"currency": "EUR"})
+            for where, text in _every_text(report):
+                assert text not in labels[lang] or not _foreign(text), (lang, where, text)
+                named = re.sub(r"\S+\.(?:csv|xlsx|xlsm)\b", " ", text)  # a file's name
+                left = [t for t in _TOKEN.findall(named) if t.lower() in only[lang] and _foreign(t)]
+                assert not left, (lang, where, text, left)
+    # the reader's notes and reasons said in Italian (not only free of English words)
+    said = render.in_words(build_report(csv, "2026-09", lang="it"), "data_notes")
+    assert said[0].startswith("Orders.csv: numeri letti con la virgola decimale")
+    reasons = render.in_words(build_report(csv, "2026-09", lang="it"), "quality")["reason"]
+    assert "amount negativo" in list(reasons)
+
+
+#: The words that are the same in English and Italian: acronyms, names, numbers, symbols.
+SAME_IN_BOTH = {
+    "bucket_1_30", "bucket_31_60", "bucket_61_90", "chart_mrr", "current_short", "dau_mau",
+    "months_since", "mrr", "nps", "previous_short", "quick_ratio", "rule_nps_dso_label",
+    "say_mrr", "say_nps", "sheet_nps", "short_arpa", "short_crr", "short_dau_mau", "short_dso",
+    "short_grr", "short_mrr", "short_nps", "short_nrr", "short_quick_ratio", "source_file",
+    "summary_is", "unit_%",
+}
+
+
+def test_no_word_is_left_untranslated():
+    """A word copied and not translated would pass the test above: the words the languages
+    share are these, and only these."""
+    same = {k for k, v in i18n.TEXTS["en"].items() if i18n.TEXTS["it"][k] == v}
+    assert same == SAME_IN_BOTH
+
+
+def test_every_drop_reason_of_the_data_reader_has_its_words():
+    """The data reader's reasons (addin.data.schema) are the ``q_*`` words' English: each is
+    said in Italian, none is left English for want of a pattern."""
+    from addin.data import schema
+    from addin.report import say
+
+    templates = set(schema.REASONS.values()) | {schema.UNKNOWN_CUSTOMER}
+    templates |= {reason for checks in schema.NUMBER_CHECKS.values() for _, reason in checks}
+    templates |= {reason for rules in schema.ORDERED_COLUMNS.values() for *_, reason in rules}
+    templates |= {rule.reason for rule in schema.REPEATS.values()}
+    english = {v for k, v in i18n.TEXTS["en"].items() if k.startswith("q_")}
+    assert templates <= english
+    for template in templates:
+        text = template.format(col="amount", rows="3 rows")
+        assert say.data_text("en", text) == text
+        assert say.data_text("it", text) != text, text

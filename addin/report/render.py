@@ -271,7 +271,8 @@ def in_words(report: Report, name: str) -> pd.DataFrame | list:
         return [_said(report, value) for value in content]
     content = content.copy()
     for column in content.columns:
-        if content[column].dtype == object:  # numbers and dates hold no notes
+        if not (pd.api.types.is_numeric_dtype(content[column])
+                or pd.api.types.is_datetime64_any_dtype(content[column])):  # notes, text
             content[column] = [_said(report, value) for value in content[column]]
     return content
 
