@@ -27,7 +27,7 @@ import pytest
 
 from addin import i18n
 from addin.report import layout
-from addin.data import load_data
+from addin.data import RetentionData, load_data
 from addin.excel.report_writer import write_report
 from addin.report import Note, build_report
 from addin.report import render
@@ -661,3 +661,41 @@ def test_every_drop_reason_of_the_data_reader_has_its_words():
         text = template.format(col="amount", rows="3 rows")
         assert say.data_text("en", text) == text
         assert say.data_text("it", text) != text, text
+
+
+def test_nothing_internal_on_the_page(tmp_path):
+    """No module's name, no Python name (``churned_mrr``), no "." for a folder: what was read
+    and why a value is blank, in the analyst's words."""
+    import os
+
+    from addin.data import load_data
+    from addin.data.schema import TABLES
+
+    columns = {column for table in TABLES.values() for column in table}
+    (tmp_path / "exports").mkdir()
+    folder = _csv_company(tmp_path / "exports")
+    here = os.getcwd()
+    os.chdir(folder)
+    try:  # the command run in the data's folder: the reader names it "."
+        relative = load_data(".")
+        assert relative.source == "."
+        here_reports = [build_report(relative, "2026-09", lang=lang) for lang in ("en", "it")]
+    finally:
+        os.chdir(here)
+    assert render.in_words(here_reports[0], "meta")["value"][3] == \
+        "folder exports: 7 tables, 146 rows read"
+    frames = hand_frames()
+    frames["Subscriptions"] = frames["Subscriptions"][frames["Subscriptions"]["customer_id"] == "C1"]
+    cases = [(load_data(generate_company()), None), (hand_data(frames=frames), "2026-08"),
+             (hand_data("Orders"), "2026-09")]
+    reports = here_reports + [build_report(data, period, lang=lang)
+                              for lang in ("en", "it") for data, period in cases]
+    for report in reports:
+        for where, text in _every_text(report):
+            assert "addin." not in text, (where, text)
+            python = [t for t in re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text) if t not in columns]
+            assert not python, (report.lang, where, text, python)
+        source = render.in_words(report, "meta")["value"][3]
+        assert source not in (".", "") and not source.startswith(".:"), source
+    demo = build_report(RetentionData.from_frames(generate_company(), source="sample data"))
+    assert render.in_words(demo, "meta")["value"][3].startswith("the bundled sample company")

@@ -943,3 +943,16 @@ def test_only_the_renderer_translates():
     assert {name for name in taking_lang if not name.startswith("say.py:")} == {
         "build.py:build_report"}
     assert importing_render == set()
+
+
+def test_currency_from_the_settings_else_the_data():
+    # --currency wins; else the data's, when it names one (an export's currency column);
+    # else none: amounts without a symbol
+    frames = hand_frames()
+    named = types.SimpleNamespace(tables=frames, source="export", currency="USD")
+    assert build_report(named, "2026-09").currency == "USD"
+    assert build_report(named, "2026-09", settings={"currency": "EUR"}).currency == "EUR"
+    assert build_report(hand_data(), "2026-09").currency is None
+    # nothing computed depends on it
+    a, b = build_report(named, "2026-09"), build_report(hand_data(), "2026-09")
+    pd.testing.assert_frame_equal(a.kpis, b.kpis)

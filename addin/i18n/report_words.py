@@ -5,16 +5,19 @@
 written with the language's thousands and decimal marks (1,234.5 in English, 1.234,5 in
 Italian; :func:`number_text` writes a number the same way). The report, the exporter and
 the template builder all read this dict, so a label is translated once: the sheet names,
-the words inside number formats ("days", "pts"), the month names, the data reader's notes
-and drop reasons (``data_*``, ``q_*``: the reader's English messages, matched and said in
-the report's language by :mod:`addin.report.say`). A KPI's definition in English is its metric functions'
-own docstrings, quoted (``defn_*`` is ``{quoted}``); the other languages say it in their words.
+the words inside number formats ("days", "pts"), the month names. Two neighbours hold the
+longer texts, merged in here: :mod:`.report_messages` (what the metric core and the data
+reader wrote, said in the report's words) and :mod:`.report_definitions` (the Definitions
+sheet: each KPI's definition and the counting rules).
 """
 
 from __future__ import annotations
 
 import numbers
 import string
+
+from .report_definitions import DEFINITIONS
+from .report_messages import MESSAGES
 
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -174,22 +177,6 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "clv_no_model": "n/a — the model could not be fitted: {reason}",
         "clv_no_orders": "n/a — no orders up to {end}",
-        "rule_whatif_label": "What-if: the value of lower churn",
-        "rule_whatif": (
-            "From the period's customers at the end, churn and ARPA (MRR × months in the period / "
-            "paying customers), with the gross margin and programme cost of the settings. CLV = ARPA "
-            "× margin / churn; the value of a churn cut = customers × (CLV at the lower churn − CLV "
-            "today); ROI = (value − cost) / cost; profit uplift: yearly retention (1 − churn)^periods "
-            "in a year today and after the cut, the same new customers every year, profit per "
-            "customer flat (Reichheld). The scenarios cut the period's churn by 10, 20 and 30 %."
-        ),
-        "rule_clv_label": "Most valuable customers (predictive CLV)",
-        "rule_clv": (
-            "BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader & Hardie 2013) fitted to the "
-            "Orders up to the period end (at least 10 repeat buyers needed), in weeks; predicted "
-            "CLV = expected purchases in the next 52 weeks × expected spend per purchase, revenue, "
-            "not discounted. Orders with a negative amount are left out."
-        ),
         # --- notes and n/a
         "needs_table": "n/a — needs the {tables} table",
         "before_data": "n/a — the data starts in {start}",
@@ -215,51 +202,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "bucket_61_90": "61-90",
         "bucket_90": "over 90",
         "total": "Total",
-        # --- how a period is counted (written into the Definitions sheet)
-        "def_customers": "Counted as in the rule \"Customers S, N, E, L\" below.",
-        "def_mrr": "MRR = the sum of Subscriptions' MRR in the period's last month.",
-        "def_nps_answers": "The number of NPS answers (0-10) dated within the period.",
-        "rule_customers_label": "Customers S, N, E, L",
-        "rule_customers": (
-            "S = customers active at the period start (signed up before it, not churned before it); "
-            "N = signed up within the period; E = active at the period end; L = customers of S whose "
-            "churn date falls within the period. CRR uses for N the new customers still active at "
-            "the end (E counts no one lost in the period). Without a Customers table a customer is active in a "
-            "month when its MRR in Subscriptions is above 0: S = paying in the month before the period, "
-            "N = paying in the period but not in the month before (new or back), E = paying in the "
-            "period's last month, L = customers of S not paying in the period's last month."
-        ),
-        "rule_mrr_label": "MRR and its movements",
-        "rule_mrr": (
-            "MRR is the sum of Subscriptions' MRR in the period's last month; MRR at the start is the "
-            "month before the period. Movements compare each customer's MRR in the period's last month "
-            "with the month before the period. Existing customers are those paying at the start. ARPA = "
-            "MRR / accounts paying in the last month. Quick ratio counts reactivated MRR as new MRR."
-        ),
-        "rule_orders_label": "Repeat purchases, returns",
-        "rule_orders": (
-            "Repeat purchase ratio and loyal customer rate: of the customers who ordered in the period, "
-            "the share with two or more orders counting all their orders up to the period end. Time "
-            "between purchases: the guide's method over those repeat customers, on their orders up to "
-            "the period end (orders of one day count once). Return rate: units returned / units sold, "
-            "orders of the period."
-        ),
-        "rule_nps_dso_label": "NPS, DSO",
-        "rule_nps_dso": (
-            "NPS: answers dated within the period. DSO: receivables open at the period end (invoices "
-            "issued up to then, unpaid at the end) / invoices issued in the period × days in the period "
-            "(up to the data's last day when the period runs past it). "
-            "Ageing: the open invoices at the period end by days past their due date."
-        ),
-        "rule_other_label": "CLV, retention cost, DAU/MAU",
-        "rule_other": (
-            "Churn, lifespan and CLV use the period's customer churn; lifespan in years = (1 / churn) "
-            "periods ÷ periods in a year. CLV (guides): revenue of the 12 months ending with the period "
-            "(MRR plus orders) / customers with revenue in them × lifespan in years. CLV (from churn): "
-            "ARPA × months in the period × gross margin / churn. Annualised churn compounds the period's "
-            "churn. Retention cost: Costs' retention spend in the period / (S + N). DAU/MAU: the period's "
-            "last month."
-        ),
         # --- sheet names of the exported workbook
         "sheet_kpis": "KPIs",
         "sheet_trend": "Trend",
@@ -334,87 +276,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "source_folder": "folder {name}",
         "source_file": "file {name}",
         "source_given": "tables given directly: {tables} tables, {rows:,.0f} rows",
-        "source_excel": "Excel function {functions}",
-        "source_report": "the report's counting (rules below)",
-        # --- undefined values, in the analyst's words
-        "undefined_no_orders": "undefined: no orders in the period",
-        "undefined_12_months": "undefined: needs 12 months of revenue up to {end}; the data starts in {start}",
-        "undefined_no_costs": "undefined: Costs has no row for {month}",
-        "undefined_no_activity": "undefined: no activity",
-        "undefined_no_activity_in": "undefined: no Activity in {month}",
-        "core_zero": "undefined: {what} is 0",
-        "core_no_churn": "undefined: churn is 0, so customers never leave (infinite lifetime)",
-        "core_two_months": "undefined: MRR movements need at least two months of data",
-        "core_infinite_value": "undefined: churn is 0, so the customer value is infinite (customers never leave; future margin is not discounted)",
-        "core_no_steady_state": "undefined: retention is 100 %, so today's customer base has no steady state (nobody ever leaves)",
-        "what_start_customers": "customers at the start",
-        "what_total_customers": "customers who ordered",
-        "what_units_sold": "units sold",
-        "what_mau": "monthly active users",
-        "what_answers": "the number of answers",
-        "what_repeat_customers": "the number of repeat customers",
-        "what_mrr_start": "MRR at the start",
-        "what_lost_mrr": "lost MRR (churned + contraction)",
-        "what_revenue": "revenue of the period",
-        "what_customers": "the number of customers",
-        "what_churn": "churn",
-        "what_program_cost": "the programme cost",
-        "what_cac": "the acquisition cost",
-        "what_margin_arpa": "ARPA × gross margin",
-        # --- the data reader's notes
-        "data_decimal_comma": "{files}: numbers read with a decimal comma (1.234,56 is 1234.56), as detected from the file; if that is wrong, give the decimal mark (--decimal .).",
-        "data_ignored": "Ignored {names}: not a table name ({tables}).",
-        "data_cp1252": "{name} is not UTF-8: read as Windows-1252 (Western European) text.",
-        "data_month_first": "{place}: dates read month first (MM/DD/YYYY), as some only make sense that way; if that is wrong, give the date format (--date-format %d/%m/%Y).",
-        "data_day_first": "{place}: dates such as 03/04/2026 read day first (DD/MM/YYYY), as nothing in the column tells the order; if they are month first, give the date format (--date-format %m/%d/%Y).",
-        "data_place": "{file}, column {column}",
-        "data_place_sheet": "{file} (sheet {sheet}), column {column}",
-        # --- why the data reader dropped rows (its reasons, {col} a column of the data)
-        "q_blank": "blank {col}",
-        "q_number": "not a number in {col}",
-        "q_date": "not a date in {col}",
-        "q_impossible": "impossible date in {col}",
-        "q_ambiguous": "ambiguous date in {col}",
-        "q_range": "date out of range in {col}",
-        "q_excel": "Excel error value in {col}",
-        "q_negative": "negative {col}",
-        "q_fraction": "{col} not a whole number",
-        "q_outside": "{col} outside 0-10",
-        "q_units_returned": "units_returned more than units",
-        "q_churn_before": "churn_date before signup_date",
-        "q_due_before": "due_date before issue_date",
-        "q_duplicate_customer": "duplicate customer_id",
-        "q_repeated_subscription": "repeated customer_id and month (mrr added up)",
-        "q_duplicate_order": "duplicate order_id",
-        "q_duplicate_invoice": "duplicate invoice_id",
-        "q_repeated_activity": "repeated user_id and date",
-        "q_repeated_costs": "repeated month (retention_spend added up)",
-        "q_unknown_customer": "customer_id not in Customers: {rows} kept",
-        "q_rows": "{n} rows",
-        "q_row": "1 row",
-        # --- a KPI's definition: English quotes the metric functions' docstrings
-        "defn_crr": "{quoted}",
-        "defn_churn": "{quoted}",
-        "defn_churn_annualised": "{quoted}",
-        "defn_arpa": "{quoted}",
-        "defn_revenue_churn_guide": "{quoted}",
-        "defn_gross_revenue_churn": "{quoted}",
-        "defn_net_revenue_churn": "{quoted}",
-        "defn_grr": "{quoted}",
-        "defn_nrr": "{quoted}",
-        "defn_existing_revenue_growth": "{quoted}",
-        "defn_quick_ratio": "{quoted}",
-        "defn_clv": "{quoted}",
-        "defn_clv_churn": "{quoted}",
-        "defn_repeat_purchase_ratio": "{quoted}",
-        "defn_loyal_customer_rate": "{quoted}",
-        "defn_time_between_purchases": "{quoted}",
-        "defn_return_rate": "{quoted}",
-        "defn_nps": "{quoted}",
-        "defn_nps_moe": "{quoted}",
-        "defn_dau_mau": "{quoted}",
-        "defn_dso": "{quoted}",
-        "defn_retention_cost": "{quoted}",
     },
     "it": {
         "customers_start": "Clienti a inizio periodo (S)",
@@ -566,23 +427,6 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "clv_no_model": "n/d — il modello non si può stimare: {reason}",
         "clv_no_orders": "n/d — nessun ordine fino al {end}",
-        "rule_whatif_label": "What-if: il valore di un abbandono più basso",
-        "rule_whatif": (
-            "Dai clienti a fine periodo, dall'abbandono e dall'ARPA del periodo (MRR × mesi del "
-            "periodo / clienti paganti), con margine lordo e costo del programma delle impostazioni. "
-            "CLV = ARPA × margine / abbandono; valore di una riduzione dell'abbandono = clienti × "
-            "(CLV con l'abbandono più basso − CLV oggi); ROI = (valore − costo) / costo; aumento dei "
-            "profitti: fidelizzazione annua (1 − abbandono)^periodi in un anno oggi e dopo la "
-            "riduzione, gli stessi nuovi clienti ogni anno, profitto per cliente costante "
-            "(Reichheld). Gli scenari riducono l'abbandono del periodo del 10, 20 e 30 %."
-        ),
-        "rule_clv_label": "I clienti di maggior valore (CLV predittivo)",
-        "rule_clv": (
-            "BG/NBD (Fader, Hardie & Lee 2005) e Gamma-Gamma (Fader & Hardie 2013) stimati sugli "
-            "Orders fino alla fine del periodo (servono almeno 10 clienti con acquisti ripetuti), in "
-            "settimane; CLV previsto = acquisti attesi nelle prossime 52 settimane × spesa attesa per "
-            "acquisto, ricavi, senza sconto. Gli ordini con importo negativo sono esclusi."
-        ),
         "needs_table": "n/d — serve la tabella {tables}",
         "before_data": "n/d — i dati iniziano a {start}",
         "table_or": " o ",
@@ -606,50 +450,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "bucket_61_90": "61-90",
         "bucket_90": "oltre 90",
         "total": "Totale",
-        "def_customers": "Contati come nella regola \"Clienti S, N, E, L\" qui sotto.",
-        "def_mrr": "MRR = somma dell'MRR di Subscriptions nell'ultimo mese del periodo.",
-        "def_nps_answers": "Il numero di risposte NPS (0-10) con data nel periodo.",
-        "rule_customers_label": "Clienti S, N, E, L",
-        "rule_customers": (
-            "S = clienti attivi a inizio periodo (iscritti prima, non persi prima); N = iscritti nel "
-            "periodo; E = attivi a fine periodo; L = clienti di S con data di abbandono nel periodo. "
-            "Il CRR usa come N i nuovi clienti ancora attivi a fine periodo (E non conta chi è perso "
-            "nel periodo). "
-            "Senza la tabella Customers un cliente è attivo in un mese se il suo MRR in Subscriptions è "
-            "sopra 0: S = paganti nel mese prima del periodo, N = paganti nel periodo ma non nel mese "
-            "prima (nuovi o tornati), E = paganti nell'ultimo mese del periodo, L = clienti di S che non "
-            "pagano nell'ultimo mese del periodo."
-        ),
-        "rule_mrr_label": "MRR e movimenti",
-        "rule_mrr": (
-            "L'MRR è la somma dell'MRR di Subscriptions nell'ultimo mese del periodo; l'MRR iniziale è "
-            "quello del mese prima del periodo. I movimenti confrontano l'MRR di ogni cliente nell'ultimo "
-            "mese del periodo con il mese prima del periodo. Clienti esistenti: quelli paganti all'inizio. "
-            "ARPA = MRR / clienti paganti nell'ultimo mese. Il quick ratio conta l'MRR riattivato come nuovo."
-        ),
-        "rule_orders_label": "Riacquisti, resi",
-        "rule_orders": (
-            "Tasso di riacquisto e tasso di clienti fedeli: dei clienti che hanno ordinato nel periodo, "
-            "la quota con due o più ordini contando tutti i loro ordini fino a fine periodo. Tempo tra gli "
-            "acquisti: il metodo della guida su quei clienti, con i loro ordini fino a fine periodo (gli "
-            "ordini dello stesso giorno contano una volta). Tasso di reso: unità rese / unità vendute, "
-            "ordini del periodo."
-        ),
-        "rule_nps_dso_label": "NPS, DSO",
-        "rule_nps_dso": (
-            "NPS: risposte con data nel periodo. DSO: crediti aperti a fine periodo (fatture emesse fino "
-            "ad allora, non pagate alla fine) / fatture emesse nel periodo × giorni del periodo. "
-            "Scadenzario: le fatture aperte a fine periodo per giorni di ritardo sulla scadenza."
-        ),
-        "rule_other_label": "CLV, costo di fidelizzazione, DAU/MAU",
-        "rule_other": (
-            "Abbandono, durata e CLV usano l'abbandono clienti del periodo; durata in anni = "
-            "(1 / abbandono) periodi ÷ periodi in un anno. CLV (guide): ricavi dei 12 mesi che finiscono con il "
-            "periodo (MRR più ordini) / clienti con ricavi in quei mesi × durata in anni. CLV (dal churn): "
-            "ARPA × mesi del periodo × margine lordo / abbandono. L'abbandono annualizzato compone quello "
-            "del periodo. Costo di fidelizzazione: spesa di Costs nel periodo / (S + N). DAU/MAU: l'ultimo "
-            "mese del periodo."
-        ),
         "sheet_kpis": "Indicatori",
         "sheet_trend": "Andamento",
         "sheet_cohorts": "Coorti",
@@ -719,85 +519,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "source_folder": "cartella {name}",
         "source_file": "file {name}",
         "source_given": "tabelle passate direttamente: {tables} tabelle, {rows:,.0f} righe",
-        "source_excel": "funzione Excel {functions}",
-        "source_report": "il conteggio del report (regole qui sotto)",
-        "undefined_no_orders": "non definito: nessun ordine nel periodo",
-        "undefined_12_months": "non definito: servono 12 mesi di ricavi fino a {end}; i dati iniziano a {start}",
-        "undefined_no_costs": "non definito: Costs non ha una riga per {month}",
-        "undefined_no_activity": "non definito: nessuna attività",
-        "undefined_no_activity_in": "non definito: nessuna attività in {month}",
-        "core_zero": "non definito: {what} è 0",
-        "core_no_churn": "non definito: l'abbandono è 0, quindi i clienti non se ne vanno mai (durata infinita)",
-        "core_two_months": "non definito: i movimenti dell'MRR richiedono almeno due mesi di dati",
-        "core_infinite_value": "non definito: l'abbandono è 0, quindi il valore del cliente è infinito (i clienti non se ne vanno mai; il margine futuro non è scontato)",
-        "core_no_steady_state": "non definito: la fidelizzazione è del 100 %, quindi la base clienti di oggi non ha uno stato stazionario (nessuno se ne va mai)",
-        "what_start_customers": "il numero di clienti a inizio periodo",
-        "what_total_customers": "il numero di clienti che hanno ordinato",
-        "what_units_sold": "il numero di unità vendute",
-        "what_mau": "il numero di utenti attivi nel mese",
-        "what_answers": "il numero di risposte",
-        "what_repeat_customers": "il numero di clienti con acquisti ripetuti",
-        "what_mrr_start": "l'MRR iniziale",
-        "what_lost_mrr": "l'MRR perso (abbandoni + contrazioni)",
-        "what_revenue": "il fatturato del periodo",
-        "what_customers": "il numero di clienti",
-        "what_churn": "l'abbandono",
-        "what_program_cost": "il costo del programma",
-        "what_cac": "il costo di acquisizione",
-        "what_margin_arpa": "ARPA × margine lordo",
-        "data_decimal_comma": "{files}: numeri letti con la virgola decimale (1.234,56 è 1234,56), come rilevato dal file; se è sbagliato, indicare il separatore decimale (--decimal .).",
-        "data_ignored": "Ignorati {names}: non sono nomi di tabella ({tables}).",
-        "data_cp1252": "{name} non è in UTF-8: letto come testo Windows-1252 (Europa occidentale).",
-        "data_month_first": "{place}: date lette con il mese prima (MM/GG/AAAA), perché alcune hanno senso solo così; se è sbagliato, indicare il formato delle date (--date-format %d/%m/%Y).",
-        "data_day_first": "{place}: date come 03/04/2026 lette con il giorno prima (GG/MM/AAAA), perché nulla nella colonna indica l'ordine; se il mese viene prima, indicare il formato delle date (--date-format %m/%d/%Y).",
-        "data_place": "{file}, colonna {column}",
-        "data_place_sheet": "{file} (foglio {sheet}), colonna {column}",
-        "q_blank": "{col} vuoto",
-        "q_number": "non è un numero in {col}",
-        "q_date": "non è una data in {col}",
-        "q_impossible": "data impossibile in {col}",
-        "q_ambiguous": "data ambigua in {col}",
-        "q_range": "data fuori intervallo in {col}",
-        "q_excel": "valore di errore di Excel in {col}",
-        "q_negative": "{col} negativo",
-        "q_fraction": "{col} non è un numero intero",
-        "q_outside": "{col} fuori da 0-10",
-        "q_units_returned": "units_returned maggiore di units",
-        "q_churn_before": "churn_date prima di signup_date",
-        "q_due_before": "due_date prima di issue_date",
-        "q_duplicate_customer": "customer_id duplicato",
-        "q_repeated_subscription": "customer_id e month ripetuti (mrr sommato)",
-        "q_duplicate_order": "order_id duplicato",
-        "q_duplicate_invoice": "invoice_id duplicato",
-        "q_repeated_activity": "user_id e date ripetuti",
-        "q_repeated_costs": "month ripetuto (retention_spend sommato)",
-        "q_unknown_customer": "customer_id non presente in Customers: {rows} tenute",
-        "q_rows": "{n} righe",
-        "q_row": "1 riga",
-        "defn_crr": "Tasso di fidelizzazione: la quota dei clienti di inizio periodo ancora presenti alla fine. CRR = (E − N) / S (guide 000 e 001), con S i clienti a inizio periodo, E quelli a fine periodo e N i nuovi acquisiti nel periodo.",
-        "defn_churn": "Tasso di abbandono clienti: la quota dei clienti di inizio periodo persi nel periodo. abbandono = L / S (guida 002; (S − E) / S della guida 004, con E contato sui soli clienti di inizio periodo).",
-        "defn_churn_annualised": "Abbandono annualizzato da un tasso di abbandono per periodo (un mese per default). abbandono annuo = 1 − (1 − m)^k, con m l'abbandono per periodo e k i periodi in un anno (12 per i mesi, 4 per i trimestri).",
-        "defn_arpa": "Ricavo medio per cliente (ARPA, detto anche ARPU): ricavi / clienti.",
-        "defn_revenue_churn_guide": "Churn dei ricavi esattamente come lo stampa la guida 004. churn dei ricavi = ((MRR_inizio − MRR_fine) − MRR_espansione) / MRR_inizio, solo clienti esistenti; negativo se l'espansione supera le perdite (\"churn negativo\").",
-        "defn_gross_revenue_churn": "Churn lordo dei ricavi: i ricavi ricorrenti persi dai clienti esistenti. churn lordo = (MRR perso + MRR di contrazione) / MRR_inizio.",
-        "defn_net_revenue_churn": "Churn netto dei ricavi: ricavi persi meno l'espansione, sull'MRR iniziale. churn netto = (perso + contrazione − espansione) / MRR_inizio; negativo è il \"churn negativo\".",
-        "defn_grr": "Ritenzione lorda dei ricavi (GRR): la quota dell'MRR iniziale mantenuta, senza l'espansione. GRR = 1 − churn lordo = (MRR_inizio − perso − contrazione) / MRR_inizio, al massimo 100 %.",
-        "defn_nrr": "Ritenzione netta dei ricavi (NRR): l'MRR iniziale mantenuto, espansione compresa. NRR = 1 − churn netto = (MRR_inizio − perso − contrazione + espansione) / MRR_inizio; sopra 100 % quando l'espansione supera le perdite.",
-        "defn_existing_revenue_growth": "Crescita dei ricavi dai clienti esistenti (guida 004). crescita = (MRR_fine − MRR_inizio) / MRR_inizio, solo sui clienti esistenti (senza l'MRR dei nuovi clienti).",
-        "defn_quick_ratio": "Quick ratio SaaS: l'MRR guadagnato per ogni unità di MRR perso. quick ratio = (nuovo + espansione) / (perso + contrazione); sopra 4 si legge di solito come crescita efficiente.",
-        "defn_clv": "Valore del cliente nel tempo (CLV) come lo definiscono le guide 002 e 004. CLV = (ricavi annui / clienti distinti nell'anno) × durata media in anni. Durata attesa del cliente in periodi: 1 / abbandono. Con un abbandono costante c per periodo, le durate sono geometriche con media 1 / c (contando il periodo in cui il cliente entra).",
-        "defn_clv_churn": "Valore del cliente nel tempo dal churn (la variante SaaS standard). CLV = ARPA × margine lordo / tasso di abbandono, con ARPA e abbandono dello stesso periodo (ARPA mensile con abbandono mensile); 1 / abbandono è la durata attesa in periodi.",
-        "defn_repeat_purchase_ratio": "Tasso di riacquisto: la quota dei clienti che hanno comprato di nuovo. RPR = clienti che ritornano / clienti totali (guida 004).",
-        "defn_loyal_customer_rate": "Tasso di clienti fedeli: i clienti (esistenti e nuovi) che hanno comprato più di una volta, sul totale. tasso di fedeltà = clienti con acquisti ripetuti / clienti totali del periodo (guida 004).",
-        "defn_time_between_purchases": "Tempo tra gli acquisti, in giorni, come lo calcola la guida 004. Per cliente, l'intervallo medio tra acquisti consecutivi (7 poi 14 giorni → 10,5); in totale, la somma degli intervalli medi dei clienti con acquisti ripetuti / il loro numero.",
-        "defn_return_rate": "Tasso di reso: unità rese su unità vendute. tasso di reso = unità rese / unità vendute (guida 004).",
-        "defn_nps": "Net Promoter Score dal numero di promotori, passivi e detrattori. NPS = (promotori − detrattori) / (promotori + passivi + detrattori) × 100, in punti da −100 a +100 (guide 002, 004).",
-        "defn_nps_moe": "Margine di errore dell'NPS, in punti, a un livello di confidenza (0,95 per default). MOE = z × √((p + d − (p − d)²) / n) × 100, con p e d le quote di promotori e detrattori e z il quantile normale (1,96 al 95 %): l'errore standard della differenza di due quote di un campione multinomiale.",
-        "defn_dau_mau": "Coinvolgimento (stickiness): utenti attivi al giorno su utenti attivi nel mese. DAU / MAU (guida 002): la quota degli utenti del mese che usano il prodotto in un dato giorno.",
-        "defn_dso": "Giorni medi di incasso (DSO): quanti giorni di vendite restano da incassare. DSO = crediti / ricavi × giorni (guida 004), con ricavi (vendite a credito) e giorni dello stesso periodo: 365 per un anno, i giorni del mese per un mese.",
-        "defn_retention_cost": "Costo di fidelizzazione per cliente (guida 002): spesa di fidelizzazione / clienti del periodo.",
     },
 }
+for _words in (MESSAGES, DEFINITIONS):  # said in the report's words, kept apart for length
+    for _lang, _texts in _words.items():
+        TEXTS[_lang].update(_texts)
+
 
 
 #: Thousands and decimal marks of a language whose marks are not English's ",", ".".
