@@ -191,10 +191,11 @@ def test_numbers_in_notes_have_the_languages_marks(report):
     fit, share = report.clv_notes[:2]
     assert (fit.key, share.key) == ("clv_model_note", "clv_top_share")
     values = dict(share.values)
-    percent, top = f"{values['percent']:,.1f} %", f"{values['top']:,.0f}"
-    assert values["top"] >= 1000  # a thousands mark to write
+    percent, top = f"{values['percent']:,.1f} %", f"{values['top'].value:,.0f}"
+    assert values["top"].value >= 1000 and values["top"].unit == "money"  # a thousands mark
     if report.lang == "it":
         percent, top = (t.translate(str.maketrans(",.", ".,")) for t in (percent, top))
+        top = f"{top} €"  # money in the report's currency, after the amount in Italian
     said = render.in_words(report, "clv_notes")
     assert f" {percent} " in said[1] and f"({top} " in said[1], said[1]
 

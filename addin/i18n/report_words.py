@@ -167,7 +167,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Gamma-Gamma (spend per purchase) fitted to the Orders up to {end} ({customers:,.0f} "
             "customers, {repeat:,.0f} repeat buyers); revenue (no margin applied), not discounted."
         ),
-        "clv_top_share": "The top {n} customers hold {percent:,.1f} % of the total predicted value ({top:,.0f} of {total:,.0f}).",
+        "clv_top_share": "The top {n} customers hold {percent:,.1f} % of the total predicted value ({top} of {total}).",
         "clv_spend_excluded": "{n} repeat buyer(s) whose repeat orders total 0 are left out of the spend model (they still get a forecast).",
         "clv_negative": "{n} order(s) with a negative amount (refunds) are left out.",
         "clv_skipped": "{n} order(s) with a blank amount are left out.",
@@ -416,7 +416,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Gamma-Gamma (spesa per acquisto) stimati sugli Orders fino al {end} ({customers:,.0f} "
             "clienti, {repeat:,.0f} con acquisti ripetuti); ricavi (senza margine), senza sconto."
         ),
-        "clv_top_share": "I primi {n} clienti valgono il {percent:,.1f} % del valore previsto totale ({top:,.0f} su {total:,.0f}).",
+        "clv_top_share": "I primi {n} clienti valgono il {percent:,.1f} % del valore previsto totale ({top} su {total}).",
         "clv_spend_excluded": "{n} clienti con acquisti ripetuti di importo totale 0 sono esclusi dal modello della spesa (hanno comunque una previsione).",
         "clv_negative": "{n} ordini con importo negativo (rimborsi) sono esclusi.",
         "clv_skipped": "{n} ordini senza importo sono esclusi.",

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import metrics as M
 from ..errors import MetricError
 from .missing import Missing, needs
-from .model import TOP_COLUMNS, Note, empty
+from .model import TOP_COLUMNS, Note, Quantity, empty
 from .period import Period, day_date
 from .prepared import PreparedData
 
@@ -87,8 +87,8 @@ def most_valuable_customers(data: PreparedData,
     lines = [Note("clv_model_note", end=end, customers=bg.customers, repeat=bg.repeat_buyers)]
     if total > 0:
         held = float(top["clv"].sum())
-        lines.append(Note("clv_top_share", n=len(top), percent=100 * held / total, top=held,
-                          total=total))
+        lines.append(Note("clv_top_share", n=len(top), percent=100 * held / total,
+                          top=Quantity(held, "money"), total=Quantity(total, "money")))
     if model.spend_excluded:
         lines.append(Note("clv_spend_excluded", n=model.spend_excluded))
     if model.skipped:

@@ -373,7 +373,7 @@ LAYOUT: tuple[Sheet, ...] = (
     # Predictive CLV: how the model was fitted (or why it could not be), then the most
     # valuable customers (Report.clv_notes, Report.top_customers)
     Sheet("Customer value", title="sheet_customer_value", print_titles="10:11", blocks=(
-        Block("clv_notes", "clv_notes_title", "A1", max_rows=6, kind="lines"),
+        Block("clv_notes", "clv_notes_title", "A1", max_rows=6, kind="lines", span=7),
         Block("top_customers", "top_customers_title", "A10", max_rows=20, columns=(
             Column("customer", header="customer_id"),
             Column("clv", header="clv_predicted", unit="money"),
@@ -390,7 +390,7 @@ LAYOUT: tuple[Sheet, ...] = (
             Column("rows_kept", unit="count"), Column("rows_dropped", unit="count"),
             Column("reason", width=60, wrap=True),
         )),
-        Block("data_notes", "data_notes_title", "H1", max_rows=60, kind="lines"),
+        Block("data_notes", "data_notes_title", "H1", max_rows=60, kind="lines", span=6),
     )),
     Sheet("Definitions", title="sheet_definitions", freeze="A3", print_titles="1:2", blocks=(
         Block("definitions", "definitions_title", "A1", max_rows=40, columns=(
