@@ -372,7 +372,8 @@ LAYOUT: tuple[Sheet, ...] = (
     )),
     # Predictive CLV: how the model was fitted (or why it could not be), then the most
     # valuable customers (Report.clv_notes, Report.top_customers)
-    Sheet("Customer value", title="sheet_customer_value", print_titles="10:11", blocks=(
+    Sheet("Customer value", title="sheet_customer_value", print_titles="10:11", portrait=True,
+          blocks=(
         Block("clv_notes", "clv_notes_title", "A1", max_rows=6, kind="lines", span=7),
         Block("top_customers", "top_customers_title", "A10", max_rows=20, columns=(
             Column("customer", header="customer_id"),
