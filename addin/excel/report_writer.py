@@ -150,7 +150,8 @@ _STYLES = {
 }
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LINE_PT = 15.0  # a line of 11-point text
-_CM_PER_ROW = 0.53  # a 15-point row, for where a chart ends
+_PX_PER_CM = 96 / 2.54  # a chart's size is in cm, a column's in pixels at 96 dpi
+_CHART_GAP_PX = 8
 
 
 @dataclass
@@ -348,6 +349,24 @@ def _chart(ws, report, spec: layout.Chart, col_of: dict, header_row: int, last_r
     return chart
 
 
+def _chart_anchors(charts: list[layout.Chart], widths: dict[int, float]) -> list[str]:
+    """Where each chart goes: its layout anchor, moved right as far as it takes for it to
+    start after the chart left of it in the same row (the columns fit their content, so a
+    fixed column may fall under the chart before it)."""
+    def left_px(col: int) -> int:  # Excel draws a column (width w characters) w × 7 + 5 pixels
+        return sum(int(widths.get(c, 8.43) * 7 + 5) for c in range(1, col))
+
+    anchors, right_edge = [], {}
+    for chart in charts:
+        row, col = parse_address(chart.anchor)
+        edge = right_edge.get(row)
+        while edge is not None and left_px(col) < edge + _CHART_GAP_PX:
+            col += 1
+        anchors.append(f"{get_column_letter(col)}{row}")
+        right_edge[row] = left_px(col) + round(chart.width * _PX_PER_CM)
+    return anchors
+
+
 def _fill_sheet(ws, report, sheet: _Sheet, sheet_layout: layout.Sheet, write_only: bool) -> None:
     widths = _column_widths(sheet)
     heights = _row_heights(sheet, widths)
@@ -384,10 +403,11 @@ def _fill_sheet(ws, report, sheet: _Sheet, sheet_layout: layout.Sheet, write_onl
         ws.conditional_formatting.add(cells, ColorScaleRule(
             start_type="min", start_color=low, mid_type="percentile", mid_value=50,
             mid_color=mid, end_type="max", end_color=high))
-    for spec, col_of, header_row, last_row in sheet.charts:
+    anchors = _chart_anchors([spec for spec, *_ in sheet.charts], widths)
+    for (spec, col_of, header_row, last_row), anchor in zip(sheet.charts, anchors):
         chart = _chart(ws, report, spec, col_of, header_row, last_row)
         if chart is not None:
-            ws.add_chart(chart, spec.anchor)
+            ws.add_chart(chart, anchor)
     if sheet_layout.freeze:
         ws.freeze_panes = sheet_layout.freeze
     _print_setup(ws, report, sheet, sheet_layout)
