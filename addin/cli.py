@@ -160,6 +160,11 @@ def _money(text: str) -> float | None:
     return _argument(settings.program_cost, text, "--program-cost")
 
 
+def _currency(text: str) -> str | None:
+    """--currency EUR, usd, GBP…: an ISO 4217 code (:func:`addin.settings.currency`)."""
+    return _argument(settings.currency, text, "--currency")
+
+
 def _language(text: str) -> str:
     """--lang en or it, case ignored (:func:`addin.settings.language`)."""
     return _argument(settings.language, text, "--lang")
@@ -194,6 +199,9 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
     parser.add_argument("--program-cost", type=_money, metavar="COST",
                         help="cost of the retention programme, for the what-if's ROI, e.g. 50000 "
                              "(default none: the ROI shows n/a)")
+    parser.add_argument("--currency", type=_currency, metavar="CODE",
+                        help="currency of the money amounts, an ISO code such as EUR, USD or GBP: "
+                             "every amount is shown with it (default: the data's, else none)")
     parser.add_argument("--force", action="store_true",
                         help="replace an existing report written by this command (never any other file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
@@ -209,7 +217,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 def _report_settings(args: argparse.Namespace) -> dict:
     return {"period": args.period, "segment": args.segment, "lang": args.lang,
             "gross_margin": args.gross_margin, "program_cost": args.program_cost,
-            "force": args.force}
+            "currency": args.currency, "force": args.force}
 
 
 def _written(args: argparse.Namespace, run: Callable[[Callable[[str], None]], tuple]) -> int:

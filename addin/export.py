@@ -17,9 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-#: How the report names the bundled sample data as its source.
-SAMPLE_SOURCE = "sample data (addin.sample_data.generate_company)"
-
 
 def _no_progress(step: str) -> None:
     """Progress callback that shows nothing."""
@@ -27,7 +24,8 @@ def _no_progress(step: str) -> None:
 
 def export_report(source, output: str | os.PathLike, *, period: str | None = None,
                   segment: str | None = None, lang: str = "en", gross_margin: float | None = None,
-                  program_cost: float | None = None, force: bool = False,
+                  program_cost: float | None = None, currency: str | None = None,
+                  force: bool = False,
                   decimal: str | None = None, date_format: str | None = None,
                   progress: Callable[[str], None] | None = None):
     """Write the retention report of ``source`` to ``output``; returns (Report, path written).
@@ -35,7 +33,9 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a folder of CSV files,
     one CSV file, a dict of DataFrames) or a ready :class:`addin.data.RetentionData`.
     ``period`` is ``2026-09``, ``2026-Q3`` or ``2026`` (default: the last complete month of the
-    data); ``gross_margin`` a fraction (0.7); ``program_cost`` the retention programme's cost.
+    data); ``gross_margin`` a fraction (0.7); ``program_cost`` the retention programme's cost;
+    ``currency`` the ISO code of the money amounts (``EUR``; default: the data's, if it
+    names one, else none).
     ``progress(step)`` is called as each step starts ("read", …, "write").
     """
     from .data import RetentionData, load_data
@@ -49,7 +49,8 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     data = source if isinstance(source, RetentionData) else load_data(
         source, decimal=decimal, date_format=date_format)
     report = build_report(data, period, segment, lang,
-                          {"gross_margin": gross_margin, "program_cost": program_cost},
+                          {"gross_margin": gross_margin, "program_cost": program_cost,
+                           "currency": currency},
                           progress=step)
     step("write")
     return report, write_report(report, output, force=force, protect=protect)
@@ -59,6 +60,7 @@ def export_demo(output: str | os.PathLike, **options):
     """The report of the bundled sample company (``generate_company()`` with its defaults);
     ``options`` as for :func:`export_report`. Returns (Report, path written)."""
     from .data import RetentionData
+    from .report import SAMPLE_SOURCE  # the report says "the bundled sample company"
     from .sample_data import generate_company
 
     data = RetentionData.from_frames(generate_company(), source=SAMPLE_SOURCE)

@@ -34,12 +34,25 @@ from test_report import hand_data, hand_frames
 
 
 def anchor(sheet: str, block: str) -> tuple[int, int]:
-    """(header row, first column) of a block, from the layout."""
-    for candidate in layout.sheet(sheet).blocks:
+    """(header row, first column) of a block of an exported sheet, from the layout."""
+    for candidate in layout.sheet(sheet).sheet_blocks:
         if candidate.name == block:
             letters, row = coordinate_from_string(candidate.anchor)
             return row + 1, column_index_from_string(letters)
     raise KeyError(block)
+
+
+def kpi_rows(ws) -> dict[str, int]:
+    """The row of each KPI (by its label) on the KPI page; the group bands are skipped."""
+    header, left = anchor("KPIs", "kpis")
+    rows = {}
+    for r in range(header + 1, ws.max_row + 1):
+        label = ws.cell(r, left).value
+        if label is None:
+            break
+        if ws.cell(r, left + 1).value is not None or ws.cell(r, left + 5).value is not None:
+            rows[label] = r
+    return rows
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -88,37 +101,67 @@ def test_kpi_values_read_back(book, report):
     ws = book["KPIs"]
     header, left = anchor("KPIs", "kpis")
     assert [ws.cell(header, left + i).value for i in range(6)] == [
-        "KPI", "Unit", "Current (2026-09)", "Previous (2026-08)", "Change", "Note"]
-    for i, row in enumerate(render.in_words(report, "kpis").itertuples()):
-        r = header + 1 + i
-        assert ws.cell(r, left).value == row.label
-        for offset, expected in ((2, row.current), (3, row.previous), (4, row.change)):
+        "KPI", "2026-09", "2026-08", "Change", "Last 12 months", "Note"]
+    # grouped: a band row names each group before its KPIs
+    assert ws.cell(header + 1, left).value == "Customers"
+    rows = kpi_rows(ws)
+    assert len(rows) == len(report.kpis)
+    for row in render.in_words(report, "kpis").itertuples():
+        r = rows[row.label]
+        for offset, expected in ((1, row.current), (2, row.previous), (3, row.change)):
             cell = ws.cell(r, left + offset).value
             if isinstance(expected, float) and math.isnan(expected):
                 assert cell is None, (row.key, offset)
             else:
                 assert cell == pytest.approx(expected), (row.key, offset)
         assert (ws.cell(r, left + 5).value or "") == row.note
+    # a rate's change is in points: CRR 5/6 -> 4/6 is -16.7 points
+    assert ws.cell(rows["Customer retention rate (CRR)"], left + 3).value == pytest.approx(-100 / 6)
 
 
 def test_kpi_formats_and_coloured_change(book, report):
     ws = book["KPIs"]
     header, left = anchor("KPIs", "kpis")
-    rows = {key: header + 1 + i for i, key in enumerate(report.kpis["key"])}
-    assert ws.cell(rows["crr"], left + 2).number_format == "0.0%"
-    assert ws.cell(rows["mrr"], left + 2).number_format == "#,##0.00"
-    assert ws.cell(rows["dso"], left + 2).number_format == "0.0"
-    assert ws.cell(rows["crr"], left + 4).number_format == "+0.0%;-0.0%;0.0%"
+    labels = kpi_rows(ws)
+    rows = {key: labels[render.kpi_label(report, key)] for key in report.kpis["key"]}
+    assert ws.cell(rows["crr"], left + 1).number_format == "0.0%"
+    assert ws.cell(rows["mrr"], left + 1).number_format == "#,##0"  # no currency given
+    assert ws.cell(rows["arpa"], left + 2).number_format == "#,##0"  # one format per unit
+    assert ws.cell(rows["dso"], left + 1).number_format == '0.0" days"'
+    assert ws.cell(rows["crr"], left + 3).number_format == '+0.0" pts";-0.0" pts";0.0" pts"'
+    assert ws.cell(rows["dso"], left + 3).number_format == '+0.0" days";-0.0" days";0.0" days"'
     # churn rose from 1/6 to 2/6: worse, red; MRR fell: worse, red; DSO rose: red;
     # NPS rose from -25 to 40: better, green
     red, green = layout.BAD_FILL, layout.GOOD_FILL
-    assert ws.cell(rows["churn"], left + 4).fill.fgColor.rgb.endswith(red)
-    assert ws.cell(rows["mrr"], left + 4).fill.fgColor.rgb.endswith(red)
-    assert ws.cell(rows["nps"], left + 4).fill.fgColor.rgb.endswith(green)
+    assert ws.cell(rows["churn"], left + 3).fill.fgColor.rgb.endswith(red)
+    assert ws.cell(rows["mrr"], left + 3).fill.fgColor.rgb.endswith(red)
+    assert ws.cell(rows["nps"], left + 3).fill.fgColor.rgb.endswith(green)
     # neutral KPI: no colour
-    assert ws.cell(rows["customers_start"], left + 4).fill.fill_type is None
-    assert ws.cell(rows["crr"], left + 1).value == "%"
-    assert ws.cell(rows["dso"], left + 1).value == "days"
+    assert ws.cell(rows["customers_start"], left + 3).fill.fill_type is None
+
+
+def test_currency_in_every_money_format(tmp_path):
+    from addin.report import render as r
+
+    report = build_report(hand_data(), "2026-09", settings={"currency": "EUR"})
+    book = openpyxl.load_workbook(write_report(report, tmp_path / "eur.xlsx"))
+    money = '"€ "#,##0'
+    rows = kpi_rows(book["KPIs"])
+    _, left = anchor("KPIs", "kpis")
+    assert book["KPIs"].cell(rows["MRR"], left + 1).number_format == money
+    assert book["KPIs"].cell(rows["MRR"], left + 3).number_format == r.number_format(
+        "money", "en", "EUR", change=True)
+    trend = book["Trend"]
+    columns = {trend.cell(2, c).value: c for c in range(1, trend.max_column + 1)}
+    assert trend.cell(3, columns["MRR"]).number_format == money
+    assert book["Ageing"]["C3"].number_format == money
+    assert book["MRR movements"]["B3"].number_format == money
+    assert book["Retention value"].cell(7, 2).number_format == money  # ARPA per period
+    # every money cell of the workbook carries the currency, no number format says "money"
+    for ws in book.worksheets:
+        for line in ws.iter_rows():
+            for cell in line:
+                assert "money" not in (cell.number_format or "")
 
 
 def test_meta_lines(book):
@@ -127,7 +170,44 @@ def test_meta_lines(book):
     meta = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, 7)}
     assert meta["Period"] == "2026-09 (2026-09-01 / 2026-09-30)"
     assert meta["Segment"] == "all segments"
-    assert meta["Data source"] == "hand-made"
+    # what was read, never a module's name or a relative path
+    assert meta["Data source"] == "hand-made: 7 tables, 145 rows read"
+
+
+def test_the_first_page_says_three_things_and_draws_sparklines(book, written, report):
+    ws = book["KPIs"]
+    header, _ = anchor("KPIs", "summary")
+    lines = [ws.cell(header + i, 1).value for i in range(3)]
+    assert lines == render.in_words(report, "summary")
+    assert lines[0] == ("Customers at the period end fell to 5 (−1); customer churn rose to "
+                        "33.3 % (+16.7 pts).")
+    assert lines[1].startswith("Net revenue retention fell to 58.1 % (−37.0 pts); MRR fell to 345")
+    # a native sparkline per KPI, in the Excel 2010 extension, from the KPI's 12 months
+    with zipfile.ZipFile(written) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count("<x14:sparkline>") == len(report.kpis)
+    assert '<x14:sparklineGroup type="column"' in xml
+    history, left = anchor("KPIs", "kpi_history")
+    rows = kpi_rows(ws)
+    crr = rows["Customer retention rate (CRR)"]
+    first = openpyxl.utils.get_column_letter(left + 1)
+    last = openpyxl.utils.get_column_letter(left + 12)
+    at = history + 1 + list(report.kpi_history["key"]).index("crr")
+    assert f"<xm:f>'KPIs'!{first}{at}:{last}{at}</xm:f><xm:sqref>E{crr}</xm:sqref>" in xml
+    # the sparklines' values are the KPI's, month by month, beside the printed page
+    assert ws.cell(at, left + 12).value == pytest.approx(report.kpi("crr")["current"])
+    assert ws.cell(at, left + 11).value == pytest.approx(report.kpi("crr")["previous"])
+    # the printed page: the KPI table and the notes, not the sparklines' values
+    assert ws.print_area == f"'KPIs'!$A$1:$F${_last_printed(ws)}"
+
+
+def _last_printed(ws) -> int:
+    """The last row of the KPI page's notes."""
+    header, _ = anchor("KPIs", "notes")
+    r = header
+    while ws.cell(r + 1, 1).value is not None:
+        r += 1
+    return r
 
 
 def test_tables_read_back(book, report):
@@ -135,11 +215,11 @@ def test_tables_read_back(book, report):
     header, left = anchor("Trend", "trend")
     assert ws.cell(header, left).value == "Month"
     assert ws.cell(header + 1, left).value.date() == pd.Timestamp("2025-10-01").date()
-    assert ws.cell(header + 1, left).number_format == "yyyy-mm"
+    assert ws.cell(header + 1, left).number_format == "mmm yy"  # Oct 25
     last = header + len(report.trend)
     columns = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
     assert ws.cell(last, columns["MRR"]).value == 345
-    assert ws.cell(last, columns["Customer retention rate (CRR)"]).value == pytest.approx(4 / 6)
+    assert ws.cell(last, columns["CRR"]).value == pytest.approx(4 / 6)  # short headers
 
     ws = book["MRR movements"]
     header, left = anchor("MRR movements", "mrr_movements")
@@ -153,8 +233,12 @@ def test_tables_read_back(book, report):
     ws = book["Cohorts"]
     header, left = anchor("Cohorts", "cohorts_logos")
     assert ws.cell(header, left + 2).value == "M0"
-    june = header + 1 + list(report.cohorts_logos["cohort"]).index(pd.Timestamp("2026-06-01"))
+    june = header + 1  # the first cohort: every customer paying when Subscriptions start
+    assert ws.cell(june, left).value == "Jun 26 or earlier"
     assert [ws.cell(june, left + 2 + k).value for k in range(4)] == pytest.approx([1, 1, 0.8, 0.4])
+    assert ws.cell(june + 1, left).number_format == "mmm yy"
+    notes, _ = anchor("Cohorts", "cohort_notes")
+    assert ws.cell(notes, 1).value.startswith('The first cohort, "Jun 26 or earlier", holds every')
 
     ws = book["Data quality"]
     header, left = anchor("Data quality", "quality")
@@ -170,14 +254,30 @@ def test_frozen_headers_widths_and_print_setup(book):
     for sheet in layout.LAYOUT:
         ws = book[sheet.name]
         assert ws.freeze_panes == sheet.freeze
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.orientation == ("portrait" if sheet.portrait else "landscape")
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == (1 if sheet.one_page else 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.column_dimensions["A"].width and ws.column_dimensions["B"].width
+        # the period and the page on every page; the header rows repeated where a table runs on
+        assert ws.oddFooter.left.text == "Retention report 2026-09"
+        assert ws.oddFooter.right.text == "Page &P of &N"
+        if sheet.print_titles:
+            first, last = sheet.print_titles.split(":")
+            assert ws.print_title_rows == f"${first}:${last}"
+    assert book["KPIs"].page_setup.orientation == "portrait"  # the first page: one A4 page
+    assert book["Definitions"].print_title_rows == "$1:$2"
+    assert book["Data quality"].print_title_rows == "$1:$2"
+    # a page of its own for the revenue cohorts, and for the trend's charts
+    assert [b.id for b in book["Cohorts"].row_breaks.brk] == [28]
+    assert [b.id for b in book["Trend"].row_breaks.brk] == [27]
     kpis = book["KPIs"]
-    # the KPI labels fit: the widest label is narrower than column A
-    labels = render.in_words(build_report(hand_data(), "2026-09"), "kpis")["label"]
-    assert kpis.column_dimensions["A"].width >= max(len(label) for label in labels)
+    # the KPI labels fit: in column A, or wrapped in a taller row
+    for label, row in kpi_rows(kpis).items():
+        cell = kpis.cell(row, 1)
+        if len(label) > kpis.column_dimensions["A"].width:
+            assert cell.alignment.wrap_text and kpis.row_dimensions[row].height > 15, label
 
 
 def test_charts_and_heatmap(written, book):
@@ -217,11 +317,22 @@ def test_write_only_mode_writes_the_same_cells(report, written, tmp_path):
 
 
 def test_italian_report(tmp_path):
-    path = write_report(build_report(hand_data(), "2026-09", lang="it"), tmp_path / "it.xlsx")
-    ws = openpyxl.load_workbook(path)["KPIs"]
+    report = build_report(hand_data(), "2026-09", lang="it", settings={"currency": "EUR"})
+    book = openpyxl.load_workbook(write_report(report, tmp_path / "it.xlsx"))
+    assert book.sheetnames == ["Indicatori", "Andamento", "Coorti", "Movimenti MRR", "NPS",
+                               "Scadenzario", "Valore fidelizzazione", "Valore clienti",
+                               "Qualità dei dati", "Definizioni"]
+    ws = book["Indicatori"]
     header, left = anchor("KPIs", "kpis")
     assert ws.cell(header, left).value == "Indicatore"
     assert ws["A1"].value == "Report di fidelizzazione"
+    rows = kpi_rows(ws)
+    assert ws.cell(rows["MRR"], left + 1).number_format == '#,##0" €"'
+    assert ws.cell(rows["Tasso di fidelizzazione (CRR)"], left + 3).number_format == \
+        '+0.0" punti";-0.0" punti";0.0" punti"'
+    assert ws.cell(rows["Giorni medi di incasso (DSO)"], left + 1).number_format == '0.0" giorni"'
+    assert book["Andamento"]["A3"].number_format == "[$-410]mmm yy"  # ott 25
+    assert ws.oddFooter.right.text == "Pagina &P di &N"
 
 
 def test_layout_blocks_do_not_overlap():
@@ -255,9 +366,10 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     ws = openpyxl.load_workbook(path)["KPIs"]
     meta = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(2, 7)}
     assert meta["Segment"].value == "=1+2" and meta["Segment"].data_type == "s"
-    assert meta["Data source"].value == "=cmd|'/c calc'!A1"
+    assert meta["Data source"].value == "=cmd|'/c calc'!A1: 7 tables, 145 rows read"
     assert meta["Data source"].data_type == "s" and meta["Data source"].quotePrefix
-    notes = [ws.cell(r, 1) for r in range(43, 43 + len(report.notes))]
+    first, _ = anchor("KPIs", "notes")
+    notes = [ws.cell(r, 1) for r in range(first, first + len(report.notes))]
     written_notes = {c.value: c for c in notes}
     for text in INJECTIONS:
         assert written_notes[text].data_type == "s"
@@ -312,7 +424,7 @@ def test_cli_report_from_a_workbook_and_a_csv_folder(tmp_path, capsys):
     assert err == ""  # no progress bar when stderr is not a terminal
     ws = openpyxl.load_workbook(out)["KPIs"]
     header, left = anchor("KPIs", "kpis")
-    assert ws.cell(header + 5, left + 2).value == pytest.approx(4 / 6)  # CRR
+    assert ws.cell(kpi_rows(ws)["Customer retention rate (CRR)"], left + 1).value == pytest.approx(4 / 6)
 
     folder = tmp_path / "csv"
     folder.mkdir()
@@ -323,7 +435,7 @@ def test_cli_report_from_a_workbook_and_a_csv_folder(tmp_path, capsys):
                             "--period", "2026-Q3", "--segment", "A", "--lang", "it")
     assert code == 0, err
     assert stdout == "" and err == ""
-    assert openpyxl.load_workbook(out2)["KPIs"]["B2"].value.startswith("2026-Q3")
+    assert openpyxl.load_workbook(out2)["Indicatori"]["B2"].value.startswith("2026-Q3")
 
 
 def test_cli_gross_margin(tmp_path, capsys):
@@ -333,9 +445,22 @@ def test_cli_gross_margin(tmp_path, capsys):
                "--gross-margin", "80%")[0] == 0
     ws = openpyxl.load_workbook(out)["KPIs"]
     header, left = anchor("KPIs", "kpis")
-    labels = [ws.cell(r, left).value for r in range(header + 1, header + 30)]
-    row = header + 1 + labels.index("Customer lifetime value (from churn)")
-    assert ws.cell(row, left + 2).value == pytest.approx(165.6)
+    row = kpi_rows(ws)["Customer lifetime value (from churn)"]
+    assert ws.cell(row, left + 1).value == pytest.approx(165.6)
+
+
+def test_cli_currency(tmp_path, capsys):
+    data = data_workbook(tmp_path / "data.xlsx")
+    out = tmp_path / "report.xlsx"
+    assert run(capsys, "report", str(data), "-o", str(out), "-q", "--period", "2026-09",
+               "--currency", "gbp")[0] == 0
+    ws = openpyxl.load_workbook(out)["KPIs"]
+    _, left = anchor("KPIs", "kpis")
+    assert ws.cell(kpi_rows(ws)["MRR"], left + 1).number_format == '"£ "#,##0'
+    with pytest.raises(SystemExit):
+        main(["report", str(data), "-o", str(tmp_path / "x.xlsx"), "--currency", "euros"])
+    assert "'euros' is not an ISO 4217 currency code" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -473,8 +598,9 @@ def test_libreoffice_opens_and_converts_the_report(written, tmp_path):
     book = openpyxl.load_workbook(copy, data_only=True)
     assert book.sheetnames == [s.name for s in layout.LAYOUT]
     header, left = anchor("KPIs", "kpis")
-    assert book["KPIs"].cell(header + 5, left + 2).value == pytest.approx(4 / 6)  # CRR
-    assert book["KPIs"].cell(header + 8, left + 2).value == pytest.approx(345)  # MRR
+    rows = kpi_rows(book["KPIs"])
+    assert book["KPIs"].cell(rows["Customer retention rate (CRR)"], left + 1).value == pytest.approx(4 / 6)
+    assert book["KPIs"].cell(rows["MRR"], left + 1).value == pytest.approx(345)
     # (LibreOffice headless drops every file's view settings, frozen panes included, so they
     # are checked on the exporter's own file in test_frozen_headers_widths_and_print_setup)
 
@@ -539,7 +665,8 @@ def test_retention_value_sheet_reads_back(tmp_path):
 def test_customer_value_sheet_reads_back(tmp_path):
     from addin.sample_data import generate_company
 
-    report = build_report(RetentionData.from_frames(generate_company()), "2026-09")
+    frames = generate_company()
+    report = build_report(RetentionData.from_frames(frames), "2026-09")
     ws = openpyxl.load_workbook(write_report(report, tmp_path / "s.xlsx"))["Customer value"]
     assert ws["A1"].value == "Predicted customer value"
     notes = render.in_words(report, "clv_notes")
@@ -549,9 +676,11 @@ def test_customer_value_sheet_reads_back(tmp_path):
                                          "Cumulative share", "P(alive)", "Expected purchases",
                                          "Expected spend per purchase"]
     assert len(rows) == 20
-    assert [r[0].value for r in rows] == list(report.top_customers["customer_id"])
+    # the customers by name where the data names them, with their id
+    names = dict(zip(frames["Customers"]["customer_id"], frames["Customers"]["name"]))
+    assert [r[0].value for r in rows] == [f"{names[c]} ({c})" for c in report.top_customers["customer_id"]]
     assert [r[1].value for r in rows] == pytest.approx(list(report.top_customers["clv"]))
-    assert rows[0][1].number_format == layout.MONEY_CENTS
+    assert rows[0][1].number_format == layout.MONEY
     assert rows[0][2].number_format == layout.PERCENT
     # the hand-made company has too few repeat buyers: the sheet says so, no table
     hand = openpyxl.load_workbook(write_report(build_report(hand_data(), "2026-09"),

@@ -365,7 +365,7 @@ def test_a_signal_during_the_write_leaves_the_previous_report_and_no_temporary_f
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while not flag.exists():
+        while not (flag.exists() and flag.read_text()):  # written, not just created
             assert child.poll() is None, child.communicate()
             assert time.monotonic() < deadline, "the child never started saving"
             time.sleep(0.05)

@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -25,16 +27,18 @@ import pytest
 
 from addin import i18n
 from addin.report import layout
-from addin.data import load_data
+from addin.data import RetentionData, load_data
 from addin.excel.report_writer import write_report
 from addin.report import Note, build_report
 from addin.report import render
 from addin.report.render import BAD, BODY, GOOD, HEADER, LABEL, TITLE, Cell, make_cell
 from addin.sample_data import generate_company
 
-from test_report import hand_data
+from test_report import hand_data, hand_frames
 
 BLOCKS = [block for sheet in layout.LAYOUT for block in sheet.blocks]
+#: The exported sheets' blocks (the KPI page and the cohorts' note differ from the frames').
+EXPORTED = [block for sheet in layout.LAYOUT for block in sheet.sheet_blocks]
 SHEET_OF = {block.name: sheet for sheet in layout.LAYOUT for block in sheet.blocks}
 VALUE_TYPES = (type(None), bool, int, float, dt.datetime, str)
 
@@ -46,7 +50,9 @@ def demo_data():
 
 @pytest.fixture(scope="module", params=["en", "it"])
 def report(request, demo_data):
-    return build_report(demo_data, lang=request.param)
+    # Italian with a currency, English without: both ways of writing money
+    return build_report(demo_data, lang=request.param,
+                        settings={"currency": "EUR" if request.param == "it" else None})
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +67,17 @@ def fitted(report):
 
 
 def content_rows(report, block: layout.Block) -> int:
-    return len(render.in_words(report, block.name))
+    """Rows of a block: its content's, and on an exported sheet a band per group shown."""
+    rows = len(render.in_words(report, block.name))
+    if block.groups:
+        keys = set(getattr(report, block.name)["key"])
+        rows += sum(1 for _, group in block.groups if keys & set(group))
+    return rows
+
+
+def fmt(report, unit, change=False):
+    """The format the renderer gives ``unit`` in the report's language and currency."""
+    return render.number_format(unit, report.lang, report.currency, change=change)
 
 
 # ---------------------------------------------------------------------------- the module
@@ -89,18 +105,19 @@ def test_fixed_frames_have_the_layouts_size(report, fixed):
 
 
 def test_fitted_blocks_are_as_big_as_their_content(report, fitted):
-    for block in BLOCKS:
+    assert list(fitted) == [block.name for block in EXPORTED]
+    for block in EXPORTED:
         rendered = fitted[block.name]
         assert rendered.address == block.anchor
         header = 1 if block.kind == "table" else 0
         rows = content_rows(report, block)
         assert rendered.data_rows == rows and len(rendered.cells) == 1 + header + rows
-        frame = getattr(report, block.name)
+        frame = getattr(report, block.name, None)
         if block.kind == "table":
             listed = {c.key for c in block.columns}
-            shown = [c.key for c in block.columns if c.key in frame.columns]
-            if block.heatmap:
-                shown += [k for k in frame.columns if k not in listed]
+            shown = [c.key for c in block.columns if c.key in frame.columns or c.sparkline]
+            if block.heatmap or block.open_columns:
+                shown += [k for k in frame.columns if k not in listed and not isinstance(k, str)]
             assert rendered.keys == shown, block.name
         # the title alone on its row: it runs over the empty cells to its right
         assert rendered.cells[0][0].style == TITLE and rendered.cells[0][0].runs_over
@@ -122,20 +139,28 @@ def test_demo_blocks_fill_their_frames(report, fixed):
 
 def test_titles_and_headers_in_the_reports_language(report, fitted, fixed):
     lang = report.lang
+    for block in BLOCKS:
+        assert fixed[block.name].cells[0][0].value == render.words(report, block.title)
+    for block in EXPORTED:
+        assert fitted[block.name].cells[0][0].value == render.words(report, block.title)
+    # the Report sheet's frame: every column, units in words (money: the currency's code)
+    kpis = fixed["kpis"].values()
+    assert kpis[1][:6] == [
+        i18n.text(lang, "kpi"), i18n.text(lang, "unit"),
+        i18n.text(lang, "current", period=report.period.label),
+        i18n.text(lang, "previous", previous=report.previous.label),
+        i18n.text(lang, "change"), i18n.text(lang, "note")]
+    units = [row[1] for row in kpis[2:2 + len(report.kpis)]]
+    assert units == [report.currency if u == "money" and report.currency
+                     else i18n.text(lang, "unit_" + u) for u in report.kpis["unit"]]
+    # the first page: the periods as headers, the units in the numbers' formats, sparklines
+    page = fitted["kpis"].values()
+    assert page[1] == [i18n.text(lang, "kpi"), report.period.label, report.previous.label,
+                       i18n.text(lang, "change"), i18n.text(lang, "sparkline"),
+                       i18n.text(lang, "note")]
     for shape in (fitted, fixed):
-        for block in BLOCKS:
-            assert shape[block.name].cells[0][0].value == render.words(report, block.title)
-        kpis = shape["kpis"].values()
-        assert kpis[1][:6] == [
-            i18n.text(lang, "kpi"), i18n.text(lang, "unit"),
-            i18n.text(lang, "current", period=report.period.label),
-            i18n.text(lang, "previous", previous=report.previous.label),
-            i18n.text(lang, "change"), i18n.text(lang, "note")]
         cohorts = shape["cohorts_logos"].values()[1]
         assert cohorts[2:5] == [i18n.text(lang, "months_since", k=k) for k in range(3)]
-        # units are translated words
-        units = [row[1] for row in kpis[2:2 + len(report.kpis)]]
-        assert units == [i18n.text(lang, "unit_" + u) for u in report.kpis["unit"]]
     assert fixed["kpis"].cells[1][0].style == HEADER
     if lang == "it":
         assert fitted["kpis"].values()[1][0] == "Indicatore"
@@ -166,27 +191,30 @@ def test_numbers_in_notes_have_the_languages_marks(report):
     fit, share = report.clv_notes[:2]
     assert (fit.key, share.key) == ("clv_model_note", "clv_top_share")
     values = dict(share.values)
-    percent, top = f"{values['percent']:,.1f} %", f"{values['top']:,.0f}"
-    assert values["top"] >= 1000  # a thousands mark to write
+    percent, top = f"{values['percent']:,.1f} %", f"{values['top'].value:,.0f}"
+    assert values["top"].value >= 1000 and values["top"].unit == "money"  # a thousands mark
     if report.lang == "it":
         percent, top = (t.translate(str.maketrans(",.", ".,")) for t in (percent, top))
+        top = f"{top} €"  # money in the report's currency, after the amount in Italian
     said = render.in_words(report, "clv_notes")
     assert f" {percent} " in said[1] and f"({top} " in said[1], said[1]
 
 
 # Every text the renderer gives for the hand-made company, in both languages: a digest of
-# the place, text and quoting of each text cell, both shapes. The digests were
-# taken when the computation still attached words itself: taking them out of it changed no
-# word. A change of a word changes a digest: look at the texts and take the new digest.
+# the place, text and quoting of each text cell, both shapes. The digests were taken when
+# the report became board-ready (units in the formats' words, the KPI page by group, the
+# data source and the core's messages in the analyst's words, Italian sheet names and
+# definitions), after reading the texts. A change of a word changes a digest: look at the
+# texts and take the new digest.
 SAID = {
-    ("2026-09", None, (), "en"): "80cb3b533f85ebfc",
-    ("2026-09", None, (), "it"): "bb37571735521d02",
-    ("2026-09", "A", (), "en"): "fe5bf775606f0643",
-    ("2026-09", "A", (), "it"): "01b41c2476813e4c",
-    ("2026-09", None, ("Orders", "NPS", "Invoices"), "en"): "fadd5d4d79723f42",
-    ("2026-09", None, ("Orders", "NPS", "Invoices"), "it"): "9d4104b936735f4d",
-    ("2025-10", None, (), "en"): "31adcffeaf237099",
-    ("2025-10", None, (), "it"): "2d30b7f9b2698966",
+    ("2026-09", None, (), "en"): "0898847b9488230b",
+    ("2026-09", None, (), "it"): "c103c8c89e509b69",
+    ("2026-09", "A", (), "en"): "bdda5043f495ad73",
+    ("2026-09", "A", (), "it"): "e3763615d2f08af4",
+    ("2026-09", None, ("Orders", "NPS", "Invoices"), "en"): "64780752b5095d6f",
+    ("2026-09", None, ("Orders", "NPS", "Invoices"), "it"): "49b47f6996e2566c",
+    ("2025-10", None, (), "en"): "51572d8841bf7f7a",
+    ("2025-10", None, (), "it"): "40e255a41ed7eceb",
 }
 
 
@@ -228,21 +256,51 @@ def test_formats_follow_each_rows_unit(report, fitted, fixed):
             for line in rendered.formats():
                 assert layout.BY_UNIT not in line and layout.CHANGE not in line
         kpis = shape["kpis"]
-        for i, row in enumerate(report.kpis.itertuples()):
-            cells = kpis.cells[2 + i]
-            for j, formats in ((2, layout.UNIT_FORMATS), (3, layout.UNIT_FORMATS),
-                               (4, layout.CHANGE_FORMATS)):
+        rows = {key: 2 + i for i, key in enumerate(kpis.row_keys)}
+        first, change = (1, 3) if shape is fitted else (2, 4)
+        for row in report.kpis.itertuples():
+            cells = kpis.cells[rows[row.key]]
+            for j, want in ((first, fmt(report, row.unit)), (first + 1, fmt(report, row.unit)),
+                            (change, fmt(report, row.unit, change=True))):
                 if cells[j].value is not None or shape is fixed:
-                    assert cells[j].number_format == formats[row.unit], (row.key, j)
+                    assert cells[j].number_format == want, (row.key, j)
         whatif = shape["retention_whatif"]
         for i, unit in enumerate(report.retention_whatif["unit"]):
             for j in range(1, 5):
                 cell = whatif.cells[2 + i][j]
                 if cell.value is not None or shape is fixed:
-                    assert cell.number_format == layout.UNIT_FORMATS[unit]
+                    assert cell.number_format == fmt(report, unit)
         trend = shape["trend"].cells
-        assert all(line[0].number_format == layout.MONTH for line in trend[2:])
+        assert all(line[0].number_format == fmt(report, "month") for line in trend[2:])
         assert isinstance(trend[2][0].value, dt.datetime)
+
+
+def test_one_format_per_unit_in_the_language_and_the_currency():
+    assert render.number_format("%") == "0.0%"
+    assert render.number_format("%", change=True) == '+0.0" pts";-0.0" pts";0.0" pts"'
+    assert render.number_format("%", "it", change=True) == \
+        '+0.0" punti";-0.0" punti";0.0" punti"'
+    assert render.number_format("money") == "#,##0"
+    assert render.number_format("money", "en", "EUR") == '"€ "#,##0'
+    assert render.number_format("money", "it", "EUR") == '#,##0" €"'
+    assert render.number_format("money", "en", "USD", change=True) == '+"$ "#,##0;-"$ "#,##0;"$ "#,##0'
+    assert render.number_format("money", "en", "SEK") == '"SEK "#,##0'
+    assert render.number_format("days") == '0.0" days"'
+    assert render.number_format("days", "it", change=True) == \
+        '+0.0" giorni";-0.0" giorni";0.0" giorni"'
+    assert render.number_format("points") == "0.0"
+    assert render.number_format("ratio") == "0.00"
+    assert render.number_format("month") == "mmm yy"
+    assert render.number_format("month", "it") == "[$-410]mmm yy"
+    # the same decimals in words: the summary, the notes
+    from addin.report import say
+    assert say.amount("en", "EUR", 460409.2, "money") == "€ 460,409"
+    assert say.amount("it", "EUR", 460409.2, "money") == "460.409 €"
+    assert say.amount("en", "EUR", -32978.4, "money", change=True) == "−€ 32,978"
+    assert say.amount("en", None, 1.234, "%", change=True) == "+1.2 pts"
+    assert say.amount("en", None, 0.993, "%") == "99.3 %"
+    assert say.amount("it", None, 27.56, "days") == "27,6 giorni"
+    assert say.month("it", pd.Timestamp("2024-11-01")) == "nov 24"
 
 
 def test_fitted_formats_only_numbers_and_fixed_frames_format_whole_columns(report, fitted, fixed):
@@ -257,7 +315,7 @@ def test_fitted_formats_only_numbers_and_fixed_frames_format_whole_columns(repor
     assert [c.value for c in blank] == [None] * 6
     assert [c.number_format for c in blank] == [None] * 6
     nps = fixed["nps_monthly"].cells
-    assert [c.number_format for c in nps[2]] == [c.number_format for c in fixed["nps_monthly"].columns]
+    assert [c.number_format for c in nps[2]] == [fmt(report, c.unit) for c in fixed["nps_monthly"].columns]
     quality = fixed["quality"]  # 7 rows in a frame of 60
     assert quality.cells[-1][1].value is None
     assert quality.cells[-1][1].number_format == layout.COUNT
@@ -269,16 +327,19 @@ def test_fitted_formats_only_numbers_and_fixed_frames_format_whole_columns(repor
 def test_change_colours(report, fitted, fixed):
     for shape in (fitted, fixed):
         kpis = shape["kpis"]
-        assert kpis.change_columns == [4]
+        column = 3 if shape is fitted else 4
+        assert kpis.change_columns == [column]
+        rows = {key: 2 + i for i, key in enumerate(kpis.row_keys)}
         seen = set()
-        for i, row in enumerate(report.kpis.itertuples()):
-            cell = kpis.cells[2 + i][4]
+        for row in report.kpis.itertuples():
+            i = rows[row.key] - 2
+            cell = kpis.cells[2 + i][column]
             direction = 0 if math.isnan(row.change) or not row.better else row.change * row.better
             want = GOOD if direction > 0 else BAD if direction < 0 else BODY
             assert cell.style == want, row.key
             seen.add(want)
-            fill = kpis.fills()[2 + i][4]
-            font = kpis.fonts()[2 + i][4]
+            fill = kpis.fills()[2 + i][column]
+            font = kpis.fonts()[2 + i][column]
             if want == GOOD:
                 assert (fill, font) == (f"#{layout.GOOD_FILL}", f"#{layout.GOOD_FONT}")
             elif want == BAD:
@@ -290,7 +351,7 @@ def test_change_colours(report, fitted, fixed):
         for rendered in shape.values():
             for i, line in enumerate(rendered.fills()):
                 for j, fill in enumerate(line):
-                    assert fill is None or (rendered.block.name == "kpis" and j == 4), (
+                    assert fill is None or (rendered.block.name == "kpis" and j == column), (
                         rendered.block.name, i, j)
 
 
@@ -310,8 +371,8 @@ def test_long_blocks_are_cut_in_frames_only(report):
     long = replace(report, notes=notes, quality=quality, kpis=kpis)
     frames = {r.block.name: r for r in render.render_report_sheet(long)}
 
-    lines = render.notes(long)  # in Italian, the language note and the 15
-    assert lines[-15:] == notes
+    lines = render.notes(long)
+    assert lines == notes
     block = frames["notes"].block
     values = frames["notes"].values()
     assert len(values) == layout.block_height(block)
@@ -329,12 +390,12 @@ def test_long_blocks_are_cut_in_frames_only(report):
     assert last[0].value == f"… (+{len(kpis) - block.max_rows + 1})"
     assert last[4].style == BODY and last[4].fill is None  # no colour on the cut row
     # the cut row keeps its row's formats
-    assert last[2].number_format == layout.UNIT_FORMATS[kpis["unit"][block.max_rows - 1]]
+    assert last[2].number_format == fmt(long, kpis["unit"][block.max_rows - 1])
 
     # the exporter's sheets are not cut: every row is written
     fitted = {r.block.name: r for r in render.render_sheet(long, layout.sheet("KPIs"))}
     assert fitted["notes"].values()[1:] == [[line] for line in lines]
-    assert fitted["kpis"].data_rows == len(kpis)
+    assert fitted["kpis"].data_rows == len(kpis) + len(layout.KPI_GROUPS)
 
 
 # ---------------------------------------------------------------------------- safe values
@@ -399,8 +460,7 @@ def test_formula_like_report_text_is_quoted(report):
                       meta=report.meta.assign(value=["=cmd|'/c calc'!A1"] * len(report.meta)))
     frames = {r.block.name: r for r in render.render_report_sheet(hostile)}
     notes = frames["notes"].entered_values()
-    first = len(render.notes(hostile)) - 3 + 1  # after the title (and the language note)
-    assert notes[first:first + 3] == [["'=1+2"], ["'@SUM(A1)"], ["plain"]]
+    assert notes[1:4] == [["'=1+2"], ["'@SUM(A1)"], ["plain"]]
     meta = frames["meta"]
     assert all(line[1].quoted and line[0].style == LABEL for line in meta.cells[1:6])
 
@@ -420,8 +480,9 @@ def test_the_exported_workbook_holds_the_renderers_cells(report, tmp_path):
     """Every cell the renderer gives lands in the exporter's workbook as given (value,
     format, quote prefix, change colour), and the workbook has no other cell."""
     book = openpyxl.load_workbook(write_report(report, tmp_path / "r.xlsx"))
+    assert book.sheetnames == [render.sheet_name(report, sheet) for sheet in layout.LAYOUT]
     for sheet in layout.LAYOUT:
-        ws = book[sheet.name]
+        ws = book[render.sheet_name(report, sheet)]
         expected: dict[tuple[int, int], Cell] = {}
         for rendered in render.render_sheet(report, sheet):
             for i, line in enumerate(rendered.cells):
@@ -438,7 +499,7 @@ def test_the_exported_workbook_holds_the_renderers_cells(report, tmp_path):
             if cell.fill is not None:
                 assert written.fill.fgColor.rgb.endswith(cell.fill[1:]), where
                 assert written.font.color.rgb.endswith(cell.font[1:]), where
-            elif cell.style != HEADER:  # headers have the header band's fill
+            elif cell.style not in (HEADER, render.GROUP):  # the header and group bands
                 assert written.fill.fill_type is None, where
         for line in ws.iter_rows():
             for written in line:
@@ -477,3 +538,165 @@ def test_the_refresh_plans_the_renderers_cells(report, fixed):
         assert type(values[cell]) is type(value) and values[cell] == value, cell
     assert formats == want_formats
     assert colours == want_colours
+
+
+# ---------------------------------------------------------------------------- one language
+
+
+def _csv_company(folder) -> "Path":
+    """The hand-made company as CSV files the data reader has things to say about: a decimal
+    comma, a file that is not UTF-8, a file that is not a table, a row it drops."""
+    frames = hand_frames()
+    orders = frames["Orders"]
+    orders["amount"] = orders["amount"] + 0.25
+    orders.loc[len(orders)] = ["O10", "C1", "2026-09-03", -5.0, 1, 0]
+    for name, frame in frames.items():
+        if name == "Orders":
+            frame.to_csv(folder / f"{name}.csv", index=False, sep=";", decimal=",")
+        else:
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    customers = folder / "Customers.csv"
+    customers.write_bytes(customers.read_bytes().replace(b"Ann", "Anné".encode("cp1252")))
+    (folder / "Notes.csv").write_text("x\n1\n")
+    return folder
+
+
+def _every_text(report) -> list[tuple[str, str]]:
+    """Every text of the exported workbook: sheet names, cells, number formats' words, chart
+    titles, the footer."""
+    found = [("footer", text) for text in render.footer(report)]
+    for sheet in layout.LAYOUT:
+        found.append(("sheet", render.sheet_name(report, sheet)))
+        for rendered in render.render_sheet(report, sheet):
+            found += [("chart", render.words(report, chart.title)) for chart in rendered.block.charts]
+            for line in rendered.cells:
+                for cell in line:
+                    if cell is not None and isinstance(cell.value, str):
+                        found.append((rendered.block.name, cell.value))
+                    if cell is not None and cell.number_format:
+                        found += [("format", word) for word in cell.number_format.split('"')[1::2]]
+    return found
+
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÿ_]{3,}")
+
+
+def _vocabulary(texts) -> set[str]:
+    return {word.lower() for text in texts
+            for word in _TOKEN.findall(re.sub(r"\{[^}]*\}", " ", text))}
+
+
+def _foreign(token: str) -> bool:
+    """False for a token that may stand in either language: a table's or a column's name of
+    the data, an Excel function's (with "_"), an acronym (MRR, NPS, CRR)."""
+    from addin.data.schema import TABLES
+
+    columns = {column for table in TABLES.values() for column in table}
+    return not (token in TABLES or token in columns or "_" in token or token.isupper())
+
+
+def test_no_word_of_the_other_language_is_left(tmp_path):
+    """An Italian report is Italian all through (sheet names, headers, notes, the data
+    reader's notes and drop reasons, the words in the number formats, the footer), and an
+    English one English; proper nouns, acronyms and the data's own names are allowed."""
+    from addin.data import load_data
+    from addin.report import KPIS, definitions
+
+    english = set(i18n.TEXTS["en"].values()) | {
+        definitions.definition_of(fn) for spec in KPIS for fn in spec.functions}
+    italian = set(i18n.TEXTS["it"].values())
+    only = {"it": _vocabulary(english) - _vocabulary(italian),
+            "en": _vocabulary(italian) - _vocabulary(english)}
+    words = {lang: set(i18n.TEXTS[lang].values()) for lang in ("en", "it")}
+    labels = {"it": words["en"] - words["it"], "en": words["it"] - words["en"]}
+    csv = load_data(_csv_company(tmp_path))
+    assert len(csv.notes) == 3 and "negative amount" in set(csv.quality["reason"])
+    cases = [(load_data(generate_company()), None), (hand_data(), "2026-09"),
+             (hand_data("Orders"), "2026-09"), (hand_data("Customers", "Subscriptions"), "2026-07"),
+             (csv, "2026-09")]
+    for lang in ("it", "en"):
+        for data, period in cases:
+            report = build_report(data, period, lang=lang, settings={"currency": "EUR"})
+            for where, text in _every_text(report):
+                assert text not in labels[lang] or not _foreign(text), (lang, where, text)
+                named = re.sub(r"\S+\.(?:csv|xlsx|xlsm)\b", " ", text)  # a file's name
+                left = [t for t in _TOKEN.findall(named) if t.lower() in only[lang] and _foreign(t)]
+                assert not left, (lang, where, text, left)
+    # the reader's notes and reasons said in Italian (not only free of English words)
+    said = render.in_words(build_report(csv, "2026-09", lang="it"), "data_notes")
+    assert said[0].startswith("Orders.csv: numeri letti con la virgola decimale")
+    reasons = render.in_words(build_report(csv, "2026-09", lang="it"), "quality")["reason"]
+    assert "amount negativo" in list(reasons)
+
+
+#: The words that are the same in English and Italian: acronyms, names, numbers, symbols.
+SAME_IN_BOTH = {
+    "bucket_1_30", "bucket_31_60", "bucket_61_90", "chart_mrr", "current_short", "dau_mau",
+    "months_since", "mrr", "nps", "previous_short", "quick_ratio", "rule_nps_dso_label",
+    "say_mrr", "say_nps", "sheet_nps", "short_arpa", "short_crr", "short_dau_mau", "short_dso",
+    "short_grr", "short_mrr", "short_nps", "short_nrr", "short_quick_ratio", "source_file",
+    "summary_is", "unit_%",
+}
+
+
+def test_no_word_is_left_untranslated():
+    """A word copied and not translated would pass the test above: the words the languages
+    share are these, and only these."""
+    same = {k for k, v in i18n.TEXTS["en"].items() if i18n.TEXTS["it"][k] == v}
+    assert same == SAME_IN_BOTH
+
+
+def test_every_drop_reason_of_the_data_reader_has_its_words():
+    """The data reader's reasons (addin.data.schema) are the ``q_*`` words' English: each is
+    said in Italian, none is left English for want of a pattern."""
+    from addin.data import schema
+    from addin.report import say
+
+    templates = set(schema.REASONS.values()) | {schema.UNKNOWN_CUSTOMER}
+    templates |= {reason for checks in schema.NUMBER_CHECKS.values() for _, reason in checks}
+    templates |= {reason for rules in schema.ORDERED_COLUMNS.values() for *_, reason in rules}
+    templates |= {rule.reason for rule in schema.REPEATS.values()}
+    english = {v for k, v in i18n.TEXTS["en"].items() if k.startswith("q_")}
+    assert templates <= english
+    for template in templates:
+        text = template.format(col="amount", rows="3 rows")
+        assert say.data_text("en", text) == text
+        assert say.data_text("it", text) != text, text
+
+
+def test_nothing_internal_on_the_page(tmp_path):
+    """No module's name, no Python name (``churned_mrr``), no "." for a folder: what was read
+    and why a value is blank, in the analyst's words."""
+    import os
+
+    from addin.data import load_data
+    from addin.data.schema import TABLES
+
+    columns = {column for table in TABLES.values() for column in table}
+    (tmp_path / "exports").mkdir()
+    folder = _csv_company(tmp_path / "exports")
+    here = os.getcwd()
+    os.chdir(folder)
+    try:  # the command run in the data's folder: the reader names it "."
+        relative = load_data(".")
+        assert relative.source == "."
+        here_reports = [build_report(relative, "2026-09", lang=lang) for lang in ("en", "it")]
+    finally:
+        os.chdir(here)
+    assert render.in_words(here_reports[0], "meta")["value"][3] == \
+        "folder exports: 7 tables, 146 rows read"
+    frames = hand_frames()
+    frames["Subscriptions"] = frames["Subscriptions"][frames["Subscriptions"]["customer_id"] == "C1"]
+    cases = [(load_data(generate_company()), None), (hand_data(frames=frames), "2026-08"),
+             (hand_data("Orders"), "2026-09")]
+    reports = here_reports + [build_report(data, period, lang=lang)
+                              for lang in ("en", "it") for data, period in cases]
+    for report in reports:
+        for where, text in _every_text(report):
+            assert "addin." not in text, (where, text)
+            python = [t for t in re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text) if t not in columns]
+            assert not python, (report.lang, where, text, python)
+        source = render.in_words(report, "meta")["value"][3]
+        assert source not in (".", "") and not source.startswith(".:"), source
+    demo = build_report(RetentionData.from_frames(generate_company(), source="sample data"))
+    assert render.in_words(demo, "meta")["value"][3].startswith("the bundled sample company")

@@ -39,7 +39,11 @@ import pytest
 from addin import i18n
 from addin.data import RetentionData
 from addin.errors import InvalidInputError, MetricError
-from addin.report import KPIS, Note, Period, build_report, definition_of, parse_period, render
+from addin.report import (DEFAULT_SETTINGS, KPIS, Note, Period, Quantity, build_report,
+                          definition_of, parse_period, render)
+from addin.report.facts import PeriodFacts
+from addin.report.kpis import SPECS, evaluate
+from addin.report.prepared import PreparedData
 
 # ---------------------------------------------------------------------------- the data
 
@@ -138,6 +142,13 @@ def value(report, key, column="current"):
     return report.kpi(key)[column]
 
 
+def catalogue_value(key: str, period: str, data=None) -> float:
+    """A KPI of the catalogue computed on its own, on or off the report's KPI table."""
+    frames = dict((data or hand_data()).tables)
+    facts = PeriodFacts(PreparedData(frames, None), parse_period(period), DEFAULT_SETTINGS)
+    return evaluate(SPECS[key], facts)[0]
+
+
 # ---------------------------------------------------------------------------- KPIs by hand
 
 # (key, September, August), each worked out below.
@@ -219,6 +230,11 @@ HAND_KPIS = [
 
 @pytest.mark.parametrize("key, september, august", HAND_KPIS, ids=[k[0] for k in HAND_KPIS])
 def test_every_kpi_matches_the_hand_calculation(report, key, september, august):
+    if not SPECS[key].board:  # off the first page: computed all the same
+        assert key not in set(report.kpis["key"])
+        assert catalogue_value(key, "2026-09") == pytest.approx(september, rel=1e-6)
+        assert catalogue_value(key, "2026-08") == pytest.approx(august, rel=1e-6)
+        return
     row = report.kpi(key)
     assert row["current"] == pytest.approx(september, rel=1e-6)
     if august is None:
@@ -226,11 +242,32 @@ def test_every_kpi_matches_the_hand_calculation(report, key, september, august):
         assert math.isnan(row["change"])
     else:
         assert row["previous"] == pytest.approx(august, rel=1e-6)
-        assert row["change"] == pytest.approx(september - august, rel=1e-6, abs=1e-9)
+        # a change of a rate is in points
+        points = 100 if row["unit"] == "%" else 1
+        assert row["change"] == pytest.approx((september - august) * points, rel=1e-6, abs=1e-9)
 
 
 def test_every_kpi_of_the_catalogue_is_checked_by_hand():
-    assert [k for k, *_ in HAND_KPIS] == [spec.key for spec in KPIS]
+    assert sorted(k for k, *_ in HAND_KPIS) == sorted(spec.key for spec in KPIS)
+
+
+def test_the_board_leaves_out_the_guides_revenue_churn_and_says_one_rate_once(report):
+    # the guide's revenue churn "as printed" is in the Definitions, not on the first page
+    keys = list(report.kpis["key"])
+    assert "revenue_churn_guide" not in keys and "loyal_customer_rate" not in keys
+    labels = list(said(report, "definitions")["label"])
+    assert "Revenue churn (guide 004, as printed)" in labels and "Loyal customer rate" in labels
+    # repeat purchase ratio and loyal customer rate count the same buyers: one row says so
+    row = report.kpi("repeat_purchase_ratio")
+    assert row["label"] == Note("repeat_and_loyal")
+    assert Note("same_by_definition", other=Note("loyal_customer_rate")) in row["note"]
+    assert kpi_said(report, "repeat_purchase_ratio")["label"] == \
+        "Repeat purchase ratio = loyal customer rate"
+    assert row["current"] == catalogue_value("loyal_customer_rate", "2026-09")
+    # the board's rows are the layout's groups, in order
+    from addin.report import layout
+
+    assert keys == [key for _, group in layout.KPI_GROUPS for key in group]
 
 
 def test_kpi_table_shape_labels_and_notes(report):
@@ -241,14 +278,17 @@ def test_kpi_table_shape_labels_and_notes(report):
     assert render.kpi_label(report, "crr") == "Customer retention rate (CRR)"
     assert report.kpi("crr")["unit"] == "%" and report.kpi("churn")["better"] == -1
     # August's CLV needs 12 months of revenue the data does not have: blank with the reason,
-    # the metric core's own text inside the report's note
+    # a note of the report's own counting
     (previous,) = report.kpi("clv")["note"]
     assert previous.key == "previous_note"
-    assert dict(previous.values)["note"].startswith("undefined: needs 12 months of revenue")
-    assert "previous period: undefined: needs 12 months of revenue" in kpi_said(report, "clv")["note"]
+    assert dict(previous.values)["note"] == Note(
+        "undefined_12_months", end=Quantity(pd.Timestamp("2026-08-01"), "month"),
+        start=Quantity(pd.Timestamp("2025-10-01"), "month"))
+    assert kpi_said(report, "clv")["note"] == (
+        "previous period: undefined: needs 12 months of revenue up to Aug 26; the data starts "
+        "in Oct 25")
     assert report.kpi("clv_churn")["note"] == (Note("default_margin"),)
     assert "gross margin 100 %" in kpi_said(report, "clv_churn")["note"]
-    assert "guide 004 as printed" in kpi_said(report, "revenue_churn_guide")["note"]
     assert report.kpi("crr")["note"] == () and kpi_said(report, "crr")["note"] == ""
 
 
@@ -289,19 +329,29 @@ def test_mrr_movements_per_month(report):
 
 
 def test_cohorts_logos_and_revenue(report):
-    # First month with MRR: June C1 C2 C3 C6 C8, July C7, August C4, September C5.
-    logos = report.cohorts_logos.set_index("cohort")
-    june = logos.loc["2026-06-01"]
+    # First month with MRR: June C1 C2 C3 C6 C8, July C7, August C4, September C5. June is
+    # the first month of Subscriptions: its cohort holds every customer already paying then.
+    first = Note("cohort_open", month=Quantity(pd.Timestamp("2026-06-01"), "month"))
+    assert report.cohorts_logos["cohort"].iloc[0] == first
+    assert report.cohorts_revenue["cohort"].iloc[0] == first
+    assert said(report, "cohorts_logos")["cohort"].iloc[0] == "Jun 26 or earlier"
+    # C1 C2 C3 C6 C8 signed up in 2025 or before June 2026: all five before June
+    assert report.cohort_notes == [
+        Note("cohort_open_note", month=first.values[0][1], size=5, table="Subscriptions"),
+        Note("cohort_open_before", month=first.values[0][1], before=5, size=5)]
+    assert said(report, "cohort_notes")[1] == "Of its 5 customers, 5 signed up before Jun 26."
+    logos = report.cohorts_logos.replace({first: pd.Timestamp("2026-06-01")}).set_index("cohort")
+    june = logos.loc[pd.Timestamp("2026-06-01")]
     # June cohort active: Jun 5, Jul 5, Aug 4 (C6 gone), Sep 2 (C2, C8 gone)
     assert june["size"] == 5
     assert [june[k] for k in (0, 1, 2, 3)] == pytest.approx([1.0, 1.0, 0.8, 0.4])
-    july = logos.loc["2026-07-01"]  # C7: paying, not, paying again
+    july = logos.loc[pd.Timestamp("2026-07-01")]  # C7: paying, not, paying again
     assert [july[k] for k in (0, 1, 2)] == pytest.approx([1.0, 0.0, 1.0])
     assert math.isnan(july[3])  # not observed yet
     revenue = report.cohorts_revenue.set_index("cohort")
     # June cohort MRR: 390, 390, 390 (100 + 200 + 80 + 10), 210 (150 + 60)
-    assert revenue.loc["2026-06-01", "size"] == 390
-    assert revenue.loc["2026-06-01", 3] == pytest.approx(210 / 390)
+    assert revenue.loc[first, "size"] == 390
+    assert revenue.loc[first, 3] == pytest.approx(210 / 390)
 
 
 def test_nps_distribution_and_months(report):
@@ -346,8 +396,14 @@ def test_definitions_quote_the_docstrings(report):
     assert crr.startswith("Customer retention rate: the share of the starting customers")
     assert "CRR = (E − N) / S" in crr
     assert "\n" not in crr
-    assert definitions.loc["Customer retention rate (CRR)", "source_function"] == \
-        "addin.metrics.customers.customer_retention_rate"
+    # the source is the Excel function that computes it, never a Python name
+    assert definitions.loc["Customer retention rate (CRR)", "source_function"] == "Excel function CRR"
+    assert definitions.loc["MRR", "source_function"] == "the report's counting (rules below)"
+    assert not any("addin." in text for text in definitions["source_function"])
+    # in Italian, the definitions in Italian words
+    italian = said(build_report(hand_data(), "2026-09", lang="it"), "definitions").set_index("label")
+    assert italian.loc["Tasso di fidelizzazione (CRR)", "definition"].startswith(
+        "Tasso di fidelizzazione: la quota dei clienti")
     # the counting rules are written too
     assert "S = customers active at the period start" in definitions.loc["Customers S, N, E, L", "definition"]
     from addin import metrics
@@ -364,12 +420,11 @@ def test_definitions_quote_the_docstrings(report):
 
 def test_missing_tables_show_na_never_a_number():
     report = build_report(hand_data("Customers", "Subscriptions"), "2026-09")
-    for key in ("repeat_purchase_ratio", "loyal_customer_rate", "time_between_purchases",
-                "return_rate"):
+    for key in ("repeat_purchase_ratio", "time_between_purchases", "return_rate"):
         row = report.kpi(key)
         assert math.isnan(row["current"]) and math.isnan(row["previous"])
-        assert row["note"] == (Note("needs_table", tables=("Orders",)),)
-        assert kpi_said(report, key)["note"] == "n/a — needs the Orders table"
+        assert Note("needs_table", tables=("Orders",)) in row["note"]
+        assert kpi_said(report, key)["note"].endswith("n/a — needs the Orders table")
     assert kpi_said(report, "nps")["note"] == "n/a — needs the NPS table"
     assert kpi_said(report, "dso")["note"] == "n/a — needs the Invoices table"
     assert kpi_said(report, "dau_mau")["note"] == "n/a — needs the Activity table"
@@ -398,8 +453,7 @@ def test_italian_labels_and_notes():
     assert kpi_said(report, "nps")["note"] == "n/d — serve la tabella NPS"
     assert kpi_said(report, "crr")["note"] == ""
     assert set(i18n.TEXTS["it"]) == set(i18n.TEXTS["en"])
-    # in Italian the notes open with one saying the quoted definitions stay English
-    assert render.notes(report)[0] == i18n.text("it", "language_note")
+    assert render.notes(report) == [i18n.text("it", "cohort_source", table="Subscriptions")]
     english = build_report(hand_data("Customers", "Subscriptions"), "2026-09")
     assert render.notes(english) == [i18n.text("en", "cohort_source", table="Subscriptions")]
 
@@ -424,7 +478,17 @@ def test_undefined_kpis_are_blank_with_the_core_reason():
     assert math.isnan(row["current"]) and "undefined: the number of answers is 0" in row["note"]
     assert "undefined: the number of answers is 0" in kpi_said(report, "nps")["note"]
     # no costs in July
-    assert "undefined: Costs has no row for 2026-07" in kpi_said(report, "retention_cost")["note"]
+    assert "undefined: Costs has no row for Jul 26" in kpi_said(report, "retention_cost")["note"]
+    # the core's names never reach the page: said in the analyst's words, in each language
+    frames = hand_frames()
+    frames["Subscriptions"] = frames["Subscriptions"][frames["Subscriptions"]["customer_id"] == "C1"]
+    flat = build_report(hand_data(frames=frames), "2026-08")  # C1 paid 100 in Jul and Aug
+    assert flat.kpi("quick_ratio")["note"] == ("undefined: churned_mrr + contraction_mrr is 0",)
+    assert kpi_said(flat, "quick_ratio")["note"] == \
+        "undefined: lost MRR (churned + contraction) is 0"
+    italian = build_report(hand_data(frames=frames), "2026-08", lang="it")
+    assert kpi_said(italian, "quick_ratio")["note"] == \
+        "non definito: l'MRR perso (abbandoni + contrazioni) è 0"
 
 
 # ---------------------------------------------------------------------------- MRR-only customers
@@ -661,7 +725,7 @@ def test_whatif_never_makes_up_a_number():
     w = whatif(build_report(hand_data(frames=frames), "2026-09"))
     assert w.loc["churn", "today"] == 0
     assert np.isnan(w.loc["clv", "today"])
-    assert w.loc["clv", "note"].startswith("undefined: churn is 0 and discount_rate is 0")
+    assert w.loc["clv", "note"].startswith("undefined: churn is 0, so the customer value is infinite")
 
 
 def test_most_valuable_customers_na_with_too_few_repeat_buyers(report):
@@ -669,7 +733,7 @@ def test_most_valuable_customers_na_with_too_few_repeat_buyers(report):
     # C4, C5 (2 days), C2 -> 2 repeat buyers of 5 customers
     assert report.top_customers.empty
     assert list(report.top_customers.columns) == [
-        "customer_id", "clv", "share", "cumulative_share", "p_alive", "expected_purchases",
+        "customer_id", "customer", "clv", "share", "cumulative_share", "p_alive", "expected_purchases",
         "expected_spend"]
     assert report.clv_notes == [Note("clv_too_few", needed=10, end="2026-09-30", have=2,
                                      customers=5)]
@@ -853,7 +917,8 @@ def test_the_report_imports_no_writer_and_no_excel_library():
 def test_only_the_renderer_translates():
     # Compute decides what the report says, the renderer the words: no compute module calls
     # i18n.text or reads i18n.TEXTS (nor imports them from addin.i18n), none takes a
-    # language but build_report (which stores it in the report), none imports the renderer.
+    # language but build_report (which stores it in the report), none imports the renderer
+    # (the renderer's modules: render and say, the words).
     import ast
     from pathlib import Path
 
@@ -874,8 +939,9 @@ def test_only_the_renderer_translates():
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and path.name != "render.py":
                 if "lang" in [a.arg for a in node.args.args + node.args.kwonlyargs]:
                     taking_lang.add(f"{path.name}:{getattr(node, 'name', 'lambda')}")
-    assert translating == {"render.py"}
-    assert taking_lang == {"build.py:build_report"}
+    assert translating == {"render.py", "say.py"}
+    assert {name for name in taking_lang if not name.startswith("say.py:")} == {
+        "build.py:build_report"}
     assert importing_render == set()
 
 
@@ -892,3 +958,16 @@ def test_the_report_is_not_held_to_excels_memory_bound(monkeypatch):
         M.mrr_movements(["a", "b"] * 12, [f"2025-{m:02d}-01" for m in range(1, 13)] * 2, [1.0] * 24)
     report = build_report(RetentionData.from_frames(generate_company(customers=60, seed=3)))
     assert len(report.mrr_movements) > 0
+
+
+def test_currency_from_the_settings_else_the_data():
+    # --currency wins; else the data's, when it names one (an export's currency column);
+    # else none: amounts without a symbol
+    frames = hand_frames()
+    named = types.SimpleNamespace(tables=frames, source="export", currency="USD")
+    assert build_report(named, "2026-09").currency == "USD"
+    assert build_report(named, "2026-09", settings={"currency": "EUR"}).currency == "EUR"
+    assert build_report(hand_data(), "2026-09").currency is None
+    # nothing computed depends on it
+    a, b = build_report(named, "2026-09"), build_report(hand_data(), "2026-09")
+    pd.testing.assert_frame_equal(a.kpis, b.kpis)

@@ -3,15 +3,22 @@
 ``TEXTS[lang][key]`` is the text; a few texts have ``{placeholders}`` filled as
 ``str.format`` fills them, except that a number given a format (``{customers:,.0f}``) is
 written with the language's thousands and decimal marks (1,234.5 in English, 1.234,5 in
-Italian). The report, the exporter and (later) the template builder all read this dict,
-so a label is translated once. Metric definitions are not here: they are the metric
-functions' own docstrings (English only).
+Italian; :func:`number_text` writes a number the same way). The report, the exporter and
+the template builder all read this dict, so a label is translated once: the sheet names,
+the words inside number formats ("days", "pts"), the month names. Two neighbours hold the
+longer texts, merged in here: :mod:`.report_messages` (what the metric core and the data
+reader wrote, said in the report's words) and :mod:`.report_definitions` (the Definitions
+sheet: each KPI's definition and the counting rules).
 """
 
 from __future__ import annotations
 
 import numbers
 import string
+
+from .report_definitions import DEFINITIONS
+from .report_messages import MESSAGES
+
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -119,7 +126,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_segments": "all segments",
         "source": "Data source",
         "data_range": "Data from / to",
-        "language_note": "Definitions are quoted from the metric functions (English).",
         # --- retention value (what-if) and customer value (predictive CLV)
         "retention_whatif_title": "What-if: the value of lower churn, from the period's customers, churn and ARPA",
         "whatif_today": "Today ({period})",
@@ -161,7 +167,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Gamma-Gamma (spend per purchase) fitted to the Orders up to {end} ({customers:,.0f} "
             "customers, {repeat:,.0f} repeat buyers); revenue (no margin applied), not discounted."
         ),
-        "clv_top_share": "The top {n} customers hold {percent:,.1f} % of the total predicted value ({top:,.0f} of {total:,.0f}).",
+        "clv_top_share": "The top {n} customers hold {percent:,.1f} % of the total predicted value ({top} of {total}).",
         "clv_spend_excluded": "{n} repeat buyer(s) whose repeat orders total 0 are left out of the spend model (they still get a forecast).",
         "clv_negative": "{n} order(s) with a negative amount (refunds) are left out.",
         "clv_skipped": "{n} order(s) with a blank amount are left out.",
@@ -171,22 +177,6 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "clv_no_model": "n/a — the model could not be fitted: {reason}",
         "clv_no_orders": "n/a — no orders up to {end}",
-        "rule_whatif_label": "What-if: the value of lower churn",
-        "rule_whatif": (
-            "From the period's customers at the end, churn and ARPA (MRR × months in the period / "
-            "paying customers), with the gross margin and programme cost of the settings. CLV = ARPA "
-            "× margin / churn; the value of a churn cut = customers × (CLV at the lower churn − CLV "
-            "today); ROI = (value − cost) / cost; profit uplift: yearly retention (1 − churn)^periods "
-            "in a year today and after the cut, the same new customers every year, profit per "
-            "customer flat (Reichheld). The scenarios cut the period's churn by 10, 20 and 30 %."
-        ),
-        "rule_clv_label": "Most valuable customers (predictive CLV)",
-        "rule_clv": (
-            "BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader & Hardie 2013) fitted to the "
-            "Orders up to the period end (at least 10 repeat buyers needed), in weeks; predicted "
-            "CLV = expected purchases in the next 52 weeks × expected spend per purchase, revenue, "
-            "not discounted. Orders with a negative amount are left out."
-        ),
         # --- notes and n/a
         "needs_table": "n/a — needs the {tables} table",
         "before_data": "n/a — the data starts in {start}",
@@ -212,51 +202,80 @@ TEXTS: dict[str, dict[str, str]] = {
         "bucket_61_90": "61-90",
         "bucket_90": "over 90",
         "total": "Total",
-        # --- how a period is counted (written into the Definitions sheet)
-        "def_customers": "Counted as in the rule \"Customers S, N, E, L\" below.",
-        "def_mrr": "MRR = the sum of Subscriptions' MRR in the period's last month.",
-        "def_nps_answers": "The number of NPS answers (0-10) dated within the period.",
-        "rule_customers_label": "Customers S, N, E, L",
-        "rule_customers": (
-            "S = customers active at the period start (signed up before it, not churned before it); "
-            "N = signed up within the period; E = active at the period end; L = customers of S whose "
-            "churn date falls within the period. CRR uses for N the new customers still active at "
-            "the end (E counts no one lost in the period). Without a Customers table a customer is active in a "
-            "month when its MRR in Subscriptions is above 0: S = paying in the month before the period, "
-            "N = paying in the period but not in the month before (new or back), E = paying in the "
-            "period's last month, L = customers of S not paying in the period's last month."
+        # --- sheet names of the exported workbook
+        "sheet_kpis": "KPIs",
+        "sheet_trend": "Trend",
+        "sheet_cohorts": "Cohorts",
+        "sheet_mrr_movements": "MRR movements",
+        "sheet_nps": "NPS",
+        "sheet_ageing": "Ageing",
+        "sheet_retention_value": "Retention value",
+        "sheet_customer_value": "Customer value",
+        "sheet_data_quality": "Data quality",
+        "sheet_definitions": "Definitions",
+        # --- words inside number formats and dates, the page footer
+        "fmt_days": "days",
+        "fmt_points": "pts",
+        "month_names": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "page_footer": "Page &P of &N",
+        # --- the first page
+        "summary_title": "In short",
+        "summary_rose": "{what} rose to {value} ({change})",
+        "summary_fell": "{what} fell to {value} ({change})",
+        "summary_held": "{what} unchanged at {value}",
+        "summary_is": "{what} {value}",
+        "say_customers_end": "customers at the period end",
+        "say_churn": "customer churn",
+        "say_crr": "customer retention",
+        "say_nrr": "net revenue retention",
+        "say_mrr": "MRR",
+        "say_grr": "gross revenue retention",
+        "say_nps": "NPS",
+        "say_repeat_purchase_ratio": "repeat purchases",
+        "say_dso": "days sales outstanding",
+        "say_return_rate": "returns",
+        "group_customers": "Customers",
+        "group_revenue": "Revenue and customer value",
+        "group_orders": "Orders",
+        "group_satisfaction": "Satisfaction and engagement",
+        "group_cash": "Cash and costs",
+        "current_short": "{period}",
+        "previous_short": "{previous}",
+        "sparkline": "Last 12 months",
+        "kpi_history_title": "The sparklines' values: each KPI in the last 12 months (not printed)",
+        "repeat_and_loyal": "Repeat purchase ratio = loyal customer rate",
+        "same_by_definition": "one row for both: the same buyers, the same number",
+        # --- the trend's short headers
+        "short_customers_end": "Customers (end)",
+        "short_crr": "CRR",
+        "short_churn": "Churn",
+        "short_mrr": "MRR",
+        "short_arpa": "ARPA",
+        "short_gross_revenue_churn": "Gross revenue churn",
+        "short_net_revenue_churn": "Net revenue churn",
+        "short_grr": "GRR",
+        "short_nrr": "NRR",
+        "short_quick_ratio": "Quick ratio",
+        "short_repeat_purchase_ratio": "Repeat purchase",
+        "short_return_rate": "Returns",
+        "short_dso": "DSO",
+        "short_nps": "NPS",
+        "short_dau_mau": "DAU/MAU",
+        # --- cohorts
+        "cohort_open": "{month} or earlier",
+        "cohort_notes_title": "About the cohorts",
+        "cohort_open_note": (
+            "The first cohort, \"{month} or earlier\", holds every customer already active when "
+            "the {table} data starts ({size:,.0f} customers), not one month's sign-ups: it is "
+            "labelled so and kept apart by its label (the tables average no cohorts)."
         ),
-        "rule_mrr_label": "MRR and its movements",
-        "rule_mrr": (
-            "MRR is the sum of Subscriptions' MRR in the period's last month; MRR at the start is the "
-            "month before the period. Movements compare each customer's MRR in the period's last month "
-            "with the month before the period. Existing customers are those paying at the start. ARPA = "
-            "MRR / accounts paying in the last month. Quick ratio counts reactivated MRR as new MRR."
-        ),
-        "rule_orders_label": "Repeat purchases, returns",
-        "rule_orders": (
-            "Repeat purchase ratio and loyal customer rate: of the customers who ordered in the period, "
-            "the share with two or more orders counting all their orders up to the period end. Time "
-            "between purchases: the guide's method over those repeat customers, on their orders up to "
-            "the period end (orders of one day count once). Return rate: units returned / units sold, "
-            "orders of the period."
-        ),
-        "rule_nps_dso_label": "NPS, DSO",
-        "rule_nps_dso": (
-            "NPS: answers dated within the period. DSO: receivables open at the period end (invoices "
-            "issued up to then, unpaid at the end) / invoices issued in the period × days in the period "
-            "(up to the data's last day when the period runs past it). "
-            "Ageing: the open invoices at the period end by days past their due date."
-        ),
-        "rule_other_label": "CLV, retention cost, DAU/MAU",
-        "rule_other": (
-            "Churn, lifespan and CLV use the period's customer churn; lifespan in years = (1 / churn) "
-            "periods ÷ periods in a year. CLV (guides): revenue of the 12 months ending with the period "
-            "(MRR plus orders) / customers with revenue in them × lifespan in years. CLV (from churn): "
-            "ARPA × months in the period × gross margin / churn. Annualised churn compounds the period's "
-            "churn. Retention cost: Costs' retention spend in the period / (S + N). DAU/MAU: the period's "
-            "last month."
-        ),
+        "cohort_open_before": "Of its {size:,.0f} customers, {before:,.0f} signed up before {month}.",
+        # --- the data source
+        "source_sample": "the bundled sample company (generated data): {tables} tables, {rows:,.0f} rows",
+        "source_read": "{place}: {tables} tables, {rows:,.0f} rows read",
+        "source_folder": "folder {name}",
+        "source_file": "file {name}",
+        "source_given": "tables given directly: {tables} tables, {rows:,.0f} rows",
     },
     "it": {
         "customers_start": "Clienti a inizio periodo (S)",
@@ -357,7 +376,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_segments": "tutti i segmenti",
         "source": "Origine dei dati",
         "data_range": "Dati dal / al",
-        "language_note": "Le definizioni sono citate dalle funzioni di calcolo (in inglese).",
         "retention_whatif_title": "What-if: il valore di un abbandono più basso, dai clienti, dall'abbandono e dall'ARPA del periodo",
         "whatif_today": "Oggi ({period})",
         "whatif_cut_10": "Abbandono −10 %",
@@ -398,7 +416,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Gamma-Gamma (spesa per acquisto) stimati sugli Orders fino al {end} ({customers:,.0f} "
             "clienti, {repeat:,.0f} con acquisti ripetuti); ricavi (senza margine), senza sconto."
         ),
-        "clv_top_share": "I primi {n} clienti valgono il {percent:,.1f} % del valore previsto totale ({top:,.0f} su {total:,.0f}).",
+        "clv_top_share": "I primi {n} clienti valgono il {percent:,.1f} % del valore previsto totale ({top} su {total}).",
         "clv_spend_excluded": "{n} clienti con acquisti ripetuti di importo totale 0 sono esclusi dal modello della spesa (hanno comunque una previsione).",
         "clv_negative": "{n} ordini con importo negativo (rimborsi) sono esclusi.",
         "clv_skipped": "{n} ordini senza importo sono esclusi.",
@@ -409,25 +427,8 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "clv_no_model": "n/d — il modello non si può stimare: {reason}",
         "clv_no_orders": "n/d — nessun ordine fino al {end}",
-        "rule_whatif_label": "What-if: il valore di un abbandono più basso",
-        "rule_whatif": (
-            "Dai clienti a fine periodo, dall'abbandono e dall'ARPA del periodo (MRR × mesi del "
-            "periodo / clienti paganti), con margine lordo e costo del programma delle impostazioni. "
-            "CLV = ARPA × margine / abbandono; valore di una riduzione dell'abbandono = clienti × "
-            "(CLV con l'abbandono più basso − CLV oggi); ROI = (valore − costo) / costo; aumento dei "
-            "profitti: fidelizzazione annua (1 − abbandono)^periodi in un anno oggi e dopo la "
-            "riduzione, gli stessi nuovi clienti ogni anno, profitto per cliente costante "
-            "(Reichheld). Gli scenari riducono l'abbandono del periodo del 10, 20 e 30 %."
-        ),
-        "rule_clv_label": "I clienti di maggior valore (CLV predittivo)",
-        "rule_clv": (
-            "BG/NBD (Fader, Hardie & Lee 2005) e Gamma-Gamma (Fader & Hardie 2013) stimati sugli "
-            "Orders fino alla fine del periodo (servono almeno 10 clienti con acquisti ripetuti), in "
-            "settimane; CLV previsto = acquisti attesi nelle prossime 52 settimane × spesa attesa per "
-            "acquisto, ricavi, senza sconto. Gli ordini con importo negativo sono esclusi."
-        ),
         "needs_table": "n/d — serve la tabella {tables}",
-        "before_data": "n/d — i dati iniziano nel {start}",
+        "before_data": "n/d — i dati iniziano a {start}",
         "table_or": " o ",
         "previous_note": "periodo precedente: {note}",
         "no_segment_costs": "n/d — la spesa di fidelizzazione (Costs) non è divisa per segmento",
@@ -449,52 +450,81 @@ TEXTS: dict[str, dict[str, str]] = {
         "bucket_61_90": "61-90",
         "bucket_90": "oltre 90",
         "total": "Totale",
-        "def_customers": "Contati come nella regola \"Clienti S, N, E, L\" qui sotto.",
-        "def_mrr": "MRR = somma dell'MRR di Subscriptions nell'ultimo mese del periodo.",
-        "def_nps_answers": "Il numero di risposte NPS (0-10) con data nel periodo.",
-        "rule_customers_label": "Clienti S, N, E, L",
-        "rule_customers": (
-            "S = clienti attivi a inizio periodo (iscritti prima, non persi prima); N = iscritti nel "
-            "periodo; E = attivi a fine periodo; L = clienti di S con data di abbandono nel periodo. "
-            "Il CRR usa come N i nuovi clienti ancora attivi a fine periodo (E non conta chi è perso "
-            "nel periodo). "
-            "Senza la tabella Customers un cliente è attivo in un mese se il suo MRR in Subscriptions è "
-            "sopra 0: S = paganti nel mese prima del periodo, N = paganti nel periodo ma non nel mese "
-            "prima (nuovi o tornati), E = paganti nell'ultimo mese del periodo, L = clienti di S che non "
-            "pagano nell'ultimo mese del periodo."
+        "sheet_kpis": "Indicatori",
+        "sheet_trend": "Andamento",
+        "sheet_cohorts": "Coorti",
+        "sheet_mrr_movements": "Movimenti MRR",
+        "sheet_nps": "NPS",
+        "sheet_ageing": "Scadenzario",
+        "sheet_retention_value": "Valore fidelizzazione",
+        "sheet_customer_value": "Valore clienti",
+        "sheet_data_quality": "Qualità dei dati",
+        "sheet_definitions": "Definizioni",
+        "fmt_days": "giorni",
+        "fmt_points": "punti",
+        "month_names": "gen feb mar apr mag giu lug ago set ott nov dic",
+        "page_footer": "Pagina &P di &N",
+        "summary_title": "In sintesi",
+        "summary_rose": "{what} in aumento a {value} ({change})",
+        "summary_fell": "{what} in calo a {value} ({change})",
+        "summary_held": "{what} stabile a {value}",
+        "summary_is": "{what} {value}",
+        "say_customers_end": "clienti a fine periodo",
+        "say_churn": "abbandono clienti",
+        "say_crr": "fidelizzazione clienti",
+        "say_nrr": "ritenzione netta dei ricavi",
+        "say_mrr": "MRR",
+        "say_grr": "ritenzione lorda dei ricavi",
+        "say_nps": "NPS",
+        "say_repeat_purchase_ratio": "riacquisto",
+        "say_dso": "giorni medi di incasso",
+        "say_return_rate": "resi",
+        "group_customers": "Clienti",
+        "group_revenue": "Ricavi e valore dei clienti",
+        "group_orders": "Ordini",
+        "group_satisfaction": "Soddisfazione e utilizzo",
+        "group_cash": "Incassi e costi",
+        "current_short": "{period}",
+        "previous_short": "{previous}",
+        "sparkline": "Ultimi 12 mesi",
+        "kpi_history_title": "I valori dei grafici: ogni indicatore negli ultimi 12 mesi (non stampati)",
+        "repeat_and_loyal": "Tasso di riacquisto = tasso di clienti fedeli",
+        "same_by_definition": "una riga per entrambi: stessi clienti, stesso numero",
+        "short_customers_end": "Clienti (fine)",
+        "short_crr": "CRR",
+        "short_churn": "Abbandono",
+        "short_mrr": "MRR",
+        "short_arpa": "ARPA",
+        "short_gross_revenue_churn": "Churn lordo dei ricavi",
+        "short_net_revenue_churn": "Churn netto dei ricavi",
+        "short_grr": "GRR",
+        "short_nrr": "NRR",
+        "short_quick_ratio": "Quick ratio",
+        "short_repeat_purchase_ratio": "Riacquisto",
+        "short_return_rate": "Resi",
+        "short_dso": "DSO",
+        "short_nps": "NPS",
+        "short_dau_mau": "DAU/MAU",
+        "cohort_open": "{month} o prima",
+        "cohort_notes_title": "Sulle coorti",
+        "cohort_open_note": (
+            "La prima coorte, \"{month} o prima\", contiene tutti i clienti già attivi quando "
+            "iniziano i dati di {table} ({size:,.0f} clienti), non le iscrizioni di un mese: è "
+            "indicata così e tenuta distinta dalla sua etichetta (le tabelle non fanno medie "
+            "delle coorti)."
         ),
-        "rule_mrr_label": "MRR e movimenti",
-        "rule_mrr": (
-            "L'MRR è la somma dell'MRR di Subscriptions nell'ultimo mese del periodo; l'MRR iniziale è "
-            "quello del mese prima del periodo. I movimenti confrontano l'MRR di ogni cliente nell'ultimo "
-            "mese del periodo con il mese prima del periodo. Clienti esistenti: quelli paganti all'inizio. "
-            "ARPA = MRR / clienti paganti nell'ultimo mese. Il quick ratio conta l'MRR riattivato come nuovo."
-        ),
-        "rule_orders_label": "Riacquisti, resi",
-        "rule_orders": (
-            "Tasso di riacquisto e tasso di clienti fedeli: dei clienti che hanno ordinato nel periodo, "
-            "la quota con due o più ordini contando tutti i loro ordini fino a fine periodo. Tempo tra gli "
-            "acquisti: il metodo della guida su quei clienti, con i loro ordini fino a fine periodo (gli "
-            "ordini dello stesso giorno contano una volta). Tasso di reso: unità rese / unità vendute, "
-            "ordini del periodo."
-        ),
-        "rule_nps_dso_label": "NPS, DSO",
-        "rule_nps_dso": (
-            "NPS: risposte con data nel periodo. DSO: crediti aperti a fine periodo (fatture emesse fino "
-            "ad allora, non pagate alla fine) / fatture emesse nel periodo × giorni del periodo. "
-            "Scadenzario: le fatture aperte a fine periodo per giorni di ritardo sulla scadenza."
-        ),
-        "rule_other_label": "CLV, costo di fidelizzazione, DAU/MAU",
-        "rule_other": (
-            "Abbandono, durata e CLV usano l'abbandono clienti del periodo; durata in anni = "
-            "(1 / abbandono) periodi ÷ periodi in un anno. CLV (guide): ricavi dei 12 mesi che finiscono con il "
-            "periodo (MRR più ordini) / clienti con ricavi in quei mesi × durata in anni. CLV (dal churn): "
-            "ARPA × mesi del periodo × margine lordo / abbandono. L'abbandono annualizzato compone quello "
-            "del periodo. Costo di fidelizzazione: spesa di Costs nel periodo / (S + N). DAU/MAU: l'ultimo "
-            "mese del periodo."
-        ),
+        "cohort_open_before": "Dei suoi {size:,.0f} clienti, {before:,.0f} si sono iscritti prima di {month}.",
+        "source_sample": "l'azienda d'esempio inclusa (dati generati): {tables} tabelle, {rows:,.0f} righe",
+        "source_read": "{place}: {tables} tabelle, {rows:,.0f} righe lette",
+        "source_folder": "cartella {name}",
+        "source_file": "file {name}",
+        "source_given": "tabelle passate direttamente: {tables} tabelle, {rows:,.0f} righe",
     },
 }
+for _words in (MESSAGES, DEFINITIONS):  # said in the report's words, kept apart for length
+    for _lang, _texts in _words.items():
+        TEXTS[_lang].update(_texts)
+
 
 
 #: Thousands and decimal marks of a language whose marks are not English's ",", ".".
@@ -524,3 +554,12 @@ def text(lang: str, key: str, **values: object) -> str:
         return template
     marks = _MARKS.get(lang)
     return _Formatter(marks).format(template, **values) if marks else template.format(**values)
+
+
+def number_text(lang: str, value: float, decimals: int, *, sign: bool = False) -> str:
+    """``value`` with ``decimals`` decimals, thousands grouped, in the language's marks
+    (1,234.5 in English, 1.234,5 in Italian); ``sign`` writes "+" before a positive number.
+    A negative number has a minus sign (−), as in print."""
+    text = f"{value:{'+' if sign else ''},.{decimals}f}".replace("-", "−")
+    marks = _MARKS.get(lang)
+    return text.translate(marks) if marks else text

@@ -29,18 +29,20 @@ The rooms, in the order the report is built:
 - :mod:`.customer_value`: the predictive CLV and the most valuable customers
 - :mod:`.build`: :func:`build_report`, which puts them together
 
-and, apart from the computation, :mod:`.render`: a Report and the layout as cells, in words.
+and, apart from the computation, :mod:`.render`: a Report and the layout as cells, with
+:mod:`.say`, which puts the report's notes and numbers into words.
 """
 
-from .build import DEFAULT_SETTINGS, build_report
+from .build import DEFAULT_SETTINGS, SAMPLE_SOURCE, build_report
 from .customer_value import CLV_HORIZON_WEEKS, TOP_CUSTOMERS
 from .definitions import definition_of
 from .kpis import KPIS, KpiSpec
-from .model import WHATIF_CUTS, Note, Report, python_value
+from .model import KPI_HISTORY_MONTHS, WHATIF_CUTS, Note, Quantity, Report, python_value
 from .period import Period, parse_period
 from .tables import TREND_MONTHS
 from .whatif import UPLIFT_YEARS
 
-__all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KpiSpec", "Note", "Period",
-           "Report", "TOP_CUSTOMERS", "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS",
+__all__ = ["CLV_HORIZON_WEEKS", "DEFAULT_SETTINGS", "KPIS", "KPI_HISTORY_MONTHS", "KpiSpec",
+           "Note", "Period", "Quantity", "Report", "SAMPLE_SOURCE", "TOP_CUSTOMERS",
+           "TREND_MONTHS", "UPLIFT_YEARS", "WHATIF_CUTS",
            "build_report", "definition_of", "parse_period", "python_value"]

@@ -9,6 +9,7 @@ language is only stored in the report, for the renderer: nothing here depends on
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -29,7 +30,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..data import RetentionData
 
 DEFAULT_SETTINGS: dict[str, object] = {"gross_margin": None, "confidence": 0.95,
-                                        "program_cost": None}
+                                        "program_cost": None, "currency": None}
+#: The source name of the bundled sample company (:func:`addin.export.export_demo`).
+SAMPLE_SOURCE = "sample data"
+#: The KPIs the three sentences at the top of the first page may speak of, by sentence, in
+#: order of preference: the first :data:`SUMMARY_CLAUSES` the data gives are said.
+SUMMARY_LINES: tuple[tuple[str, ...], ...] = (
+    ("customers_end", "churn", "crr"),
+    ("nrr", "mrr", "grr"),
+    ("nps", "repeat_purchase_ratio", "dso", "return_rate"),
+)
+SUMMARY_CLAUSES = 2
 
 
 def _choose_segment(frames: dict[str, pd.DataFrame], segment: str | None) -> str | None:
@@ -61,7 +72,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     DataFrames and, optionally, ``quality``, ``notes`` and ``source``). ``settings``:
     ``gross_margin`` (a fraction, for CLV from churn and the what-if; default 100 % with a
     note), ``program_cost`` (of the retention programme, for the what-if's ROI; default none:
-    the ROI is n/a with a note) and ``confidence`` (of the NPS margin of error, default 0.95).
+    the ROI is n/a with a note), ``confidence`` (of the NPS margin of error, default 0.95)
+    and ``currency`` (the ISO code of the money amounts; default: the data's ``currency``
+    when it names one, else none).
     ``progress`` is called with the name of each step as it starts. ``lang`` is the language
     the report is to be rendered in (:mod:`addin.report.render` reads ``Report.lang``).
 
@@ -112,9 +125,10 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     step("trend")
     trend = tables.trend(facts, prepared, the_period)
     step("cohorts")
-    logos, revenue, cohort_source = tables.cohorts(prepared, the_period)
+    logos, revenue, cohort_source, cohort_notes = tables.cohorts(prepared, the_period)
     if cohort_source:
         notes.append(Note("cohort_source", table=cohort_source))
+    history = tables.kpi_history(facts, kpis, the_period)
     step("MRR movements")
     movements = tables.mrr_movements(prepared, the_period)
     if len(movements) == 0 and prepared.subs is not None:
@@ -129,6 +143,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     top_customers, clv_notes = most_valuable_customers(prepared, the_period)
 
     source = str(getattr(data, "source", "") or "")
+    currency = settings.get("currency") or getattr(data, "currency", None) or None
     data_range = f"{day_date(month_day(first)).isoformat()} / {day_date(last_day).isoformat()}"
     meta = pd.DataFrame({
         "label": [Note(key) for key in
@@ -136,7 +151,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         "value": [f"{the_period.label} ({the_period.start.isoformat()} / {the_period.end.isoformat()})",
                   the_period.previous.label,
                   chosen if chosen is not None else Note("all_segments"),
-                  source, data_range],
+                  _source_note(data, frames), data_range],
     })
     return Report(
         period=the_period,
@@ -162,4 +177,42 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         retention_whatif=whatif,
         clv_notes=clv_notes,
         top_customers=top_customers,
+        currency=currency,
+        summary=_summary(kpis),
+        kpi_history=history,
+        cohort_notes=cohort_notes,
     )
+
+
+def _summary(kpis: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The KPI keys of each sentence at the top of the first page: of SUMMARY_LINES, the
+    first SUMMARY_CLAUSES KPIs with a value this period; a sentence with none is left out."""
+    current = dict(zip(kpis["key"], kpis["current"]))
+    lines = []
+    for keys in SUMMARY_LINES:
+        said = tuple(k for k in keys if k in current and pd.notna(current[k]))[:SUMMARY_CLAUSES]
+        if said:
+            lines.append(said)
+    return lines
+
+
+def _source_note(data: RetentionData, frames: dict[str, pd.DataFrame]) -> Note:
+    """What was read, as the reader knows it: the file or folder (its name, not a path
+    relative to where the command ran), the tables and the rows read."""
+    quality = getattr(data, "quality", None)
+    if isinstance(quality, pd.DataFrame) and len(quality) and "rows_read" in quality:
+        rows = int(quality.drop_duplicates("table")["rows_read"].sum())
+    else:
+        rows = sum(len(frame) for frame in frames.values())
+    counted = {"tables": len(frames), "rows": rows}
+    source = str(getattr(data, "source", "") or "")
+    if source == SAMPLE_SOURCE:
+        return Note("source_sample", **counted)
+    path = Path(source) if source else None
+    if path is not None and path.exists():
+        place = path.resolve()
+        kind = "source_folder" if place.is_dir() else "source_file"
+        return Note("source_read", place=Note(kind, name=place.name or str(place)), **counted)
+    if source:
+        return Note("source_read", place=source, **counted)
+    return Note("source_given", **counted)

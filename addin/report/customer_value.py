@@ -15,12 +15,19 @@ import pandas as pd
 from .. import metrics as M
 from ..errors import MetricError
 from .missing import Missing, needs
-from .model import TOP_COLUMNS, Note, empty
+from .model import TOP_COLUMNS, Note, Quantity, empty
 from .period import Period, day_date
 from .prepared import PreparedData
 
 TOP_CUSTOMERS = 20  # rows of the most valuable customers
 CLV_HORIZON_WEEKS = 52  # the predictive CLV's horizon
+
+
+def _shown(data: PreparedData, customer: object) -> str:
+    """A customer as the reader knows them: "Ann Smith (C0042)" where Customers names them,
+    else the id."""
+    name = data.names.get(customer)
+    return f"{name} ({customer})" if name else str(customer)
 
 
 def most_valuable_customers(data: PreparedData,
@@ -68,6 +75,7 @@ def most_valuable_customers(data: PreparedData,
     share = top["clv"] / total if total > 0 else pd.Series(np.nan, index=top.index)
     table = pd.DataFrame({
         "customer_id": top["customer_id"],
+        "customer": [_shown(data, customer) for customer in top["customer_id"]],
         "clv": top["clv"],
         "share": share,
         "cumulative_share": share.cumsum(),
@@ -79,8 +87,8 @@ def most_valuable_customers(data: PreparedData,
     lines = [Note("clv_model_note", end=end, customers=bg.customers, repeat=bg.repeat_buyers)]
     if total > 0:
         held = float(top["clv"].sum())
-        lines.append(Note("clv_top_share", n=len(top), percent=100 * held / total, top=held,
-                          total=total))
+        lines.append(Note("clv_top_share", n=len(top), percent=100 * held / total,
+                          top=Quantity(held, "money"), total=Quantity(total, "money")))
     if model.spend_excluded:
         lines.append(Note("clv_spend_excluded", n=model.spend_excluded))
     if model.skipped:

@@ -14,11 +14,16 @@ from functools import cached_property
 import numpy as np
 
 from .. import metrics as M
-from ..errors import UndefinedResultError
 from ..metrics.roi import customer_lifetime
-from .missing import Missing, needs
-from .period import Period, month_day, month_text
+from .missing import Missing, Undefined, needs
+from .model import Quantity
+from .period import Period, month_dates, month_day
 from .prepared import PreparedData, rows_between
+
+
+def _month(month: int) -> Quantity:
+    """A month number as a month in a note ("Sep 26")."""
+    return Quantity(month_dates([month])[0], "month")
 
 
 class PeriodFacts:
@@ -174,7 +179,7 @@ class PeriodFacts:
         the period end."""
         mask, stop = self.buyers_orders, self.order_slice.stop
         if not mask.any():
-            raise UndefinedResultError("undefined: no orders in the period")
+            raise Undefined("undefined_no_orders")
         orders = self.d.orders
         return M.time_between_purchases(orders["ids"][:stop][mask],
                                         orders["day"][:stop][mask].astype("datetime64[D]"))
@@ -227,10 +232,8 @@ class PeriodFacts:
         first = self.p.last - 11
         data_first = self.d.extent[0]
         if first < data_first:
-            raise UndefinedResultError(
-                f"undefined: needs 12 months of revenue up to {month_text(self.p.last)}, "
-                f"the data starts in {month_text(data_first)}"
-            )
+            raise Undefined("undefined_12_months", end=_month(self.p.last),
+                            start=_month(data_first))
         revenue, paid = 0.0, np.zeros(self.d.n_ids, dtype=bool)
         if self.d.subs is not None:
             for month in range(first, self.p.last + 1):
@@ -262,7 +265,7 @@ class PeriodFacts:
         months = range(self.p.first, self.p.last + 1)
         absent = [m for m in months if m not in self.d.costs.index]
         if absent:
-            raise UndefinedResultError(f"undefined: Costs has no row for {month_text(absent[0])}")
+            raise Undefined("undefined_no_costs", month=_month(absent[0]))
         spend = float(self.d.costs.loc[list(months)].sum())
         return M.customer_retention_cost(spend, self.S + self.N)
 
@@ -273,9 +276,9 @@ class PeriodFacts:
         if self.d.segment is not None:
             raise Missing("no_segment_activity")
         if len(self.d.activity["day"]) == 0:
-            raise UndefinedResultError("undefined: no activity")
+            raise Undefined("undefined_no_activity")
         table = self.d.dau_mau_table
         if self.p.last not in table.index:
-            raise UndefinedResultError(f"undefined: no Activity in {month_text(self.p.last)}")
+            raise Undefined("undefined_no_activity_in", month=_month(self.p.last))
         row = table.loc[self.p.last]
         return M.dau_mau(float(row["average_dau"]), int(row["mau"]))

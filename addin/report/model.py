@@ -41,6 +41,18 @@ class Note:
         object.__setattr__(self, "values", tuple(values.items()))
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a note, with its unit: the renderer writes it as the report's cells show
+    that unit (its decimals, the language's marks, the currency, "days"); ``change`` writes
+    it as a change, signed (a rate's change is in points already). A ``"month"`` quantity is
+    a month (a Timestamp), written "Nov 24"."""
+
+    value: object
+    unit: str
+    change: bool = False
+
+
 #: A table cell of notes (kpis.note, retention_whatif.note): the notes in order, each a
 #: :class:`Note` or text as it is (the metric core's reasons, in English); empty when none.
 Notes = tuple[Note | str, ...]
@@ -67,7 +79,8 @@ AGEING_COLUMNS = ["bucket", "invoices", "amount", "share"]
 QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
 DEFINITION_COLUMNS = ["label", "definition", "source_function"]
 WHATIF_COLUMNS = ["key", "label", "unit", "today", *map(cut_column, WHATIF_CUTS), "note"]
-TOP_COLUMNS = ["customer_id", "clv", "share", "cumulative_share", "p_alive",
+KPI_HISTORY_MONTHS = 12  # months of each KPI behind the KPI sheet's sparklines
+TOP_COLUMNS = ["customer_id", "customer", "clv", "share", "cumulative_share", "p_alive",
                "expected_purchases", "expected_spend"]
 
 
@@ -80,17 +93,23 @@ def empty(columns) -> pd.DataFrame:
 class Report:
     """A computed report: plain values and DataFrames, nothing to compute left, no words.
 
-    ``kpis`` has one row per KPI: key, label, unit, better (+1 higher is better, −1 lower,
-    0 neither), current, previous, change (current − previous), note (why a value is blank,
-    or a caution). Blank values are NaN.
+    ``kpis`` has one row per KPI of the board (the first page): key, label, unit, better (+1
+    higher is better, −1 lower, 0 neither), current, previous, change (current − previous;
+    for a rate, in points: × 100), note (why a value is blank, or a caution). Blank values
+    are NaN. ``kpi_history`` has the same KPIs' values in each of the last
+    :data:`KPI_HISTORY_MONTHS` months (key, label, unit, then one column per month).
+    ``summary`` is the KPI keys the three sentences at the top of the first page speak of,
+    one tuple per sentence. ``currency`` is the ISO code of the money amounts, or None.
 
     The fields that hold :class:`Note` values instead of words: ``meta.label`` (and
     ``meta.value`` when no segment is chosen), ``kpis.label`` (``Note(key)``),
     ``kpis.note`` and ``retention_whatif.note`` (:data:`Notes`), ``retention_whatif.label``,
     ``nps_distribution.group``, ``ageing.bucket``, ``quality.reason`` of the tables not
-    provided, ``definitions.label`` and the ``definitions.definition`` of the counting rules
+    provided, the first cohort's label when it holds the customers already there when the
+    data starts, ``meta.value`` of the data source, ``definitions.label`` and the ``definitions.definition`` of the counting rules
     and of the KPIs no metric function defines, ``notes`` and ``clv_notes``. Every other
-    value is a number, a date, a key (``unit``) or text from the data or the metric core.
+    value is a number, a date, a key (``unit``) or text from the data or the metric core;
+    numbers inside notes may be :class:`Quantity` values.
 
     ``lang`` is the language the report is to be rendered in: :func:`build_report` checks
     and stores it, nothing computed depends on it, and :mod:`addin.report.render` reads it.
@@ -123,6 +142,14 @@ class Report:
     clv_notes: list[Note] = field(default_factory=list)
     #: The TOP_CUSTOMERS customers of the largest predicted CLV, largest first.
     top_customers: pd.DataFrame = field(default_factory=lambda: empty(TOP_COLUMNS))
+    #: The ISO 4217 code of the money amounts (``--currency``, or the data's), or None.
+    currency: str | None = None
+    #: The KPI keys of the three sentences at the top of the first page, one tuple each.
+    summary: list[tuple[str, ...]] = field(default_factory=list)
+    #: Each board KPI in each of the last KPI_HISTORY_MONTHS months (the sparklines).
+    kpi_history: pd.DataFrame = field(default_factory=lambda: empty(["key", "label", "unit"]))
+    #: What the cohort tables hold that a reader must know (their first cohort).
+    cohort_notes: list[Note] = field(default_factory=list)
 
     def kpi(self, key: str) -> pd.Series:
         """The row of one KPI (current, previous, change, note, ...)."""

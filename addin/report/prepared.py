@@ -98,7 +98,10 @@ class PreparedData:
             churn = _days(frame["churn_date"])[mask] if "churn_date" in frame else np.full(mask.sum(), NAT)
             known = signup != NAT  # a customer without a signup date cannot be placed in time
             signup, churn = signup[known], churn[known]
+            names = frame["name"] if "name" in frame else pd.Series("", index=frame.index)
             self.customers = {
+                "id": frame["customer_id"].to_numpy(dtype=object)[mask][known],
+                "name": names.fillna("").astype(str).to_numpy(dtype=object)[mask][known],
                 "signup_day": signup,
                 "signup_month": months_of(signup),
                 "churn_day": np.where(churn == NAT, NEVER, churn),
@@ -239,6 +242,14 @@ class PreparedData:
         if cols == 0:
             return np.zeros(subs["grid"].shape[0])
         return subs["grid"][:, :cols].max(axis=1)
+
+    @cached_property
+    def names(self) -> dict[object, str]:
+        """Each customer's name where Customers gives one: customer id → name."""
+        if self.customers is None:
+            return {}
+        return {i: n.strip() for i, n in zip(self.customers["id"], self.customers["name"])
+                if n.strip()}
 
     @cached_property
     def monthly_movements(self) -> pd.DataFrame:

@@ -3,7 +3,10 @@
 This is the one place that decides, for every cell of the report, its value as a cell holds
 it, its number format, its style role and its words in the report's language: the report
 holds :class:`~addin.report.model.Note` values (a word key and what to fill in) where it
-says something, and they become words here (:func:`text_of`, :func:`in_words`). The openpyxl
+says something, and they become words here (:func:`text_of`, :func:`in_words`, with
+:mod:`addin.report.say`). Number formats are made here from the one table of units
+(:data:`addin.report.layout.UNITS`) in the report's language and currency
+(:func:`number_format`): "€ 12,340", "27.6 days", "+1.2 pts", "Nov 24". The openpyxl
 exporter (:mod:`addin.excel.report_writer`) emits exactly these cells; the Refresh button
 (:mod:`addin.refresh`) and the template's Report sheet (:mod:`addin.excel.template`) write
 the same cells (``tests/test_render.py`` compares the refresh's writes cell by cell).
@@ -15,7 +18,9 @@ shapes:
 
 - **fitted** (the exporter's sheets, :func:`render_sheet`): the block at its anchor on its
   own sheet, as big as its content: every row, only the columns the report's table has, a
-  number format on numbers and dates only;
+  number format on numbers and dates only; a block with groups shows its rows by group,
+  each under a band row, and a sparkline column (:func:`sparklines` says where each
+  sparkline's values are);
 - **fixed** (the template's Report sheet, :func:`render_report_sheet`): the block in a frame
   of :func:`addin.report.layout.block_height` rows and :func:`addin.report.layout.block_width` columns
   that a refresh rewrites in place. A column without data stays blank at its place (charts
@@ -41,23 +46,26 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from . import layout, say
 from ..cells import MAX_TEXT, address, parse_address
-from . import layout
-from .model import Note, python_value
+from .model import python_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Report
 
 __all__ = [
-    "BAD", "BODY", "COLOURS", "Cell", "GOOD", "HEADER", "LABEL", "RenderedBlock",
-    "TITLE", "capped", "excel_input", "in_words", "kpi_label", "make_cell", "notes",
-    "render_block", "render_report_sheet", "render_sheet", "text_of", "workbook_title", "words",
+    "BAD", "BODY", "COLOURS", "Cell", "GOOD", "GROUP", "HEADER", "LABEL", "LEAD", "RenderedBlock",
+    "Sparkline", "TITLE", "axis_format", "capped", "excel_input", "footer", "in_words",
+    "kpi_label", "make_cell", "notes", "number_format", "render_block", "render_report_sheet",
+    "render_sheet", "sheet_name", "sparklines", "text_of", "workbook_title", "words",
 ]
 
 # --------------------------------------------------------------------------- style roles
 
 #: Style roles: how a writer dresses a cell (fonts, fills, borders are the writer's objects).
+#: GROUP is a band row naming a group of rows; LEAD a sentence of the first page's summary.
 TITLE, HEADER, LABEL, BODY, GOOD, BAD = "title", "header", "label", "body", "good", "bad"
+GROUP, LEAD = "group", "lead"
 #: (font, fill) colours, RGB hex, of a change for the better / the worse: Excel's Good / Bad.
 COLOURS: dict[str, tuple[str, str]] = {
     GOOD: (layout.GOOD_FONT, layout.GOOD_FILL),
@@ -80,7 +88,7 @@ class Cell:
 
     ``value``: None, bool, int, float, datetime or text (safe, see :func:`make_cell`);
     ``number_format``: Excel's format code or None (General); ``style``: one of the roles
-    TITLE, HEADER, LABEL, BODY, GOOD, BAD; ``wrap``: wrap long text; ``quoted``: text that
+    TITLE, HEADER, LABEL, BODY, GOOD, BAD, GROUP, LEAD; ``wrap``: wrap long text; ``quoted``: text that
     must be kept text; ``runs_over``: text meant to run over the empty cells to its right
     (titles, the meta values), which does not size its column.
     """
@@ -144,6 +152,61 @@ def excel_input(value: object) -> object:
     return make_cell(value).entered
 
 
+# --------------------------------------------------------------------------- number formats
+
+
+def number_format(unit: str, lang: str = "en", currency: str | None = None, *,
+                  change: bool = False) -> str:
+    """Excel's number format of ``unit`` (a key of :data:`addin.report.layout.UNITS`, or
+    ``"month"``) in ``lang`` with ``currency``: ``0.0%``, ``"€ "#,##0`` (``#,##0" €"`` in
+    Italian), ``0.0" days"``, ``[$-410]mmm yy``; a ``change`` always signed, a rate's in
+    points (``+0.0" pts";-0.0" pts";0.0" pts"``), money's in the currency."""
+    if unit == "month":
+        return layout.MONTH_LOCALES.get(lang, "") + layout.MONTH
+    spec = layout.UNITS[unit]
+    digits = layout.UNIT_FORMATS[unit]
+    if change and spec.percent:  # the change of a rate is in points already
+        digits = digits.rstrip("%")
+    word = spec.change_suffix if change and spec.change_suffix else spec.suffix
+    symbol = say.currency_symbol(currency) if spec.money else None
+    if word:
+        body = f'{digits}" {_literal(i18n.text(lang, word))}"'
+    elif symbol and lang in layout.CURRENCY_AFTER:
+        body = f'{digits}" {_literal(symbol)}"'
+    elif symbol:
+        body = f'"{_literal(symbol)} "{digits}'
+    else:
+        body = digits
+    return f"+{body};-{body};{body}" if change else body
+
+
+def _literal(text: str) -> str:
+    """Text that can stand inside the quotes of a number format."""
+    return text.replace('"', "")
+
+
+def axis_format(report: Report, chart: layout.Chart) -> str:
+    """The number format of a chart's value axis: its unit's, in the report's currency."""
+    return number_format(chart.unit, report.lang, report.currency)
+
+
+def _fixed_format(report: Report, spec: layout.Column | None, block: layout.Block) -> str | None:
+    """The format of a column for every row (BY_UNIT and CHANGE: the row's unit decides)."""
+    if spec is not None and spec.unit is not None:
+        return number_format(spec.unit, report.lang, report.currency)
+    return spec.number_format if spec is not None else block.default_format
+
+
+def _resolved(report: Report, number_format_: str | None, unit: object) -> str | None:
+    """A column's format for a row: BY_UNIT and CHANGE follow the row's unit."""
+    if number_format_ in (layout.BY_UNIT, layout.CHANGE):
+        if unit not in layout.UNITS:
+            return None
+        return number_format(unit, report.lang, report.currency,
+                             change=number_format_ == layout.CHANGE)
+    return number_format_
+
+
 # --------------------------------------------------------------------------- words
 
 
@@ -159,58 +222,58 @@ def workbook_title(report: Report) -> str:
     return f"{i18n.text(report.lang, 'title')} {report.period.label}"
 
 
-def _said(lang: str, value: object) -> object:
-    """``value`` in words: a Note said, a tuple of notes said and joined with "; ", any other
-    value (a number, a date, text from the data or the metric core) as it is."""
-    if isinstance(value, Note):
-        return i18n.text(lang, value.key, **{name: _filled(lang, v) for name, v in value.values})
-    if isinstance(value, tuple):
-        return "; ".join(str(_said(lang, item)) for item in value)
-    return value
+def sheet_name(report: Report, sheet: layout.Sheet) -> str:
+    """The exported sheet's name in the report's language (at most 31 characters, none of
+    the characters Excel refuses in a sheet name)."""
+    name = words(report, sheet.title) if sheet.title else sheet.name
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or sheet.name
 
 
-def _filled(lang: str, value: object) -> object:
-    """A value filled into a note: a Note said, a tuple of alternatives "A or B"."""
-    if isinstance(value, Note):
-        return _said(lang, value)
-    if isinstance(value, tuple):
-        return i18n.text(lang, "table_or").join(map(str, value))
-    return value
+def footer(report: Report) -> tuple[str, str]:
+    """(left, right) of every printed page's footer: the report's title and period, and
+    "Page 1 of 3" (Excel's page codes)."""
+    return workbook_title(report).replace("&", "&&"), words(report, "page_footer")
+
+
+def _said(report: Report, value: object) -> object:
+    """``value`` in words (:func:`addin.report.say.said`)."""
+    return say.said(report.lang, report.currency, value)
 
 
 def text_of(report: Report, value: object) -> object:
     """Any value of ``report`` as its cell shows it, in the report's language: a
     :class:`~addin.report.model.Note` in words, the notes of a KPI or what-if row in words
-    joined with "; ", any other value unchanged."""
-    return _said(report.lang, value)
+    joined with "; ", the metric core's and the data reader's messages in the analyst's
+    words, any other value unchanged."""
+    return _said(report, value)
 
 
 def notes(report: Report) -> list[str]:
-    """The report's notes in words. In a language other than English, first a note that the
-    definitions quoted from the metric functions stay English."""
-    said = [_said(report.lang, note) for note in report.notes]
-    if report.lang == "en":  # the metric functions' docstrings are English
-        return said
-    return [i18n.text(report.lang, "language_note"), *said]
+    """The report's notes in words."""
+    return [_said(report, note) for note in report.notes]
 
 
 def kpi_label(report: Report, key: str) -> str:
     """The name of the KPI ``key`` in the report's language, as the kpis block shows it."""
-    return _said(report.lang, report.kpi(key)["label"])
+    return _said(report, report.kpi(key)["label"])
 
 
 def in_words(report: Report, name: str) -> pd.DataFrame | list:
     """The table or list ``name`` of ``report`` (``"kpis"``, ``"clv_notes"`` ...) as its block
-    shows it: every Note in words (:func:`text_of`), the notes with :func:`notes`."""
+    shows it: every Note in words (:func:`text_of`), the notes with :func:`notes`, the
+    summary's sentences (:func:`addin.report.say.summary`)."""
     if name == "notes":
         return notes(report)
+    if name == "summary":
+        return say.summary(report)
     content = getattr(report, name)
     if not isinstance(content, pd.DataFrame):
-        return [_said(report.lang, value) for value in content]
+        return [_said(report, value) for value in content]
     content = content.copy()
     for column in content.columns:
-        if content[column].dtype == object:  # numbers and dates hold no notes
-            content[column] = [_said(report.lang, value) for value in content[column]]
+        if not (pd.api.types.is_numeric_dtype(content[column])
+                or pd.api.types.is_datetime64_any_dtype(content[column])):  # notes, text
+            content[column] = [_said(report, value) for value in content[column]]
     return content
 
 
@@ -230,9 +293,10 @@ class RenderedBlock:
     """A block as cells: ``cells[i][j]`` is the cell at (``row`` + i, ``column`` + j), 1-based,
     the title at the top-left; None where nothing is written (a fitted block's title row).
 
-    ``columns[j]`` is the layout's column shown in grid column j (None for a cohort age or
-    an empty column), ``keys[j]`` the report's column (None for an empty column);
-    ``data_rows`` counts the rows written under the header (a cut row included).
+    ``columns[j]`` is the layout's column shown in grid column j (None for a cohort age, a
+    month or an empty column), ``keys[j]`` the report's column (None for an empty column);
+    ``data_rows`` counts the rows written under the header (a cut row and group bands
+    included); ``row_keys[i]`` is the report's key of data row i (a KPI's), None for a band.
     """
 
     block: layout.Block
@@ -243,6 +307,7 @@ class RenderedBlock:
     keys: list[object]
     data_rows: int
     present: set = field(default_factory=set)  # keys the report's table has
+    row_keys: list = field(default_factory=list)
 
     @property
     def address(self) -> str:
@@ -265,6 +330,11 @@ class RenderedBlock:
         return self.first_row + self.data_rows - 1
 
     @property
+    def last_column(self) -> int:
+        """The last column of the block, 1-based."""
+        return self.column + max(len(self.columns), 1) - 1
+
+    @property
     def column_of(self) -> dict[object, int]:
         """The sheet column (1-based) of each report column shown with data."""
         return {key: self.column + j for j, key in enumerate(self.keys) if key in self.present}
@@ -277,13 +347,18 @@ class RenderedBlock:
                 if spec is not None and spec.number_format == layout.CHANGE]
 
     @property
-    def heatmap_columns(self) -> list[int]:
-        """Sheet columns (1-based) under the block's colour scale: the cohort ages shown."""
-        if not self.block.heatmap:
+    def open_columns(self) -> list[int]:
+        """Sheet columns (1-based) of the table's unlisted columns shown: cohort ages, months."""
+        if not (self.block.heatmap or self.block.open_columns):
             return []
         listed = {c.key for c in self.block.columns}
         return [self.column + j for j, key in enumerate(self.keys)
                 if key is not None and key not in listed and key in self.present]
+
+    @property
+    def heatmap_columns(self) -> list[int]:
+        """Sheet columns (1-based) under the block's colour scale: the cohort ages shown."""
+        return self.open_columns if self.block.heatmap else []
 
     def values(self) -> list[list]:
         """The grid of values (None where blank or not written)."""
@@ -306,63 +381,69 @@ class RenderedBlock:
         return [[c.font if c is not None else None for c in line] for line in self.cells]
 
 
-def _resolved(number_format: str | None, unit: object) -> str | None:
-    """A column's format for a row: BY_UNIT and CHANGE follow the row's unit."""
-    if number_format == layout.BY_UNIT:
-        return layout.UNIT_FORMATS.get(unit)
-    if number_format == layout.CHANGE:
-        return layout.CHANGE_FORMATS.get(unit)
-    return number_format
-
-
 def _header(report: Report, spec: layout.Column | None, key: object) -> str | None:
     if key is None:
         return None
     if spec is None and isinstance(key, (int, np.integer)):  # a cohort age
         return i18n.text(report.lang, "months_since", k=int(key))
+    if spec is None and isinstance(key, (pd.Timestamp, dt.date)):  # a month of the history
+        return say.month(report.lang, key)
     return words(report, (spec.header or spec.key) if spec is not None else str(key))
 
 
+def _order(frame: pd.DataFrame, block: layout.Block, fixed: bool) -> list[object]:
+    """The rows of the block in order: row numbers of ``frame``, and on an exported sheet
+    the word key of each group's band before its rows (rows in no group come last)."""
+    if fixed or not block.groups or "key" not in frame.columns:
+        return list(range(len(frame)))
+    where: dict[object, list[int]] = {}
+    for i, key in enumerate(frame["key"]):
+        where.setdefault(key, []).append(i)
+    lines: list[object] = []
+    for group, keys in block.groups:
+        members = [i for key in keys for i in where.pop(key, [])]
+        if members:
+            lines += [group, *members]
+    return lines + sorted(i for rows in where.values() for i in rows)
+
+
 def _table(report: Report, block: layout.Block, fixed: bool):
-    """(header and data rows of cells, columns, keys, data rows, present keys) of a table."""
+    """(header and data rows of cells, columns, keys, data rows, present keys, row keys)."""
     frame: pd.DataFrame = getattr(report, block.name)
     listed = {c.key: c for c in block.columns}
     if fixed:  # every listed column at its place, the ages after them as far as there is room
         width = layout.block_width(block)
         keys: list[object] = [c.key for c in block.columns]
-    else:  # the columns the table has, closed up
-        keys = [c.key for c in block.columns if c.key in frame.columns]
-    if block.heatmap or not block.columns:
-        unlisted = [k for k in frame.columns if k not in listed]
+    else:  # the columns the table has, closed up (and the sparklines' column)
+        keys = [c.key for c in block.columns if c.key in frame.columns or c.sparkline]
+    if block.heatmap or block.open_columns or not block.columns:
+        # the columns named by a number or a month: cohort ages, the history's months
+        unlisted = [k for k in frame.columns if k not in listed and not isinstance(k, str)] \
+            if block.columns else [k for k in frame.columns if k not in listed]
         keys += unlisted[:width - len(keys)] if fixed else unlisted
     if not fixed:
         width = len(keys)
     keys += [None] * (width - len(keys))
     columns = [listed.get(key) if key is not None else None for key in keys]
-    # an unlisted column (a cohort age, or room for one) has the block's default format
-    formats = [spec.number_format if spec is not None else block.default_format
-               for spec in columns]
+    formats = [_fixed_format(report, spec, block) for spec in columns]
 
     count = len(frame)
     units = frame["unit"].tolist() if "unit" in frame.columns else [None] * count
     better = frame["better"].tolist() if "better" in frame.columns else [0] * count
+    row_key = frame["key"].tolist() if "key" in frame.columns else [None] * count
     data = []
     for key, spec in zip(keys, columns):
         values = frame[key].tolist() if key is not None and key in frame.columns else [None] * count
-        values = [_said(report.lang, value) for value in values]
+        values = [_said(report, value) for value in values]
         if spec is not None and spec.translate:
-            values = [i18n.text(report.lang, spec.translate + v) if isinstance(v, str) else v
-                      for v in values]
+            values = [_translated(report, spec.translate, v) for v in values]
         data.append(values)
-    rows = [[data[j][i] for j in range(width)] for i in range(count)]
-    if fixed:
-        rows = capped(rows, block.max_rows, width)
 
     def cell(i: int, j: int, value: object) -> Cell:
         if i < count:
-            number_format = _resolved(formats[j], units[i])
+            number_format_ = _resolved(report, formats[j], units[i])
         else:  # a blank row of a frame: no unit, so no by-unit format
-            number_format = None if formats[j] in (layout.BY_UNIT, layout.CHANGE) else formats[j]
+            number_format_ = None if formats[j] in (layout.BY_UNIT, layout.CHANGE) else formats[j]
         plain, quoted = _safe(value)
         style = BODY
         if formats[j] == layout.CHANGE and i < count and better[i] and isinstance(plain, float):
@@ -370,18 +451,40 @@ def _table(report: Report, block: layout.Block, fixed: bool):
             style = GOOD if direction > 0 else BAD if direction < 0 else BODY
         if not fixed and not _shows_number(plain):
             # a fitted sheet formats what shows a number; a frame formats its whole column
-            number_format = None
+            number_format_ = None
         spec = columns[j]
-        return Cell(plain, number_format, style, bool(spec is not None and spec.wrap), quoted)
+        return Cell(plain, number_format_, style, bool(spec is not None and spec.wrap), quoted)
 
     header = [make_cell(_header(report, spec, key), style=HEADER)
               for spec, key in zip(columns, keys)]
-    body = [[cell(i, j, value) for j, value in enumerate(line)] for i, line in enumerate(rows)]
+    body, row_keys = [], []
+    order = _order(frame, block, fixed)
+    rows = [[data[j][i] for j in range(width)] if isinstance(i, int) else i for i in order]
+    if fixed:
+        rows = capped(rows, block.max_rows, width)
+    cut = len(rows) < len(order)  # a frame's last row says how many more there were
+    for n, (line, i) in enumerate(zip(rows, order)):
+        if isinstance(line, str):  # a group's band
+            body.append([make_cell(words(report, line), style=GROUP, runs_over=True)]
+                        + [Cell(style=GROUP) for _ in range(width - 1)])
+            row_keys.append(None)
+            continue
+        body.append([cell(i, j, value) for j, value in enumerate(line)])
+        row_keys.append(None if cut and n == len(rows) - 1 else row_key[i])
     data_rows = len(body)
     if fixed:  # blank rows down to max_rows, formatted
         body += [[cell(i, j, None) for j in range(width)] for i in range(data_rows, block.max_rows)]
     present = {key for key in keys if key is not None and key in frame.columns}
-    return [header, *body], columns, keys, data_rows, present
+    return [header, *body], columns, keys, data_rows, present, row_keys
+
+
+def _translated(report: Report, prefix: str, value: object) -> object:
+    """A value given a word by its prefix (a unit's name); money is the currency's code."""
+    if not isinstance(value, str):
+        return value
+    if prefix == "unit_" and value == "money" and report.currency:
+        return report.currency
+    return i18n.text(report.lang, prefix + value)
 
 
 def _rows(report: Report, block: layout.Block, fixed: bool):
@@ -404,7 +507,8 @@ def _rows(report: Report, block: layout.Block, fixed: bool):
             label, value = line
             body.append([make_cell(label, style=LABEL), make_cell(value, runs_over=True)])
         else:
-            body.append([make_cell(line[0])])
+            body.append([make_cell(line[0], style=LEAD if block.lead else BODY,
+                                   wrap=block.span > 1 and not fixed)])
     data_rows = len(body)
     if fixed:
         body += [[Cell() for _ in range(width)] for _ in range(data_rows, block.max_rows)]
@@ -418,20 +522,22 @@ def render_block(report: Report, block: layout.Block, anchor: str | None = None,
     docstring), else fitted to its content."""
     row, column = parse_address(anchor or block.anchor)
     title = make_cell(words(report, block.title), style=TITLE, runs_over=True)
+    row_keys: list = []
     if block.kind == "table":
-        body, columns, keys, data_rows, present = _table(report, block, fixed)
+        body, columns, keys, data_rows, present, row_keys = _table(report, block, fixed)
     else:
         body, columns, keys, data_rows = _rows(report, block, fixed)
         present = {key for key in keys if key is not None}
     # a fixed frame's title row is all title (the writer dresses it as one band)
     title_row = [title] + [Cell(style=TITLE) if fixed else None for _ in columns[1:]]
     return RenderedBlock(block, row, column, [title_row, *body], columns, keys, data_rows,
-                         present)
+                         present, row_keys)
 
 
 def render_sheet(report: Report, sheet: layout.Sheet) -> list[RenderedBlock]:
-    """The blocks of one of the exporter's sheets, fitted, at their anchors."""
-    return [render_block(report, block) for block in sheet.blocks]
+    """The blocks of one of the exporter's sheets (``Sheet.sheet_blocks``), fitted, at their
+    anchors."""
+    return [render_block(report, block) for block in sheet.sheet_blocks]
 
 
 def render_report_sheet(report: Report) -> list[RenderedBlock]:
@@ -439,3 +545,34 @@ def render_report_sheet(report: Report) -> list[RenderedBlock]:
     (at :data:`addin.report.layout.REPORT_ANCHORS`): what the Refresh button writes."""
     return [render_block(report, block, layout.REPORT_ANCHORS[block.name], fixed=True)
             for sheet in layout.LAYOUT for block in sheet.blocks]
+
+
+# --------------------------------------------------------------------------- sparklines
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A sparkline of a sheet: drawn in ``cell``, from the values of ``values`` (a range of
+    the same sheet, one row: the row's KPI in the last 12 months)."""
+
+    cell: str
+    values: str
+
+
+def sparklines(blocks: list[RenderedBlock]) -> list[Sparkline]:
+    """The sparklines of a sheet's rendered blocks: each row of a block with a sparkline
+    column, drawn from that row's KPI in the block of :data:`addin.report.layout.SPARKLINE_VALUES`."""
+    source = next((b for b in blocks if b.block.name == layout.SPARKLINE_VALUES), None)
+    if source is None or not source.open_columns:
+        return []
+    first, last = min(source.open_columns), max(source.open_columns)
+    rows = {key: source.first_row + i for i, key in enumerate(source.row_keys) if key is not None}
+    found = []
+    for rendered in blocks:
+        spark = [j for j, spec in enumerate(rendered.columns) if spec is not None and spec.sparkline]
+        for j in spark:
+            for i, key in enumerate(rendered.row_keys):
+                if key in rows:
+                    found.append(Sparkline(address(rendered.first_row + i, rendered.column + j),
+                                           f"{address(rows[key], first)}:{address(rows[key], last)}"))
+    return found

@@ -1,4 +1,5 @@
-"""The report's tables beside the KPIs: trend, cohorts, MRR movements, NPS, ageing, quality.
+"""The report's tables beside the KPIs: trend, KPI history, cohorts, MRR movements, NPS,
+ageing, quality.
 
 Each function fills one table of the :class:`~addin.report.model.Report` from the prepared
 data (:mod:`addin.report.prepared`) and the periods' facts; a table whose source table is
@@ -18,18 +19,11 @@ import pandas as pd
 from .. import metrics as M
 from ..errors import MetricError, UndefinedResultError
 from .facts import PeriodFacts
-from .kpis import KPIS, evaluate
+from .kpis import KPIS, SPECS, evaluate
 from .missing import Missing
-from .model import (
-    AGEING_COLUMNS,
-    COHORT_COLUMNS,
-    MRR_MOVEMENT_COLUMNS,
-    NPS_DISTRIBUTION_COLUMNS,
-    NPS_MONTHLY_COLUMNS,
-    QUALITY_COLUMNS,
-    Note,
-    empty,
-)
+from .model import (AGEING_COLUMNS, COHORT_COLUMNS, KPI_HISTORY_MONTHS, MRR_MOVEMENT_COLUMNS,
+                    NPS_DISTRIBUTION_COLUMNS, NPS_MONTHLY_COLUMNS, QUALITY_COLUMNS, Note,
+                    Quantity, empty)
 from .period import Period, month_dates
 from .prepared import PreparedData
 
@@ -69,8 +63,15 @@ def trend(facts: Callable[[Period], PeriodFacts], data: PreparedData,
     return pd.DataFrame(columns)
 
 
-def cohorts(data: PreparedData, period: Period) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
-    """(logos, revenue, source table) cohort matrices up to the period end."""
+def cohorts(data: PreparedData,
+            period: Period) -> tuple[pd.DataFrame, pd.DataFrame, str | None, list[Note]]:
+    """(logos, revenue, source table, notes) cohort matrices up to the period end.
+
+    The first cohort of the source table holds every customer already there when the table
+    starts, whatever their sign-up: it is labelled as such ("Nov 24 or earlier", a Note in
+    the ``cohort`` column), and a note says so (with how many signed up before, when
+    Customers has their sign-up dates).
+    """
     if data.subs is not None and len(data.subs["month"]):
         subs = data.subs
         keep = (subs["month"] <= period.last) & (subs["mrr"] > 0)
@@ -83,7 +84,9 @@ def cohorts(data: PreparedData, period: Period) -> tuple[pd.DataFrame, pd.DataFr
         values = orders["amount"][keep] if orders["amount"] is not None else None
         source = "Orders"
     else:
-        return empty(COHORT_COLUMNS), empty(COHORT_COLUMNS), None
+        return empty(COHORT_COLUMNS), empty(COHORT_COLUMNS), None, []
+    months = when.astype("datetime64[M]")
+    first = pd.Timestamp(months.min()) if len(months) else None
 
     def matrix(**kwargs) -> pd.DataFrame:
         try:
@@ -94,11 +97,45 @@ def cohorts(data: PreparedData, period: Period) -> tuple[pd.DataFrame, pd.DataFr
         ages = [c for c in table.columns if c != "size"][:TREND_MONTHS]
         table = table[["size", *ages]].reset_index()
         table = table.dropna(axis=1, how="all")
+        if len(table) and table["cohort"].iloc[0] == first:  # customers already there
+            table["cohort"] = [Note("cohort_open", month=Quantity(first, "month")),
+                               *table["cohort"].iloc[1:]]
         return table
 
     logos = matrix()
     revenue = matrix(values=values) if values is not None else empty(COHORT_COLUMNS)
-    return logos, revenue, source
+    notes = []
+    if len(logos) and isinstance(logos["cohort"].iloc[0], Note):
+        members = np.unique(ids[months == np.datetime64(first, "M")])
+        notes.append(Note("cohort_open_note", month=Quantity(first, "month"),
+                          size=len(members), table=source))
+        before = _signed_up_before(data, members, first)
+        if before is not None:
+            notes.append(Note("cohort_open_before", month=Quantity(first, "month"),
+                              before=before, size=len(members)))
+    return logos, revenue, source, notes
+
+
+def _signed_up_before(data: PreparedData, codes: np.ndarray, month: pd.Timestamp) -> int | None:
+    """How many of the customers ``codes`` signed up before ``month`` (None without their
+    sign-up dates)."""
+    if data.customers is None or not len(codes):
+        return None
+    start = int(np.datetime64(month, "D").astype(np.int64))
+    earlier = set(data.customers["id"][data.customers["signup_day"] < start])
+    return sum(1 for customer in data.id_values[codes] if customer in earlier)
+
+
+def kpi_history(facts: Callable[[Period], PeriodFacts], kpis: pd.DataFrame,
+                period: Period) -> pd.DataFrame:
+    """Each KPI of the board in each of the KPI_HISTORY_MONTHS months up to the period's
+    last month (blank before the data): key, label, unit, then one column per month."""
+    months = range(period.last - KPI_HISTORY_MONTHS + 1, period.last + 1)
+    table = kpis[["key", "label", "unit"]].reset_index(drop=True).copy()
+    for month, day in zip(months, month_dates(months)):
+        month_facts = facts(Period("month", month, month))
+        table[day] = [evaluate(SPECS[key], month_facts)[0] for key in table["key"]]
+    return table
 
 
 def mrr_movements(data: PreparedData, period: Period) -> pd.DataFrame:
