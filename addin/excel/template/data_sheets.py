@@ -1,5 +1,5 @@
 """The data sheets: one Excel Table per sheet (Customers, Subscriptions, Orders, NPS,
-Invoices, Activity, Costs), named like its sheet, each column written with its type (dates
+Invoices, Activity, Costs), named like its sheet (the NPS answers: ``NPS_answers``), each column written with its type (dates
 as serial numbers under a date format, blanks as formatted blank cells)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ...cells import EXCEL_EPOCH
+from .book import TABLE_NAMES
 from .sheet import Sheet
 
 _DATA_FORMATS = {
@@ -24,7 +25,7 @@ _DATA_FORMATS = {
 
 
 def add_sheet(book, styles, formats, name: str, frame: pd.DataFrame):
-    """Write ``frame`` as the Excel Table ``name`` on a sheet of that name."""
+    """Write ``frame`` on the sheet ``name`` as the Excel Table :data:`TABLE_NAMES` gives it."""
     s = Sheet(book, name, styles, formats)
     ws = s.ws
     columns = list(frame.columns)
@@ -37,7 +38,7 @@ def add_sheet(book, styles, formats, name: str, frame: pd.DataFrame):
         _write_column(ws, j, frame[column], fmt)
     last_row = max(len(frame), 1)
     ws.add_table(0, 0, last_row, len(columns) - 1, {
-        "name": name, "columns": specs, "style": "Table Style Light 9",
+        "name": TABLE_NAMES[name], "columns": specs, "style": "Table Style Light 9",
     })
     ws.freeze_panes(1, 0)
     s.page(landscape=False, repeat="1:1")

@@ -74,11 +74,17 @@ class Sheet:
         self.functions_as_values = functions_as_values
 
     def fmt(self, kind: str, number: str | None = None):
-        """The cell format of a style and a number format (by meaning, or an Excel format)."""
+        """The cell format of a style and a number format (by meaning, or an Excel format); a
+        check cell without one shows TRUE/FALSE in the sheet's language."""
+        if kind == "check" and number is None:
+            number = "check"
         return self.styles(kind, self.formats.get(number, number) if number else None)
 
-    def put(self, cell: str, value, kind: str = "plain", number: str | None = None, cached=None):
-        """A value or a formula (a string starting with '=') in a styled cell."""
+    def put(self, cell: str, value, kind: str = "plain", number: str | None = None, cached=None,
+            *, array: bool = False):
+        """A value or a formula (a string starting with '=') in a styled cell. ``array``
+        writes the formula as a one-cell dynamic array formula: Excel then takes a range
+        inside it cell by cell (``IF(Orders[order_date]<…, Orders[customer_id], "")``)."""
         fmt = self.fmt(kind, number)
         if (self.functions_as_values and isinstance(value, str) and value.startswith("=")
                 and UDF_CALL.search(value)):
@@ -87,7 +93,11 @@ class Sheet:
             cached = cell_value(cached)
             if isinstance(cached, dt.datetime):
                 cached = serial_of(cached)
-            self.ws.write_formula(cell, value, fmt, 0 if cached is None else cached)
+            cached = 0 if cached is None else cached
+            if array:
+                self.ws.write_dynamic_array_formula(f"{cell}:{cell}", value, fmt, cached)
+            else:
+                self.ws.write_formula(cell, value, fmt, cached)
         elif value is None:
             self.ws.write_blank(cell, None, fmt)
         elif isinstance(value, str):

@@ -74,6 +74,10 @@ def number_formats(lang: str) -> dict[str, str]:
         "date": "yyyy-mm-dd",
         "month": "yyyy-mm",
         "text": "@",
+        # TRUE/FALSE as the language writes them. Excel shows a logical its own way whatever
+        # the format; LibreOffice takes the format, and without one its PDF export stops on a
+        # logical cell with a conditional format beside text ("Unspecified Application Error")
+        "check": f'"{t["true"]}";"{t["true"]}";"{t["false"]}"',
     }
 
 
