@@ -89,7 +89,7 @@ TEXT: dict[str, dict] = {
         "start_own_data_lines": (
             "Paste your rows into each Table under its headers (keep the column names); the "
             "Tables grow and every formula follows.",
-            "Choose the month on the Settings sheet (blank = the latest month of the data).",
+            "Choose the period on the Settings sheet: a month, a quarter or a year (blank = the last complete month of the data); the Calculator counts it as the report does.",
             "The Per customer sheet has rows for {rows} customers: copy its last row down if you "
             "have more (the Calculator shows a check).",
         ),
@@ -437,7 +437,7 @@ TEXT: dict[str, dict] = {
         "start_own_data_lines": (
             "Incolla le tue righe in ogni Tabella sotto le intestazioni (lascia i nomi delle "
             "colonne); le Tabelle si allungano e ogni formula le segue.",
-            "Scegli il mese nel foglio Settings (vuoto = l'ultimo mese dei dati).",
+            "Scegli il periodo nel foglio Settings: un mese, un trimestre o un anno (vuoto = l'ultimo mese completo dei dati); il Calcolatore lo conta come il report.",
             "Il foglio Per customer ha righe per {rows} clienti: se ne hai di più copia l'ultima "
             "riga verso il basso (il Calcolatore mostra un controllo).",
         ),
@@ -461,7 +461,7 @@ TEXT: dict[str, dict] = {
         "moe_answers": "Risposte dai conteggi, per NPS_MOE (fino a {n})",
         "moe_args": "NPS_MOE(risposte; confidenza): i conteggi scritti come risposte 0–10 nella colonna F",
         "same_as_native": "Funzione = nativa",
-        "addin_off": "comp. aggiuntivo spento",
+        "addin_off": "add-in spento",  # short: it stands in a check cell
         "differs": "DIVERSO",
         "note": "Nota",
         "erratum": "Errata",

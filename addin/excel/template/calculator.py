@@ -269,7 +269,7 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
     ws.hide_gridlines(2)
     ws.set_column("A:A", 60)
     ws.set_column("B:C", 15)
-    ws.set_column("D:D", 14)
+    ws.set_column("D:D", 16)
     ws.set_column("E:E", 70)
     ws.set_column("F:F", 3)
     ws.set_column("G:N", 12)
@@ -297,7 +297,7 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
             continue
         label, how = t["calc"][r.key]
         s.put(f"A{r.row}", label, "label")
-        s.put(f"E{r.row}", how, "muted")
+        s.text(f"E{r.row}", None, how, "muted", 75)  # column E holds about 75 characters
         value = values[r.key]
         if r.kind in ("value", "check", "metric"):
             kind = {"value": "native", "check": "check", "metric": "native"}[r.kind]

@@ -25,7 +25,7 @@ PER_CUSTOMER_ROWS = 1000  # rows of the Per customer helper sheet
 PC_FIRST = 5  # first data row (1-based) of Per customer
 PC_LAST = PC_FIRST + PER_CUSTOMER_ROWS - 1
 #: Rows printed: the header and the first customers, one page (the rest is the same formulas).
-PC_PRINTED_ROWS = 45
+PC_PRINTED_ROWS = 75
 
 PC_COLUMNS = {  # Per customer columns (letter) by meaning
     "k": "A", "id": "B", "segment": "C", "mrr_prev": "D", "mrr_month": "E", "mrr_12": "F",

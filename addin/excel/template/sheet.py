@@ -120,13 +120,18 @@ class Sheet:
             if lines > 1:
                 self.ws.set_row(parse_address(first)[0] - 1, 15 * lines + 2)
 
-    def page(self, landscape: bool = True, repeat: str | None = None, area: str | None = None):
-        """Print setup: A4, one page wide, sheet name and page number in the footer."""
+    def page(self, landscape: bool = True, repeat: str | None = None, area: str | None = None,
+             scale: int | None = None):
+        """Print setup: A4, one page wide (or printed at ``scale`` percent, where the sheet
+        sets its own page breaks), sheet name and page number in the footer."""
         ws = self.ws
         ws.set_paper(9)  # A4
         if landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)  # fit the width, as many pages as needed down
+        if scale:
+            ws.set_print_scale(scale)
+        else:
+            ws.fit_to_pages(1, 0)  # fit the width, as many pages as needed down
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.set_footer("&L&8&A&R&8&P / &N")
         if repeat:
