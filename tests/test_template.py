@@ -5,7 +5,11 @@
 - LibreOffice recalculates the template headlessly: every native formula computes without an
   error and to the value stored with it; every guide example's native result equals the
   guide's printed number (and each erratum's corrected figure); the cells that call our
-  functions show #NAME? -- and no other cell does.
+  functions show #NAME? -- and no other cell of the workbook shows an error.
+- The Calculator is the report: for the template's month and for Settings periods in every
+  form addin.settings reads, each Calculator figure equals ``build_report``'s.
+- It prints: LibreOffice's plain PDF export works, to a sensible number of pages, no chart
+  cut by a page break.
 - pycel evaluates the function cells with our functions plugged in (tests/pycel_plugin.py):
   each equals its native twin.
 - python-calamine reads it; its structure (Tables, names, validation, no external links,

@@ -1,6 +1,20 @@
-"""The Calculator sheet: the guides' metrics of the data Tables for the Settings month, our
+"""The Calculator sheet: the guides' metrics of the data Tables for the Settings period, our
 functions in column B beside native formulas in column C and a "Function = native" check in
 D, then the spilled tables (MRR movements, cohorts) to the right.
+
+Every figure is counted as the report counts it (:mod:`addin.report.facts`, the rules of the
+report's Definitions), so a Calculator cell and the report show the same number for the same
+period and data: customers S, N, E, L from the Customers Table's signup and churn dates; MRR
+movements from the month before the period to its last month; repeat purchases and time
+between purchases over the orders, up to the period end, of the customers who ordered in the
+period; returns, NPS answers and invoices of the period; CLV from the 12 months to the
+period end (Subscriptions and Orders) and the lifespan (1 / churn) periods; retention cost
+per customer served (S + N). Settings_Period and Settings_GrossMargin are read as
+:mod:`addin.settings` reads them (a year, a quarter, a month, a date; 0.8, 80 % or 80).
+The segment is not applied here (the Report applies it).
+
+Our functions that take lists (RPR, TBP, NPS …) get the period's rows through
+``IF(condition, range, "")`` inside a one-cell dynamic array formula, blanks being skipped.
 
 :data:`_CALC_SPEC` is the sheet as data, one row per entry; :func:`plan_calculator` gives
 each its row without writing anything (the tests use it to find the cells).
@@ -297,7 +311,7 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
             continue
         label, how = t["calc"][r.key]
         s.put(f"A{r.row}", label, "label")
-        s.text(f"E{r.row}", None, how, "muted", 75)  # column E holds about 75 characters
+        s.text(f"E{r.row}", None, how, "muted", 88)  # column E holds about 88 characters
         value = values[r.key]
         if r.kind in ("value", "check", "metric"):
             kind = {"value": "native", "check": "check", "metric": "native"}[r.kind]

@@ -88,7 +88,7 @@ def add_sheet(book, styles, formats, lang, company: Company):
         value, number = defaults[name]
         s.put(f"A{row}", label, "label")
         s.put(f"B{row}", value, "input", number)
-        s.put(f"C{row}", name, "muted")
+        s.put(f"C{row}", name, "aside")  # indented: clear of the value beside it
         s.text(f"D{row}", None, meaning, "text", 80)  # column D holds about 80 characters
         book.define_name(name, f"=Settings!$B${row}")
         cell = f"B{row}"
