@@ -982,6 +982,18 @@ def test_the_template_prints_like_a_document(lang, tmp_path):
         assert band in tops, (band, tops)
 
 
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_one_font_family(lang):
+    """Every cell style names Calibri, and no chart or shape names another font (they take
+    the theme's, Calibri)."""
+    with zipfile.ZipFile(COMMITTED[lang]) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        drawn = " ".join(archive.read(n).decode() for n in archive.namelist()
+                         if n.startswith(("xl/charts/", "xl/drawings/")) and n.endswith(".xml"))
+    assert set(re.findall(r'<name val="([^"]+)"', styles)) == {"Calibri"}
+    assert set(re.findall(r'typeface="([^"]+)"', drawn)) <= {"Calibri"}
+
+
 def test_report_page_breaks_cut_no_chart():
     """The Report sheet's manual page breaks (rows and columns) never fall inside a chart."""
     sheet = _xml(COMMITTED["en"], _sheet_member(COMMITTED["en"], tpl.REPORT_SHEET_NAME))
