@@ -56,7 +56,7 @@ from .errors import InvalidInputError
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
 __all__ = [
-    "SETTING_NAMES", "READERS", "SettingError",
+    "SETTING_NAMES", "READERS", "SettingError", "CURRENCIES",
     "PERIOD_TEXT", "PERIOD_SERIALS", "period_validation_formula",
     "number", "period", "segment", "language", "gross_margin", "program_cost", "currency",
     "read",
@@ -69,6 +69,7 @@ SETTING_NAMES = {
     "lang": "Settings_Language",
     "gross_margin": "Settings_GrossMargin",
     "program_cost": "Settings_ProgramCost",
+    "currency": "Settings_Currency",
 }
 
 
@@ -310,6 +311,10 @@ XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL
 """.split())
 
 
+#: The currency codes :func:`currency` accepts, sorted (the template's Settings sheet lists them).
+CURRENCIES: tuple[str, ...] = tuple(sorted(_ISO_4217))
+
+
 def currency(value: object, name: str = "currency") -> str | None:
     """An ISO 4217 currency code, upper case (``usd`` gives ``USD``); blank gives None."""
     if _blank(value):
@@ -327,6 +332,7 @@ READERS: dict[str, Callable[[object, str], object]] = {
     "lang": language,
     "gross_margin": gross_margin,
     "program_cost": program_cost,
+    "currency": currency,
 }
 
 

@@ -196,11 +196,12 @@ def test_bad_currency(value):
 
 def test_read_names_each_setting():
     values = {"period": "2026-q3", "segment": "SMB", "lang": "IT", "gross_margin": "70%",
-              "program_cost": "50.000"}
+              "program_cost": "50.000", "currency": "eur"}
     assert settings.read(values) == {"period": "2026-Q3", "segment": "SMB", "lang": "it",
-                                     "gross_margin": 0.7, "program_cost": 50000.0}
+                                     "gross_margin": 0.7, "program_cost": 50000.0,
+                                     "currency": "EUR"}
     assert settings.read({}) == {"period": None, "segment": None, "lang": "en",
-                                 "gross_margin": None, "program_cost": None}
+                                 "gross_margin": None, "program_cost": None, "currency": None}
     with pytest.raises(SettingError, match="^Settings_GrossMargin is 'lots'"):
         settings.read({"gross_margin": "lots"}, SETTING_NAMES)
 

@@ -5,7 +5,11 @@
 - LibreOffice recalculates the template headlessly: every native formula computes without an
   error and to the value stored with it; every guide example's native result equals the
   guide's printed number (and each erratum's corrected figure); the cells that call our
-  functions show #NAME? -- and no other cell does.
+  functions show #NAME? -- and no other cell of the workbook shows an error.
+- The Calculator is the report: for the template's month and for Settings periods in every
+  form addin.settings reads, each Calculator figure equals ``build_report``'s.
+- It prints: LibreOffice's plain PDF export works, to a sensible number of pages, no chart
+  cut by a page break.
 - pycel evaluates the function cells with our functions plugged in (tests/pycel_plugin.py):
   each equals its native twin.
 - python-calamine reads it; its structure (Tables, names, validation, no external links,
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import math
 import re
 import zipfile
@@ -120,6 +125,12 @@ def _same(a, b) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
+
+
+def _logical(value):
+    """A check cell's TRUE/FALSE as read back from a file LibreOffice saved: it saves a
+    logical under a number format (the check cells' "TRUE";"TRUE";"FALSE") as 1 or 0."""
+    return bool(value) if isinstance(value, (bool, int)) and value in (0, 1) else value
 
 
 def _is_error(value) -> bool:
@@ -247,8 +258,9 @@ def test_sheets_tables_names_and_settings():
 
     names = {d.get("name"): d.text for d in workbook.find("m:definedNames", NS)}
     for name in ("Settings_Period", "Settings_Segment", "Settings_Language", "Settings_GrossMargin",
-                 "Settings_ProgramCost", "Settings_Granularity", "Report_Status",
-                 "Guide_ChecksPassing", "Calc_Month"):
+                 "Settings_ProgramCost", "Settings_Granularity", "Settings_Currency",
+                 "Settings_Currencies", "Report_Status", "Guide_ChecksPassing", "Calc_First",
+                 "Calc_Month"):
         assert name in names, name
     for block in tpl.plan_guide_examples():  # every guide input has a name
         for arg, row in block.input_rows.items():
@@ -262,7 +274,7 @@ def test_sheets_tables_names_and_settings():
                                         [c.get("name") for c in node.find("m:tableColumns", NS)])
     company = generate_company()
     for name, columns in TABLE_COLUMNS.items():
-        ref, headers = tables[name]
+        ref, headers = tables[tpl.TABLE_NAMES[name]]
         assert headers == list(columns)
         assert ref == f"A1:{openpyxl.utils.get_column_letter(len(columns))}{len(company[name]) + 1}"
         sheet = _xml(path, _sheet_member(path, name))
@@ -281,6 +293,7 @@ def test_sheets_tables_names_and_settings():
     assert by_name["Settings_Language"] == "en"
     assert by_name["Settings_GrossMargin"] == 0.8
     assert by_name["Settings_Period"] is None and by_name["Settings_Segment"] is None
+    assert by_name["Settings_Currency"] is None
     assert isinstance(by_name["Settings_ProgramCost"], (int, float))
     assert by_name["Report_Status"]
 
@@ -393,6 +406,72 @@ def test_settings_period_validation_passes_every_form_the_reader_accepts(tmp_pat
         assert sheet.cell(row, 2).value == expected, value
     for form in ("2026", 2026, "2026-Q3", "2026-03", dt.datetime(2026, 9, 1)):
         assert sheet.cell(PERIOD_CASES.index(form) + 1, 2).value == 1, form
+
+
+CURRENCY_CASES = [None, "", "  ", "EUR", "usd", " gbp ", "Chf", "EURO", "EU", "US?", "U*", "XXX",
+                  "XTS", 840, "eur1", "€"]
+
+
+def test_settings_currency_cell_lists_what_the_reader_takes():
+    from addin import settings
+    from addin.excel.template.settings_sheet import currency_codes
+
+    for lang in ("en", "it"):
+        rules = _settings_validations(COMMITTED[lang])
+        rule = rules["Settings_Currency"]
+        assert rule.get("type") == "custom" and rule.get("allowBlank") == "1"
+        assert rule.get("prompt") == rule.get("error") == TEXT[lang]["settings_currency_help"]
+    codes = currency_codes()
+    assert {"EUR", "USD", "GBP", "CHF", "JPY"} <= set(codes) and len(codes) > 150
+    assert all(settings.currency(code) == code for code in codes)
+    names = {d.get("name"): d.text for d in _xml(COMMITTED["en"], "xl/workbook.xml").find("m:definedNames", NS)}
+    first, last = names["Settings_Currencies"].split("!")[1].replace("$", "").split(":")
+    listed = _cells(COMMITTED["en"], ("Settings",))
+    column = first[0]
+    assert [listed[("Settings", f"{column}{row}")] for row in range(int(first[1:]), int(last[1:]) + 1)] \
+        == list(codes)
+
+
+@pytest.mark.libreoffice
+def test_settings_currency_validation_passes_what_the_reader_accepts(tmp_path):
+    from addin import settings
+    from addin.excel.libreoffice import recalculate
+    from addin.excel.template.settings_sheet import currency_codes, currency_validation_formula
+
+    codes = currency_codes()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, code in enumerate(codes, start=1):
+        ws.cell(i, 26).value = code  # column Z holds the list, as Settings_Currencies does
+    for row, value in enumerate(CURRENCY_CASES, start=1):
+        if value is not None:
+            ws.cell(row, 1).value = value
+        rule = currency_validation_formula(f"A{row}", f"$Z$1:$Z${len(codes)}")
+        ws.cell(row, 2).value = f"=IF({rule[1:]},1,0)"
+    wb.save(tmp_path / "currencies.xlsx")
+    sheet = openpyxl.load_workbook(recalculate(tmp_path / "currencies.xlsx", tmp_path / "out"),
+                                   data_only=True).active
+    for row, value in enumerate(CURRENCY_CASES, start=1):
+        try:
+            settings.currency(value)
+        except settings.SettingError:
+            expected = 0
+        else:
+            expected = 1
+        assert sheet.cell(row, 2).value == expected, value
+
+
+def test_the_loader_reads_the_templates_survey_table():
+    """The survey Table is NPS_answers (=NPS( beside a Table NPS is read as the Table): the
+    workbook reader and the Refresh button find it as the NPS table by its alias."""
+    from addin.data import load_data
+    from addin.data.schema import TABLE_ALIASES, table_named
+
+    assert tpl.TABLE_NAMES["NPS"] == "NPS_answers" and TABLE_ALIASES["NPS_answers"] == "NPS"
+    assert table_named("NPS_answers") == table_named("NPS") == "NPS"
+    assert set(tpl.TABLE_NAMES.values()).isdisjoint(tpl.UDF_NAMES)
+    data = load_data(COMMITTED["en"])
+    assert len(data.tables["NPS"]) == len(generate_company()["NPS"])
 
 
 def test_template_builder_imports_no_edge():
@@ -529,12 +608,35 @@ def test_python_calamine_reads_the_template():
 # --------------------------------------------------------------------------- LibreOffice
 
 
-@pytest.mark.libreoffice
-def test_libreoffice_recalculates_every_native_formula(tmp_path):
+def _recalculated(shared_file, lang: str = "en") -> Path:
+    """The committed template in ``lang`` recalculated by LibreOffice, once per run."""
     from addin.excel.libreoffice import recalculate
 
-    path = COMMITTED["en"]
-    out = recalculate(path, tmp_path)  # opens, recalculates everything, saves: no repair
+    digest = hashlib.sha256(COMMITTED[lang].read_bytes()).hexdigest()[:16]
+
+    def make(target: Path) -> None:
+        out = recalculate(COMMITTED[lang], target.parent / f"recalc-{target.name}")
+        out.replace(target)
+
+    return shared_file(f"recalculated-{lang}-{digest}.xlsx", make)
+
+
+def _error_cells(path) -> dict:
+    """{(sheet, cell): error} of every sheet of a recalculated workbook, data sheets too."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {(ws.title, cell.coordinate): cell.value
+                for ws in book.worksheets for row in ws.iter_rows() for cell in row
+                if _is_error(getattr(cell, "value", None))}
+    finally:
+        book.close()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_libreoffice_recalculates_every_native_formula(lang, shared_file):
+    path = COMMITTED[lang]
+    out = _recalculated(shared_file, lang)  # opens, recalculates everything, saves: no repair
     formulas = _cells(path)
     stored = _cells(path, data_only=True)
     lo = _cells(out, data_only=True)
@@ -548,27 +650,22 @@ def test_libreoffice_recalculates_every_native_formula(tmp_path):
             continue
         got = lo.get(key)
         text = _formula_text(value)
-        if key in calls:
-            # LibreOffice reads NPS( as the Table named NPS, not an unknown function
-            expected = "#VALUE!" if text.upper().startswith("=NPS(") else "#NAME?"
-            if got != expected:
-                problems.append(f"{key} {text}: {got!r}, expected {expected}")
+        if key in calls:  # every function cell, =NPS( too: the survey Table is not named NPS
+            if got != "#NAME?":
+                problems.append(f"{key} {text}: {got!r}, expected #NAME?")
         elif key in same:
-            function = formulas[(key[0], f"B{key[1][1:]}")]
-            # LibreOffice's error for NPS( is not #NAME? (ERROR.TYPE 5): no "add-in off" there
-            expected = ("#N/A",) if _formula_text(function).upper().startswith("=NPS(") else \
-                (TEXT["en"]["addin_off"],)
-            if got not in expected:
-                problems.append(f"{key}: {got!r}, expected {expected!r}")
+            if got != TEXT[lang]["addin_off"]:
+                problems.append(f"{key}: {got!r}, expected {TEXT[lang]['addin_off']!r}")
         elif _is_error(got):
             problems.append(f"{key} {text[:80]}: {got}")
         elif not _same(got, stored.get(key)):
             problems.append(f"{key} {text[:80]}: LibreOffice {got!r}, stored {stored.get(key)!r}")
-    for key, got in lo.items():
-        if got == "#NAME?" and key not in calls | spilled:
-            problems.append(f"{key}: #NAME? in a cell that calls none of our functions")
+    # no error cell in the whole workbook but the function cells (#NAME? without the add-in)
+    for key, got in _error_cells(out).items():
+        if got != "#NAME?" or key not in calls | spilled:
+            problems.append(f"{key}: {got} in a cell that calls none of our functions")
     for key in spilled:
-        if lo.get(key) not in ("#NAME?", "#VALUE!"):
+        if lo.get(key) != "#NAME?":
             problems.append(f"{key}: spilled cell {lo.get(key)!r}")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
@@ -578,31 +675,27 @@ def test_libreoffice_recalculates_every_native_formula(tmp_path):
         ex = block.example
         native = lo[(sheet, block.native_cell)]
         assert ex.shown(native) == ex.shown(ex.guide_value), ex.id
-        assert lo[(sheet, block.check_cell)] is True, ex.id
+        assert _logical(lo[(sheet, block.check_cell)]) is True, ex.id
         assert math.isclose(native, ex.value, rel_tol=1e-12), ex.id
         if ex.correction is not None:
             assert math.isclose(lo[(sheet, block.corrected_cell)], ex.correction.value,
                                 rel_tol=1e-12), ex.id
     assert lo[(sheet, "B3")] == len(EXAMPLES)
 
-    # the Calculator's native column, against the metric core on the same data
+    # the Calculator's native column: the report's month, its MRR movements
     plan = tpl.plan_calculator()
-    calc = {r.key: lo[("Calculator", r.native_cell)] for r in plan.rows if r.kind in ("value", "metric", "check")}
-    assert calc["coverage"] is True and calc["reconciles"] is True
-    company = generate_company()
-    orders, subs = company["Orders"], company["Subscriptions"]
-    scores = company["NPS"]["score"]
-    assert math.isclose(calc["tbp"], m.time_between_purchases(orders["customer_id"], orders["order_date"]))
-    assert math.isclose(calc["rpr"], m.repeat_purchase_ratio_from_orders(orders["customer_id"]))
-    assert math.isclose(calc["nps"], m.nps_from_answers(scores))
-    assert math.isclose(calc["nps_moe"], m.nps_margin_of_error_from_answers(scores))
+    calc = {r.key: lo.get(("Calculator", r.native_cell)) for r in plan.rows if r.kind in ("value", "metric", "check")}
+    assert _logical(calc["coverage"]) is True and _logical(calc["reconciles"]) is True
+    subs = generate_company()["Subscriptions"]
     movements = m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"])
     last = movements.iloc[-1]
-    assert calc["month"] == last["month"].to_pydatetime()
+    assert calc["month"] == calc["first"] == last["month"].to_pydatetime() == dt.datetime(2026, 10, 1)
     for key, column in (("mrr_start", "start_mrr"), ("mrr_end", "end_mrr"), ("expansion", "expansion"),
                         ("contraction", "contraction"), ("churned_mrr", "churned")):
         assert math.isclose(calc[key], last[column], rel_tol=1e-9), key
     assert math.isclose(calc["new_mrr"], last["new"] + last["reactivation"], rel_tol=1e-9)
+    if lang != "en":
+        return
 
     # Why retention pays: the what-if as built is the issue's hand example
     why = tpl.plan_why_retention()
@@ -614,12 +707,139 @@ def test_libreoffice_recalculates_every_native_formula(tmp_path):
     assert result["ltv_cac"] == pytest.approx(4.0) and result["payback"] == pytest.approx(5.0)
     _assert_why_equals_the_core(lo, why, dict((k, v) for k, v, _ in tpl.WHY_INPUTS))
     for example in why.examples:  # the worked examples: native = the example's number
-        assert lo[(WHY, example.check_cell)] is True, example.key
+        assert _logical(lo[(WHY, example.check_cell)]) is True, example.key
         assert lo[(WHY, example.same_cell)] == TEXT["en"]["addin_off"], example.key
         assert math.isclose(lo[(WHY, example.native_cell)], example.value, rel_tol=1e-12)
     shown = {e.key: lo[(WHY, e.native_cell)] for e in why.examples}
     assert round(shown["uplift_5"] * 100, 1) == 18.5 and round(shown["uplift_200"] * 100, 1) == 33.3
     assert shown["value"] == pytest.approx(400_000) and shown["roi"] == pytest.approx(3.0)
+
+
+def _calculator_against_the_report(calc: dict, period, margin) -> list[str]:
+    """Every Calculator figure that is a KPI of the report, against ``build_report`` on the
+    sample data for ``period`` (as Settings_Period holds it) and ``margin``: the same number,
+    or a blank KPI where the Calculator shows an error."""
+    from addin import settings
+    from addin.data import RetentionData
+    from addin.excel.template.company import CALC_KPIS
+    from addin.report import build_report
+
+    report = build_report(RetentionData.from_frames(generate_company()), settings.period(period),
+                          None, "en", {"gross_margin": settings.gross_margin(margin)})
+    from addin.report.kpis import KPIS
+
+    kpis = report.kpis.set_index("key")["current"]
+    # a KPI off the first page that is the same number by definition stands in its row
+    shared = {other: spec.key for spec in KPIS for other in spec.also}
+    problems = []
+    for key, kpi in CALC_KPIS.items():
+        kpi = kpi if kpi in kpis.index else shared[kpi]
+        row = tpl.plan_calculator().row(key)
+        ours = calc[row.native_cell] if row.kind != "function" else None
+        theirs = float(kpis[kpi])
+        if row.kind == "function":  # DAU/MAU: no native formula, the function's stored value
+            continue
+        if isinstance(ours, str) and _is_error(ours) and math.isnan(theirs):
+            continue
+        if not (isinstance(ours, (int, float)) and math.isclose(ours, theirs, rel_tol=1e-9)):
+            problems.append(f"{period!r} {key}: Calculator {ours!r}, report {kpi} {theirs!r}")
+    return problems
+
+
+@pytest.mark.libreoffice
+def test_the_calculator_is_the_report_for_the_same_month(shared_file):
+    """The template's month (Settings_Period blank: the last complete month, 2026-10): every
+    Calculator figure recalculated by LibreOffice is the report's, and so is the value the
+    template stores with it (for readers that do not recalculate)."""
+    plan = tpl.plan_calculator()
+    for path in (_recalculated(shared_file), COMMITTED["en"]):
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        calc = {r.native_cell: book["Calculator"][r.native_cell].value
+                for r in plan.rows if r.kind in ("value", "metric", "check")}
+        book.close()
+        assert calc[plan.row("first").native_cell] == dt.datetime(2026, 10, 1)
+        problems = _calculator_against_the_report(calc, None, 0.8)
+        assert not problems, "\n".join(problems)
+    stored = _cells(COMMITTED["en"], ("Calculator",), data_only=True)
+    dau_mau = stored[("Calculator", plan.row("dau_mau").function_cell)]
+    from addin.data import RetentionData
+    from addin.report import build_report
+
+    report = build_report(RetentionData.from_frames(generate_company()), "2026-10")
+    assert math.isclose(dau_mau, report.kpis.set_index("key")["current"]["dau_mau"])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("period, margin", [("2026-Q3", 80), (2026, None), (" 2025 ", 0.55),
+                                            (dt.datetime(2026, 3, 15), 0.8), ("2026-9", "")])
+def test_the_calculator_is_the_report_for_any_settings_period(period, margin, tmp_path):
+    """Settings_Period and Settings_GrossMargin in every form addin.settings reads (a quarter,
+    a year as a number and as text, a date, a month without its 0; a margin as a percentage
+    number, blank or a share): the Calculator counts the period as the report does."""
+    from addin.excel.libreoffice import recalculate
+
+    book = openpyxl.load_workbook(COMMITTED["en"])
+    names = {n: d.attr_text.split("!")[1].replace("$", "") for n, d in book.defined_names.items()}
+    book["Settings"][names["Settings_Period"]] = period
+    if isinstance(period, str):
+        book["Settings"][names["Settings_Period"]].data_type = "s"
+    book["Settings"][names["Settings_GrossMargin"]] = margin if margin != "" else None
+    book.save(tmp_path / "edited.xlsx")
+    out = recalculate(tmp_path / "edited.xlsx", tmp_path / "out")
+    values = openpyxl.load_workbook(out, read_only=True, data_only=True)
+    plan = tpl.plan_calculator()
+    calc = {r.native_cell: values["Calculator"][r.native_cell].value
+            for r in plan.rows if r.kind in ("value", "metric", "check")}
+    problems = _calculator_against_the_report(calc, period, margin)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.libreoffice
+def test_the_calculator_reads_settings_as_addin_settings_does(tmp_path):
+    """The Calculator's formulas that read Settings_Period (its months and first month) and
+    Settings_GrossMargin, evaluated by LibreOffice on every form of PERIOD_CASES and of
+    margins: the period and the margin addin.settings reads from the same cell."""
+    from addin import settings
+    from addin.excel.libreoffice import recalculate
+    from addin.report import parse_period
+
+    plan = tpl.plan_calculator()
+    complete = dt.datetime(2026, 10, 1)
+
+    def native(key: str, row: int, cell: str) -> str:
+        formula = plan.row(key).native.replace("Settings_Period", cell).replace(
+            "Settings_GrossMargin", cell)
+        return formula.replace("{months}", f"B{row}").replace(
+            "{complete}", f"DATE({complete.year},{complete.month},1)")
+
+    margins = [None, "", 0, 0.8, 1, 1.5, 55.5, 80, 100]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row, value in enumerate([*PERIOD_CASES, *margins], start=1):
+        if value is not None:
+            ws.cell(row, 1).value = value
+            if isinstance(value, str):
+                ws.cell(row, 1).data_type = "s"
+        if row <= len(PERIOD_CASES):
+            ws.cell(row, 2).value = native("months", row, f"A{row}")
+            ws.cell(row, 3).value = native("first", row, f"A{row}")
+        else:
+            ws.cell(row, 4).value = native("margin", row, f"A{row}")
+    wb.save(tmp_path / "settings.xlsx")
+    sheet = openpyxl.load_workbook(recalculate(tmp_path / "settings.xlsx", tmp_path / "out"),
+                                   data_only=True).active
+    for row, value in enumerate(PERIOD_CASES, start=1):
+        try:
+            text = settings.period(value)
+        except settings.SettingError:
+            continue  # the Settings validation refuses it
+        period = parse_period(text) if text else None
+        months = period.months if period else 1
+        first = dt.datetime.combine(period.start, dt.time()) if period else complete
+        assert (sheet.cell(row, 2).value, sheet.cell(row, 3).value) == (months, first), value
+    for row, value in enumerate(margins, start=len(PERIOD_CASES) + 1):
+        expected = settings.gross_margin(value)
+        assert math.isclose(sheet.cell(row, 4).value, 1.0 if expected is None else expected), value
 
 
 def _assert_why_equals_the_core(lo: dict, why, x: dict) -> None:
@@ -691,15 +911,15 @@ def test_changed_inputs_flow_through_in_libreoffice(small_template, tmp_path):
     assert calc[plan.row("month").native_cell].value == dt.datetime(2026, 8, 1)
     assert math.isclose(calc[plan.row("mrr_start").native_cell].value, august["start_mrr"])
     assert math.isclose(calc[plan.row("mrr_end").native_cell].value, august["end_mrr"])
-    assert calc[plan.row("reconciles").native_cell].value is True
+    assert _logical(calc[plan.row("reconciles").native_cell].value) is True
     guide = values["Guide examples"]
     assert math.isclose(guide[first.native_cell].value, (24 - 5) / 40)
-    assert guide[first.check_cell].value is False  # no longer the guide's 95 %
+    assert _logical(guide[first.check_cell].value) is False  # no longer the guide's 95 %
     assert guide["B3"].value == len(EXAMPLES) - 1
     # the what-if follows the analyst's numbers; the worked examples' checks stay green
     lo = {(WHY, cell.coordinate): cell.value for row in values[WHY].iter_rows() for cell in row}
     _assert_why_equals_the_core(lo, why, mine)
-    assert all(lo[(WHY, e.check_cell)] is True for e in why.examples)
+    assert all(_logical(lo[(WHY, e.check_cell)]) is True for e in why.examples)
 
 
 @pytest.mark.libreoffice
@@ -712,6 +932,100 @@ def test_guide_examples_render_to_pdf_and_png(small_template, tmp_path):
 def test_why_retention_pays_renders_to_one_page(tmp_path):
     pages = tpl.render_sheet(WHY, tmp_path, dpi=30)
     assert len(pages) == 1 and pages[0].stat().st_size > 1000
+
+
+def _plain_pdf(source: Path, outdir: Path) -> Path:
+    """``soffice --convert-to pdf`` as anyone would run it: a fresh profile, LibreOffice's
+    default of not recalculating an Excel file (it prints the values stored)."""
+    import subprocess
+    import tempfile
+
+    from addin.excel.libreoffice import soffice
+
+    with tempfile.TemporaryDirectory(prefix="lo-plain-") as profile:
+        subprocess.run([soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(outdir), str(source)],
+                       capture_output=True, text=True, timeout=600)
+    return outdir / f"{source.stem}.pdf"
+
+
+def _pages_by_sheet(pdf: Path) -> dict[str, list[str]]:
+    """Each page's text by the sheet its footer names (sheet name left, "n / N" right)."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages: dict[str, list[str]] = {}
+    for page in text.split("\f"):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if not lines:
+            continue
+        footer = re.match(r"\s*(.*?)\s+\d+ / \d+\s*$", lines[-1])
+        assert footer, lines[-1]
+        pages.setdefault(footer.group(1).strip(), []).append("\n".join(lines[:-1]))
+    return pages
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_the_template_prints_like_a_document(lang, tmp_path):
+    """LibreOffice's plain PDF export works (it stopped on the check cells) and prints the
+    human sheets, one page of each data sheet, Why retention pays on one page (its chart
+    whole) and each of the Report's sheets from the top of a page."""
+    pdf = _plain_pdf(COMMITTED[lang], tmp_path)
+    assert pdf.exists(), "soffice --convert-to pdf wrote nothing"
+    pages = _pages_by_sheet(pdf)
+    assert list(pages) == list(tpl.SHEETS)
+    counts = {sheet: len(texts) for sheet, texts in pages.items()}
+    assert sum(counts.values()) <= 35, counts
+    for sheet in (*tpl.DATA_SHEETS, "Start here", WHY, "Per customer", "Settings"):
+        assert counts[sheet] == 1, (sheet, counts[sheet])
+    assert counts["Calculator"] <= 2 and counts["Guide examples"] <= 6, counts
+    bands = [item.title for item in tpl.plan_report() if item.kind == "sheet"]
+    tops = [text.splitlines()[0].strip() for text in pages["Report"]]
+    for band in bands[1:]:
+        assert band in tops, (band, tops)
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_one_font_family(lang):
+    """Every cell style names Calibri, and no chart or shape names another font (they take
+    the theme's, Calibri)."""
+    with zipfile.ZipFile(COMMITTED[lang]) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        drawn = " ".join(archive.read(n).decode() for n in archive.namelist()
+                         if n.startswith(("xl/charts/", "xl/drawings/")) and n.endswith(".xml"))
+    assert set(re.findall(r'<name val="([^"]+)"', styles)) == {"Calibri"}
+    assert set(re.findall(r'typeface="([^"]+)"', drawn)) <= {"Calibri"}
+
+
+def test_report_page_breaks_cut_no_chart():
+    """The Report sheet's manual page breaks (rows and columns) never fall inside a chart."""
+    sheet = _xml(COMMITTED["en"], _sheet_member(COMMITTED["en"], tpl.REPORT_SHEET_NAME))
+    rows = [int(b.get("id")) for b in sheet.find("m:rowBreaks", NS)]
+    columns = [int(b.get("id")) for b in sheet.find("m:colBreaks", NS)]
+    setup = sheet.find("m:pageSetup", NS)
+    assert setup.get("scale") and sheet.find("m:sheetPr/m:pageSetUpPr", NS) is None  # no fit-to
+    bands = [item.row for item in tpl.plan_report() if item.kind == "sheet"]
+    assert set(b - 1 for b in bands[1:]) <= set(rows)  # every report sheet starts a page
+    for item in tpl.plan_report():
+        for chart in item.charts:
+            top, bottom, left, right = chart.box()
+            bottom -= 1  # box() counts a row more than the chart's height covers
+            # a break at index i starts a page at the 0-based row i, i.e. the 1-based row i + 1
+            assert not [r for r in rows if top < r + 1 <= bottom], chart.spec.title
+            assert not [c for c in columns if left < c + 1 <= right], chart.spec.title
+
+
+def test_page_breaks():
+    from addin.excel.template.paging import page_breaks
+
+    assert page_breaks([1] * 10, 4) == [4, 8]
+    assert page_breaks([1] * 10, 4, keep=[(3, 5)]) == [3, 7]  # the span moves to the next page
+    assert page_breaks([1] * 10, 4, forced=[2]) == [2, 6]
+    assert page_breaks([1] * 10, 4, keep=[(0, 6)]) == [4, 8]  # too long for a page: cut
+    assert page_breaks([5, 1], 4) == [1]  # an item larger than a page has a page of its own
+    assert page_breaks([], 4) == []
 
 
 @pytest.mark.parametrize("picture", [PICTURE, WHY_PICTURE], ids=["guide", "why"])
@@ -1023,7 +1337,16 @@ def test_function_cells_equal_their_native_twins_in_pycel():
                 value = cell.value
                 if _is_formula(value) and not UDF_CALL.search(_formula_text(value)) \
                         and (name, cell.coordinate) not in same:
-                    cell.value = stored.get((name, cell.coordinate))
+                    value = stored.get((name, cell.coordinate))
+                    if isinstance(value, dt.datetime):  # a date as the serial number formulas
+                        value = serial_of(value)  # add to (pycel cannot add 1 to a datetime)
+                        cell.number_format = "General"
+                    cell.value = value
+    for name in tpl.DATA_SHEETS:  # the same for the data's dates, which formulas compare
+        for row in book[name].iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.datetime):
+                    cell.value, cell.number_format = serial_of(cell.value), "General"
     compiler = ExcelCompiler(excel=Wrapper(book), plugins=["pycel_plugin"])
 
     for block in tpl.plan_guide_examples():
@@ -1071,7 +1394,7 @@ def test_function_cells_equal_their_native_twins_in_pycel():
     # the month's row of MRR_MOVEMENTS = the Calculator's native movements
     movements = spill_table(m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"]), index=False)
     row = dict(zip(movements[0], movements[-1]))
-    native = {r.key: stored[("Calculator", r.native_cell)] for r in plan.rows if r.kind == "value"}
+    native = {r.key: stored.get(("Calculator", r.native_cell)) for r in plan.rows if r.kind == "value"}
     assert math.isclose(row["start_mrr"], native["mrr_start"], rel_tol=1e-9)
     assert math.isclose(row["end_mrr"], native["mrr_end"], rel_tol=1e-9)
     assert math.isclose(row["new"] + row["reactivation"], native["new_mrr"], rel_tol=1e-9)

@@ -35,6 +35,7 @@ __all__ = [
     "REASONS",
     "UNKNOWN_CUSTOMER",
     "EXPECTED",
+    "TABLE_ALIASES",
     "table_named",
 ]
 
@@ -208,9 +209,14 @@ EXPECTED: dict[str, str] = {
     "id": "an id",
 }
 
-_TABLE_KEYS = {name_key(t): t for t in TABLES}
+#: Other names a table goes by: the template's survey Table is ``NPS_answers``, because an
+#: Excel Table named ``NPS`` beside the function =NPS( is read as the Table by LibreOffice.
+TABLE_ALIASES: dict[str, str] = {"NPS_answers": "NPS"}
+
+_TABLE_KEYS = {name_key(t): t for t in TABLES} | {name_key(a): t for a, t in TABLE_ALIASES.items()}
 
 
 def table_named(name: object) -> str | None:
-    """The table a sheet, file, Excel Table or dict key names (any case and spacing), or None."""
+    """The table a sheet, file, Excel Table or dict key names (any case and spacing; an alias
+    of :data:`TABLE_ALIASES` too), or None."""
     return _TABLE_KEYS.get(name_key(name))

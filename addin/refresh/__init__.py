@@ -137,7 +137,8 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
             raise placed(error, book.name, sources) from None
         report = build_report(data, settings["period"], settings["segment"], lang,
                               {"gross_margin": settings["gross_margin"],
-                               "program_cost": settings["program_cost"]})
+                               "program_cost": settings["program_cost"],
+                               "currency": settings["currency"]})
         writes = plan_writes(report)
         status = _status_line(report, data)
     except MetricError as error:

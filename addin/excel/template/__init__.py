@@ -22,7 +22,7 @@ One module per sheet, in workbook order:
 Beside them: :mod:`.book` (sheet list, function names, marker), :mod:`.styles`,
 :mod:`.sheet` (writing cells), :mod:`.formulas` (each metric as our function and as a native
 formula), :mod:`.company` (the values stored with the formulas), :mod:`.xlsx_patches`,
-:mod:`.build`, :mod:`.pictures`.
+:mod:`.build`, :mod:`.pictures`, :mod:`.paging` (where printed pages break).
 
 The layouts are planned by pure functions (:func:`plan_guide_examples`,
 :func:`plan_calculator`, :func:`plan_why_retention`, :func:`plan_report`) that the tests use
@@ -31,14 +31,8 @@ to find the cells.
 
 from __future__ import annotations
 
-from .book import (
-                   DATA_SHEETS,
-                   MARKER_PROPERTY,
-                   MARKER_VALUE,
-                   SHEETS,
-                   TEMPLATE_FILES,
-                   UDF_NAMES,
-)
+from .book import (DATA_SHEETS, MARKER_PROPERTY, MARKER_VALUE, SHEETS, TABLE_NAMES,
+                   TEMPLATE_FILES, UDF_NAMES)
 from .build import build_template, default_path, is_generated_template
 from .calculator import CalcPlan, CalcRow, plan_calculator
 from .guide_examples import MOE_ANSWER_ROWS, GuideBlock, plan_guide_examples
@@ -56,7 +50,8 @@ from .why_retention import (
 )
 
 __all__ = [
-    "SHEETS", "DATA_SHEETS", "UDF_NAMES", "TEMPLATE_FILES", "MARKER_PROPERTY", "MARKER_VALUE",
+    "SHEETS", "DATA_SHEETS", "TABLE_NAMES", "UDF_NAMES", "TEMPLATE_FILES", "MARKER_PROPERTY",
+    "MARKER_VALUE",
     "PER_CUSTOMER_ROWS", "GROSS_MARGIN", "MOE_ANSWER_ROWS", "WHY_SHEET", "WHY_INPUTS",
     "WHY_PATH_YEARS", "REPORT_SHEET_NAME", "GuideBlock", "CalcPlan", "CalcRow", "WhyPlan",
     "WhyRow", "ReportItem", "ReportChart", "build_template", "default_path",

@@ -10,10 +10,15 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ...data.schema import TABLE_ALIASES
 from ...sample_data import TABLE_COLUMNS
 
-#: Sheets in workbook order; the data sheets hold an Excel Table of the same name.
+#: Sheets in workbook order; each data sheet holds one Excel Table named after it, or after
+#: the loader's alias of it (addin.data.schema.TABLE_ALIASES): a Table named ``NPS`` beside
+#: the function =NPS( is read as the Table by LibreOffice, so the answers are ``NPS_answers``.
 DATA_SHEETS: tuple[str, ...] = tuple(TABLE_COLUMNS)
+TABLE_NAMES: dict[str, str] = {sheet: sheet for sheet in DATA_SHEETS} | {
+    table: alias for alias, table in TABLE_ALIASES.items()}
 SHEETS: tuple[str, ...] = (
     "Start here", "Guide examples", "Why retention pays", "Calculator", "Per customer", "Report",
     "Settings", *DATA_SHEETS,

@@ -1,6 +1,20 @@
-"""The Calculator sheet: the guides' metrics of the data Tables for the Settings month, our
+"""The Calculator sheet: the guides' metrics of the data Tables for the Settings period, our
 functions in column B beside native formulas in column C and a "Function = native" check in
 D, then the spilled tables (MRR movements, cohorts) to the right.
+
+Every figure is counted as the report counts it (:mod:`addin.report.facts`, the rules of the
+report's Definitions), so a Calculator cell and the report show the same number for the same
+period and data: customers S, N, E, L from the Customers Table's signup and churn dates; MRR
+movements from the month before the period to its last month; repeat purchases and time
+between purchases over the orders, up to the period end, of the customers who ordered in the
+period; returns, NPS answers and invoices of the period; CLV from the 12 months to the
+period end (Subscriptions and Orders) and the lifespan (1 / churn) periods; retention cost
+per customer served (S + N). Settings_Period and Settings_GrossMargin are read as
+:mod:`addin.settings` reads them (a year, a quarter, a month, a date; 0.8, 80 % or 80).
+The segment is not applied here (the Report applies it).
+
+Our functions that take lists (RPR, TBP, NPS …) get the period's rows through
+``IF(condition, range, "")`` inside a one-cell dynamic array formula, blanks being skipped.
 
 :data:`_CALC_SPEC` is the sheet as data, one row per entry; :func:`plan_calculator` gives
 each its row without writing anything (the tests use it to find the cells).
@@ -54,29 +68,76 @@ class CalcRow:
 
 
 _PREV, _MON, _M12 = pc_range("mrr_prev"), pc_range("mrr_month"), pc_range("mrr_12")
+_P, _T = "Settings_Period", "TRIM(Settings_Period)"
+_AFTER = "({month_end}+1)"  # the first day after the period: any time of its last day counts
+#: Dated rows of the data (the report's extent: its last day, its first month).
+_DAILY = "Orders[order_date],NPS_answers[date],Invoices[issue_date],Invoices[paid_date],Activity[date]"
+_MONTHLY = "Subscriptions[month],Costs[month]"
+
+
+def _within(column: str) -> str:
+    """COUNTIFS/SUMIFS criteria: ``column`` dated within the period."""
+    return f'{column},">="&{{first}},{column},"<"&{_AFTER}'
+
+
+def _customers(*criteria: str) -> str:
+    """COUNTIFS over Customers with signup (``s``) and churn (``c``) criteria."""
+    columns = {"s": "Customers[signup_date]", "c": "Customers[churn_date]"}
+    return "COUNTIFS(" + ",".join(f"{columns[c[0]]},{c[1:]}" for c in criteria) + ")"
+
+
+_BEFORE_START, _BY_END = '"<"&{first}', f'"<"&{_AFTER}'
+#: The orders the report counts for repeat purchases: up to the period end, of the customers
+#: who ordered in the period (their ids are in Per customer's buyer column).
+_BUYERS_ORDERS = (f"IF(ISNUMBER(MATCH(Orders[customer_id],PerCustomer_buyer,0))"
+                  f"*(Orders[order_date]<{_AFTER}),Orders[customer_id],\"\")")
+_ANSWERS = f'IF((NPS_answers[date]>={{first}})*(NPS_answers[date]<{_AFTER}),NPS_answers[score],"")'
 
 _CALC_SPEC: tuple[tuple, ...] = (
     ("period", "section"),
-    ("month", "value", "month", None,
-     '=IF(ISNUMBER(Settings_Period),DATE(YEAR(Settings_Period),MONTH(Settings_Period),1),'
-     'IF(TRIM(Settings_Period)="",MAX(Subscriptions[month]),'
-     'DATE(VALUE(LEFT(TRIM(Settings_Period),4)),VALUE(MID(TRIM(Settings_Period),6,2)),1)))'),
-    ("prev", "value", "month", None, "=EDATE({month},-1)"),
+    # Settings_Period read as addin.settings.period reads it: a whole number 1900-9999 is a
+    # year, another number a date; text 2026, 2026-Q3 (or q), 2026-03 (or 2026-3); blank is
+    # the last complete month of the data
+    ("months", "value", "count", None,
+     f'=IF(ISNUMBER({_P}),IF(AND({_P}=INT({_P}),{_P}>=1900,{_P}<=9999),12,1),'
+     f'IF(LEN({_T})=4,12,IF(UPPER(MID({_T},6,1))="Q",3,1)))'),
+    ("first", "value", "month", None,
+     f'=IF(ISNUMBER({_P}),IF({{months}}=12,DATE({_P},1,1),DATE(YEAR({_P}),MONTH({_P}),1)),'
+     f'IF({_T}="",{{complete}},DATE(VALUE(LEFT({_T},4)),IF({{months}}=12,1,IF({{months}}=3,'
+     f'3*VALUE(MID({_T},7,1))-2,VALUE(MID({_T},6,2)))),1)))'),
+    ("month", "value", "month", None, "=EDATE({first},{months}-1)"),
+    ("prev", "value", "month", None, "=EDATE({first},-1)"),
     ("month_end", "value", "date", None, "=EOMONTH({month},0)"),
     ("window_start", "value", "month", None, "=EDATE({month},-11)"),
+    ("data_first", "value", "month", None,
+     f"=DATE(YEAR(MIN({_DAILY},{_MONTHLY})),MONTH(MIN({_DAILY},{_MONTHLY})),1)"),
+    ("last_day", "value", "date", None,
+     f"=IF(MAX({_DAILY})>0,INT(MAX({_DAILY})),EOMONTH(MAX({_MONTHLY}),0))"),
+    ("complete", "value", "month", None,
+     "=EDATE(DATE(YEAR({last_day}+1),MONTH({last_day}+1),1),-1)"),
+    ("margin", "value", "pct0", None,
+     '=IF(ISNUMBER(Settings_GrossMargin),IF(Settings_GrossMargin>1,Settings_GrossMargin/100,'
+     'Settings_GrossMargin),IF(TRIM(Settings_GrossMargin)="",1,NA()))'),
+    ("currency", "value", "text", None, "=UPPER(TRIM(Settings_Currency))"),
     ("coverage", "check", "", None, f"=ROWS(Customers[customer_id])<={PER_CUSTOMER_ROWS}"),
     ("customers", "section"),
-    ("S", "value", "count", None, f'=COUNTIF({_PREV},">0")'),
-    ("E", "value", "count", None, f'=COUNTIF({_MON},">0")'),
-    ("kept", "value", "count", None, f'=COUNTIFS({_PREV},">0",{_MON},">0")'),
-    ("N", "value", "count", None, "={E}-{kept}"),
-    ("L", "value", "count", None, "={S}-{kept}"),
-    ("crr", "metric", "pct2", "=CRR({S},{E},{N})", "=({E}-{N})/{S}"),
+    ("S", "value", "count", None,
+     "=" + _customers(f"s{_BEFORE_START}") + "-" + _customers(f"s{_BEFORE_START}", f"c{_BEFORE_START}")),
+    ("N", "value", "count", None, "=" + _customers('s">="&{first}', f"s{_BY_END}")),
+    ("E", "value", "count", None,
+     "=" + _customers(f"s{_BY_END}") + "-" + _customers(f"s{_BY_END}", f"c{_BY_END}")),
+    ("L", "value", "count", None,
+     "=" + _customers(f"s{_BEFORE_START}", 'c">="&{first}', f"c{_BY_END}")),
+    ("new_end", "value", "count", None,
+     "={N}-" + _customers('s">="&{first}', f"s{_BY_END}", f"c{_BY_END}")),
+    ("crr", "metric", "pct2", "=CRR({S},{E},{new_end})", "=({E}-{new_end})/{S}"),
     ("churn", "metric", "pct2", "=CHURN_RATE({S},{L})", "={L}/{S}"),
-    ("annual_churn", "metric", "pct2", "=ANNUALIZED_CHURN({fn:churn})", "=1-(1-{churn})^12"),
+    ("annual_churn", "metric", "pct2", "=ANNUALIZED_CHURN({fn:churn},12/{months})",
+     "=1-(1-{churn})^(12/{months})"),
     ("revenue", "section"),
     ("mrr_start", "value", "money", None, "=SUMIFS(Subscriptions[mrr],Subscriptions[month],{prev})"),
     ("mrr_end", "value", "money", None, "=SUMIFS(Subscriptions[mrr],Subscriptions[month],{month})"),
+    ("paying", "value", "count", None, f'=COUNTIF({_MON},">0")'),
     ("new_mrr", "value", "money", None, f"=SUMIFS({_MON},{_PREV},0)"),
     ("expansion", "value", "money", None,
      f"=SUMPRODUCT(({_PREV}>0)*({_MON}>{_PREV})*({_MON}-{_PREV}))"),
@@ -99,52 +160,69 @@ _CALC_SPEC: tuple[tuple, ...] = (
      "=({new_mrr}+{expansion})/({churned_mrr}+{contraction})"),
     ("growth", "metric", "pct2", "=REVENUE_GROWTH({mrr_start},{existing_end})",
      "=({existing_end}-{mrr_start})/{mrr_start}"),
-    ("arpa", "metric", "money", "=ARPA({mrr_end},{E})", "={mrr_end}/{E}"),
-    ("clv_churn", "metric", "money", "=CLV_CHURN({fn:arpa},Settings_GrossMargin,{fn:churn})",
-     "={arpa}*Settings_GrossMargin/{churn}"),
+    ("arpa", "metric", "money", "=ARPA({mrr_end},{paying})", "={mrr_end}/{paying}"),
+    ("clv_churn", "metric", "money", "=CLV_CHURN({fn:arpa}*{months},{margin},{fn:churn})",
+     "={arpa}*{months}*{margin}/{churn}"),
     ("annual_revenue", "value", "money", None,
      '=SUMIFS(Subscriptions[mrr],Subscriptions[month],">="&{window_start},'
-     'Subscriptions[month],"<="&{month})'),
-    ("customers_12", "value", "count", None, f'=COUNTIF({_M12},">0")'),
-    ("lifespan", "value", "years", None, "=1/{annual_churn}"),
-    ("clv", "metric", "money", "=CLV({annual_revenue},{customers_12},{lifespan})",
-     "={annual_revenue}/{customers_12}*{lifespan}"),
-    ("spend", "value", "money", None, "=SUMIFS(Costs[retention_spend],Costs[month],{month})"),
-    ("crc", "metric", "money", "=CRC({spend},{S})", "={spend}/{S}"),
+     'Subscriptions[month],"<="&{month})'
+     '+SUMIFS(Orders[amount],Orders[order_date],">="&{window_start},Orders[order_date],'
+     f'"<"&{_AFTER})'),
+    ("customers_12", "value", "count", None,
+     f'=SUMPRODUCT(--(({_M12}>0)+({pc_range("orders_12")}>0)>0))'),
+    ("lifespan", "value", "years", None, "=1/{churn}*{months}/12"),
+    ("clv", "metric", "money",
+     "=IF({window_start}<{data_first},NA(),CLV({annual_revenue},{customers_12},{lifespan}))",
+     "=IF({window_start}<{data_first},NA(),{annual_revenue}/{customers_12}*{lifespan})"),
+    ("spend", "value", "money", None,
+     '=SUMIFS(Costs[retention_spend],Costs[month],">="&{first},Costs[month],"<="&{month})'),
+    ("costs_months", "value", "count", None,
+     '=COUNTIFS(Costs[month],">="&{first},Costs[month],"<="&{month})'),
+    ("crc", "metric", "money", "=IF({costs_months}<{months},NA(),CRC({spend},{S}+{N}))",
+     "=IF({costs_months}<{months},NA(),{spend}/({S}+{N}))"),
     ("orders", "section"),
-    ("ordering", "value", "count", None, f'=COUNTIF({pc_range("orders")},">=1")'),
-    ("repeat", "value", "count", None, f'=COUNTIF({pc_range("orders")},">=2")'),
-    ("rpr", "metric", "pct2", "=RPR(Orders[customer_id])", "={repeat}/{ordering}"),
-    ("loyal", "metric", "pct2", "=LOYAL_RATE(Orders[customer_id])", "={repeat}/{ordering}"),
-    ("units", "value", "count", None, "=SUM(Orders[units])"),
-    ("returned", "value", "count", None, "=SUM(Orders[units_returned])"),
+    ("ordering", "value", "count", None, f'=COUNTIF({pc_range("orders_period")},">=1")'),
+    ("repeat", "value", "count", None,
+     f'=COUNTIFS({pc_range("orders_period")},">=1",{pc_range("orders_to_end")},">=2")'),
+    ("rpr", "metric", "pct2", f"=RPR({_BUYERS_ORDERS})", "={repeat}/{ordering}"),
+    ("loyal", "metric", "pct2", f"=LOYAL_RATE({_BUYERS_ORDERS})", "={repeat}/{ordering}"),
+    ("units", "value", "count", None, f"=SUMIFS(Orders[units],{_within('Orders[order_date]')})"),
+    ("returned", "value", "count", None,
+     f"=SUMIFS(Orders[units_returned],{_within('Orders[order_date]')})"),
     ("return_rate", "metric", "pct2", "=RETURN_RATE({returned},{units})", "={returned}/{units}"),
-    ("tbp", "metric", "days2", "=TBP(Orders[customer_id],Orders[order_date])",
-     f'=AVERAGEIF({pc_range("days")},">=2",{pc_range("gap")})'),
+    ("tbp", "metric", "days2", f"=TBP({_BUYERS_ORDERS},Orders[order_date])",
+     f'=AVERAGE({pc_range("gap")})'),
     ("nps", "section"),
-    ("answers", "value", "count", None, "=COUNT(NPS[score])"),
-    ("promoters", "value", "count", None, '=COUNTIF(NPS[score],">=9")'),
-    ("passives", "value", "count", None, '=COUNTIFS(NPS[score],">=7",NPS[score],"<=8")'),
-    ("detractors", "value", "count", None, '=COUNTIF(NPS[score],"<=6")'),
-    ("nps", "metric", "points1", "=NPS(NPS[score])",
+    ("answers", "value", "count", None,
+     f'=COUNTIFS(NPS_answers[score],">=0",{_within("NPS_answers[date]")})'),
+    ("promoters", "value", "count", None,
+     f'=COUNTIFS(NPS_answers[score],">=9",{_within("NPS_answers[date]")})'),
+    ("passives", "value", "count", None,
+     f'=COUNTIFS(NPS_answers[score],">=7",NPS_answers[score],"<=8",{_within("NPS_answers[date]")})'),
+    ("detractors", "value", "count", None,
+     f'=COUNTIFS(NPS_answers[score],"<=6",{_within("NPS_answers[date]")})'),
+    ("nps", "metric", "points1", f"=NPS({_ANSWERS})",
      "=({promoters}-{detractors})/{answers}*100"),
-    ("nps_moe", "metric", "points1", "=NPS_MOE(NPS[score])",
+    ("nps_moe", "metric", "points1", f"=NPS_MOE({_ANSWERS})",
      "=NORMSINV(0.975)*SQRT(({promoters}+{detractors})/{answers}"
      "-(({promoters}-{detractors})/{answers})^2)/SQRT({answers})*100"),
     ("invoices", "section"),
     ("receivables", "value", "money", None,
-     '=SUMIFS(Invoices[amount],Invoices[issue_date],"<="&{month_end},Invoices[paid_date],"")'
-     '+SUMIFS(Invoices[amount],Invoices[issue_date],"<="&{month_end},'
-     'Invoices[paid_date],">"&{month_end})'),
-    ("sales", "value", "money", None,
-     '=SUMIFS(Invoices[amount],Invoices[issue_date],">="&{month},'
-     'Invoices[issue_date],"<="&{month_end})'),
-    ("days", "value", "count", None, "=DAY({month_end})"),
+     f'=SUMIFS(Invoices[amount],Invoices[issue_date],"<"&{_AFTER},Invoices[paid_date],"")'
+     f'+SUMIFS(Invoices[amount],Invoices[issue_date],"<"&{_AFTER},'
+     f'Invoices[paid_date],">="&{_AFTER})'),
+    ("sales", "value", "money", None, f"=SUMIFS(Invoices[amount],{_within('Invoices[issue_date]')})"),
+    ("days", "value", "count", None, "=MIN({month_end},{last_day})-{first}+1"),
     ("dso", "metric", "days1", "=DSO({receivables},{sales},{days})",
      "={receivables}/{sales}*{days}"),
     ("engagement", "section"),
-    ("dau_mau", "function", "pct2", "=DAU_MAU(Activity[user_id],Activity[date])", None),
+    ("dau_mau", "function", "pct2",
+     f'=DAU_MAU(IF((Activity[date]>={{month}})*(Activity[date]<{_AFTER}),Activity[user_id],""),'
+     "Activity[date])", None),
 )
+
+#: Function cells that take a range element by element (written as dynamic array formulas).
+_ARRAY_ROWS = frozenset({"rpr", "loyal", "tbp", "nps", "nps_moe", "dau_mau"})
 
 _CALC_FIRST = 5  # 1-based row of the first Calculator row (below the column headers)
 
@@ -205,7 +283,7 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
     ws.hide_gridlines(2)
     ws.set_column("A:A", 60)
     ws.set_column("B:C", 15)
-    ws.set_column("D:D", 14)
+    ws.set_column("D:D", 16)
     ws.set_column("E:E", 70)
     ws.set_column("F:F", 3)
     ws.set_column("G:N", 12)
@@ -221,8 +299,8 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
     ws.freeze_panes(4, 1)
     plan = plan_calculator()
     values = company.calc
-    names = {"month": "Calc_Month", "prev": "Calc_PrevMonth", "month_end": "Calc_MonthEnd",
-             "window_start": "Calc_WindowStart"}
+    names = {"first": "Calc_First", "month": "Calc_Month", "prev": "Calc_PrevMonth",
+             "month_end": "Calc_MonthEnd", "window_start": "Calc_WindowStart"}
     last_metric_row = 4
     for r in plan.rows:
         if r.kind == "section":
@@ -233,7 +311,7 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
             continue
         label, how = t["calc"][r.key]
         s.put(f"A{r.row}", label, "label")
-        s.put(f"E{r.row}", how, "muted")
+        s.text(f"E{r.row}", None, how, "muted", 88)  # column E holds about 88 characters
         value = values[r.key]
         if r.kind in ("value", "check", "metric"):
             kind = {"value": "native", "check": "check", "metric": "native"}[r.kind]
@@ -241,7 +319,8 @@ def add_sheet(book, styles, formats, lang, company: Company) -> CalcPlan:
             if r.kind == "check":
                 add_check_formats(ws, styles, r.native_cell)
         if r.kind in ("metric", "function"):
-            s.put(r.function_cell, plan.resolve(r.function), "function", r.fmt, cached=value)
+            s.put(r.function_cell, plan.resolve(r.function), "function", r.fmt, cached=value,
+                  array=r.key in _ARRAY_ROWS)
         if r.kind == "metric":
             s.put(r.same_cell, same_formula(r.function_cell, r.native_cell, t["addin_off"]), "check",
                   cached=True)

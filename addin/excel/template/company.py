@@ -1,7 +1,13 @@
 """The numbers the template stores beside its formulas, computed in Python from the sample
 data (or the tables given): readers that do not recalculate see them, and the tests check
 that LibreOffice's recalculation gives the same. Errors are stored as the cell would show them
-(#DIV/0!, #VALUE!)."""
+(#DIV/0!, #VALUE!, #N/A).
+
+The Calculator's figures are the report's: every KPI is taken from the report's own counts
+(:class:`addin.report.facts.PeriodFacts` and the KPI catalogue :data:`addin.report.KPIS`)
+for the period the Settings sheet names when it is built (blank: the last complete month),
+so the number stored in a Calculator cell is the number ``retention report`` prints for that
+month, and the native formula that recomputes it is checked against both."""
 
 from __future__ import annotations
 
@@ -11,15 +17,25 @@ import pandas as pd
 
 from ... import metrics as m
 from ...cells import spill_rows
-from ...errors import UndefinedResultError
+from ...report import DEFAULT_SETTINGS, KPIS
+from ...report.facts import PeriodFacts
+from ...report.period import Period, day_date, month_dates
+from ...report.prepared import PreparedData
 from .per_customer import PER_CUSTOMER_ROWS, per_customer_values
 from .settings_sheet import GROSS_MARGIN
 from .sheet import safe, safe_table
 
-
-def _month_start(value) -> pd.Timestamp:
-    """The first day of ``value``'s month."""
-    return pd.Timestamp(value).to_period("M").to_timestamp()
+#: Calculator row -> the report's KPI of the same figure (addin.report.KPIS keys).
+CALC_KPIS = {
+    "crr": "crr", "churn": "churn", "annual_churn": "churn_annualised",
+    "grc": "gross_revenue_churn", "nrc": "net_revenue_churn", "grr": "grr", "nrr": "nrr",
+    "quick": "quick_ratio", "growth": "existing_revenue_growth", "arpa": "arpa",
+    "clv_churn": "clv_churn", "clv": "clv", "crc": "retention_cost",
+    "rpr": "repeat_purchase_ratio", "loyal": "loyal_customer_rate", "return_rate": "return_rate",
+    "tbp": "time_between_purchases", "nps": "nps", "nps_moe": "nps_moe", "dso": "dso",
+    "dau_mau": "dau_mau", "S": "customers_start", "N": "customers_new", "E": "customers_end",
+    "L": "customers_lost", "answers": "nps_answers", "mrr_end": "mrr",
+}
 
 
 @dataclass
@@ -27,88 +43,74 @@ class Company:
     """The sample data and everything the template shows computed from it."""
 
     tables: dict[str, pd.DataFrame]
-    month: pd.Timestamp
+    month: pd.Timestamp  # the period's last month
     per_customer: pd.DataFrame
     calc: dict[str, object]  # key -> native value (and function value: they are equal)
     spills: dict[str, list[list]]
 
 
-def _undefined():
-    raise UndefinedResultError("undefined")
-
-
 def company_values(tables: dict[str, pd.DataFrame]) -> Company:
     """The Calculator's values, the Per customer rows and the spilled tables of ``tables``,
-    for the report month (the last month of Subscriptions)."""
+    for the report's default period: the last complete month of the data."""
+    prepared = PreparedData(tables, None)
+    data_first, last_day, _, complete = prepared.extent
+    period = Period("month", complete, complete)
+    facts = PeriodFacts(prepared, period, {**DEFAULT_SETTINGS, "gross_margin": GROSS_MARGIN})
+    specs = {spec.key: spec for spec in KPIS}
 
-    subs = tables["Subscriptions"]
-    month = _month_start(subs["month"].max())
-    prev = month - pd.DateOffset(months=1)
+    first, month = month_dates([period.first, period.last])
+    prev = first - pd.DateOffset(months=1)
     month_end = month + pd.offsets.MonthEnd(0)
     window_start = month - pd.DateOffset(months=11)
-    pc = per_customer_values(tables, month, prev, window_start)
+    pc = per_customer_values(tables, first, month, window_start)
     c: dict[str, object] = {
-        "month": month, "prev": prev, "month_end": month_end, "window_start": window_start,
+        "first": first, "months": period.months, "month": month, "prev": prev,
+        "month_end": month_end, "window_start": window_start,
+        "data_first": month_dates([data_first])[0], "last_day": pd.Timestamp(day_date(last_day)),
+        "complete": month_dates([complete])[0], "margin": GROSS_MARGIN, "currency": "",
         "coverage": len(pc) <= PER_CUSTOMER_ROWS,
     }
-    paying_prev, paying_month = pc["mrr_prev"] > 0, pc["mrr_month"] > 0
-    c["S"], c["E"] = int(paying_prev.sum()), int(paying_month.sum())
-    c["kept"] = int((paying_prev & paying_month).sum())
-    c["N"], c["L"] = c["E"] - c["kept"], c["S"] - c["kept"]
-    c["crr"] = safe(m.customer_retention_rate, c["S"], c["E"], c["N"])
-    c["churn"] = safe(m.customer_churn_rate, c["S"], c["L"])
-    c["annual_churn"] = safe(m.annualized_churn_rate, c["churn"])
+    for key, kpi in CALC_KPIS.items():
+        c[key] = safe(lambda spec=specs[kpi]: spec.compute(facts))
+    c["new_end"] = facts.N_at_end
+
+    movements = facts.movements
+    c["mrr_start"] = movements["start_mrr"]
+    c["new_mrr"] = movements["new"] + movements["reactivation"]
+    c["expansion"], c["contraction"] = movements["expansion"], movements["contraction"]
+    c["churned_mrr"] = movements["churned"]
+    c["existing_end"] = facts.existing_end_mrr
+    c["paying"] = facts.paying_end
+    c["reconciles"] = bool(abs(pc["mrr_prev"].sum() - c["mrr_start"]) < 0.005
+                           and abs(pc["mrr_month"].sum() - c["mrr_end"]) < 0.005)
+
+    subs, orders = tables["Subscriptions"], tables["Orders"]
+    after = month_end + pd.Timedelta(days=1)
     month_of = subs["month"].dt.to_period("M").dt.to_timestamp()
-    c["mrr_start"] = float(subs.loc[month_of == prev, "mrr"].sum())
-    c["mrr_end"] = float(subs.loc[month_of == month, "mrr"].sum())
-    before, after = pc["mrr_prev"], pc["mrr_month"]
-    c["new_mrr"] = float(after[before == 0].sum())
-    c["expansion"] = float(((after - before)[(before > 0) & (after > before)]).sum())
-    c["contraction"] = float(((before - after)[(after > 0) & (after < before)]).sum())
-    c["churned_mrr"] = float(before[after == 0].sum())
-    c["existing_end"] = float(after[before > 0].sum())
-    c["reconciles"] = bool(abs(before.sum() - c["mrr_start"]) < 0.005
-                           and abs(after.sum() - c["mrr_end"]) < 0.005)
-    c["grc"] = safe(m.gross_revenue_churn_rate, c["mrr_start"], c["churned_mrr"], c["contraction"])
-    c["nrc"] = safe(m.net_revenue_churn_rate, c["mrr_start"], c["churned_mrr"], c["contraction"], c["expansion"])
-    c["grr"] = safe(m.gross_revenue_retention, c["mrr_start"], c["churned_mrr"], c["contraction"])
-    c["nrr"] = safe(m.net_revenue_retention, c["mrr_start"], c["churned_mrr"], c["contraction"], c["expansion"])
-    c["quick"] = safe(m.quick_ratio, c["new_mrr"], c["expansion"], c["churned_mrr"], c["contraction"])
-    c["growth"] = safe(m.existing_customer_revenue_growth, c["mrr_start"], c["existing_end"])
-    c["arpa"] = safe(m.average_revenue_per_account, c["mrr_end"], c["E"])
-    c["clv_churn"] = safe(m.customer_lifetime_value_from_churn, c["arpa"], GROSS_MARGIN, c["churn"])
-    c["annual_revenue"] = float(subs.loc[(month_of >= window_start) & (month_of <= month), "mrr"].sum())
-    c["customers_12"] = int((pc["mrr_12"] > 0).sum())
-    c["lifespan"] = safe(lambda x: 1.0 / x if x else _undefined(), c["annual_churn"])
-    c["clv"] = safe(m.customer_lifetime_value, c["annual_revenue"], c["customers_12"], c["lifespan"])
+    in_window = (orders["order_date"] >= window_start) & (orders["order_date"] < after)
+    c["annual_revenue"] = float(subs.loc[(month_of >= window_start) & (month_of <= month), "mrr"].sum()
+                                + orders.loc[in_window, "amount"].sum())
+    c["customers_12"] = int(((pc["mrr_12"] > 0) | (pc["orders_12"] > 0)).sum())
+    c["lifespan"] = safe(facts.lifespan_years)
+    if window_start < c["data_first"]:  # the report leaves CLV blank: not 12 months of data
+        c["clv"] = "#N/A"
     costs = tables["Costs"]
-    c["spend"] = float(costs.loc[costs["month"].dt.to_period("M").dt.to_timestamp() == month,
-                                 "retention_spend"].sum())
-    c["crc"] = safe(m.customer_retention_cost, c["spend"], c["S"])
-    orders = tables["Orders"]
-    c["ordering"] = int((pc["orders"] >= 1).sum())
-    c["repeat"] = int((pc["orders"] >= 2).sum())
-    c["rpr"] = safe(m.repeat_purchase_ratio_from_orders, orders["customer_id"])
-    c["loyal"] = safe(m.loyal_customer_rate_from_orders, orders["customer_id"])
-    c["units"] = int(orders["units"].sum())
-    c["returned"] = int(orders["units_returned"].sum())
-    c["return_rate"] = safe(m.product_return_rate, c["returned"], c["units"])
-    c["tbp"] = safe(m.time_between_purchases, orders["customer_id"], orders["order_date"])
-    scores = tables["NPS"]["score"]
-    tally = m.count_nps_answers(scores)
-    c["answers"] = tally.responses
+    cost_month = costs["month"].dt.to_period("M").dt.to_timestamp()
+    in_period = (cost_month >= first) & (cost_month <= month)
+    c["spend"] = float(costs.loc[in_period, "retention_spend"].sum())
+    c["costs_months"] = int(in_period.sum())
+    if c["costs_months"] < period.months:  # the report leaves it blank: a month without costs
+        c["crc"] = "#N/A"
+
+    repeat = facts.repeat
+    c["ordering"], c["repeat"] = repeat.total, repeat.repeat
+    of_period = (orders["order_date"] >= first) & (orders["order_date"] < after)
+    c["units"] = int(orders.loc[of_period, "units"].sum())
+    c["returned"] = int(orders.loc[of_period, "units_returned"].sum())
+    tally = facts.nps_counts
     c["promoters"], c["passives"], c["detractors"] = tally.promoters, tally.passives, tally.detractors
-    c["nps"] = safe(m.nps_from_answers, scores)
-    c["nps_moe"] = safe(m.nps_margin_of_error_from_answers, scores)
-    inv = tables["Invoices"]
-    issued = inv["issue_date"] <= month_end
-    open_then = inv["paid_date"].isna() | (inv["paid_date"] > month_end)
-    c["receivables"] = float(inv.loc[issued & open_then, "amount"].sum())
-    c["sales"] = float(inv.loc[(inv["issue_date"] >= month) & issued, "amount"].sum())
-    c["days"] = int(month_end.day)
-    c["dso"] = safe(m.days_sales_outstanding, c["receivables"], c["sales"], c["days"])
-    activity = tables["Activity"]
-    c["dau_mau"] = safe(m.dau_mau_from_activity, activity["user_id"], activity["date"])
+    c["receivables"], c["sales"] = facts.receivables
+    c["days"] = facts.days_in_data
     spills = {
         "movements": safe_table(lambda: spill_rows(
             m.mrr_movements(subs["customer_id"], subs["month"], subs["mrr"]), index=False)),

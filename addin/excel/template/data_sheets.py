@@ -1,6 +1,9 @@
 """The data sheets: one Excel Table per sheet (Customers, Subscriptions, Orders, NPS,
-Invoices, Activity, Costs), named like its sheet, each column written with its type (dates
-as serial numbers under a date format, blanks as formatted blank cells)."""
+Invoices, Activity, Costs), named like its sheet (the NPS answers: ``NPS_answers``), each
+column written with its type (dates as serial numbers under a date format, blanks as
+formatted blank cells). Printed: the first page only (the header and the first rows), so
+that printing the workbook prints the worked examples and the report, not 1,200 pages of
+sample rows; clear the print area to print a whole Table."""
 
 from __future__ import annotations
 
@@ -8,10 +11,14 @@ import math
 
 import numpy as np
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 
 from ...cells import EXCEL_EPOCH
+from .book import TABLE_NAMES
 from .sheet import Sheet
 
+#: Rows printed of a data sheet: its header and the first rows, one A4 page.
+DATA_PRINTED_ROWS = 45
 _DATA_FORMATS = {
     "customer_id": ("text", 12), "user_id": ("text", 12), "order_id": ("text", 12),
     "invoice_id": ("text", 12), "name": ("text", 32), "segment": ("text", 12),
@@ -24,7 +31,7 @@ _DATA_FORMATS = {
 
 
 def add_sheet(book, styles, formats, name: str, frame: pd.DataFrame):
-    """Write ``frame`` as the Excel Table ``name`` on a sheet of that name."""
+    """Write ``frame`` on the sheet ``name`` as the Excel Table :data:`TABLE_NAMES` gives it."""
     s = Sheet(book, name, styles, formats)
     ws = s.ws
     columns = list(frame.columns)
@@ -37,10 +44,11 @@ def add_sheet(book, styles, formats, name: str, frame: pd.DataFrame):
         _write_column(ws, j, frame[column], fmt)
     last_row = max(len(frame), 1)
     ws.add_table(0, 0, last_row, len(columns) - 1, {
-        "name": name, "columns": specs, "style": "Table Style Light 9",
+        "name": TABLE_NAMES[name], "columns": specs, "style": "Table Style Light 9",
     })
     ws.freeze_panes(1, 0)
-    s.page(landscape=False, repeat="1:1")
+    s.page(landscape=False, repeat="1:1",
+           area=f"A1:{xl_col_to_name(len(columns) - 1)}{min(last_row + 1, DATA_PRINTED_ROWS)}")
 
 
 def _write_column(ws, col: int, series: pd.Series, fmt) -> None:

@@ -6,9 +6,10 @@ a check (the native result equals the guide's number to the guide's rounding, or
 truncation), and the erratum with its corrected figure as a formula.
 
 NPS_MOE takes raw answers, so its example spells the counts out as answers in column F.
-LibreOffice reads ``NPS(`` as the Table named NPS and shows #VALUE! there (every other
-function cell shows #NAME? without the add-in). :func:`plan_guide_examples` lays the blocks
-out without writing anything; the tests use it to find the cells.
+Every function cell shows #NAME? without the add-in (=NPS( too: the survey Table is
+``NPS_answers``, not ``NPS``, which LibreOffice would read as the Table).
+:func:`plan_guide_examples` lays the blocks out without writing anything; the tests use it
+to find the cells.
 """
 
 from __future__ import annotations

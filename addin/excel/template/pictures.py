@@ -39,8 +39,12 @@ def _report_picture_book(path: Path, lang: str, report, area: str | None) -> Pat
     book = new_book(path)
     try:
         report_sheet.add_sheet(book, Styles(book), number_formats(lang), lang, report)
-        if area:
-            book.worksheets()[0].print_area(area)
+        if area:  # one picture: the area on one page, without the sheet's page breaks
+            sheet = book.worksheets()[0]
+            sheet.print_area(area)
+            sheet.fit_to_pages(1, 1)
+            sheet.set_h_pagebreaks([])
+            sheet.set_v_pagebreaks([])
     finally:
         book.close()
     return path

@@ -15,16 +15,9 @@ from ...cells import parse_address
 from ...i18n.refresh_words import status_words
 from ...i18n.template_words import text
 from ...report import layout, render
-from .report_plan import (
-    REPORT_LAST_WIDE_COLUMN,
-    REPORT_SHEET_NAME,
-    REPORT_WIDTH,
-    REPORT_WIDTH_A,
-    ROW_PX,
-    ReportChart,
-    column_px,
-    plan_report,
-)
+from . import paging
+from .report_plan import (REPORT_LAST_WIDE_COLUMN, REPORT_SHEET_NAME, REPORT_WIDTH,
+                          REPORT_WIDTH_A, ROW_PX, ReportChart, column_px, plan_report)
 from .sheet import Sheet
 from .styles import STYLE
 
@@ -86,7 +79,38 @@ def add_sheet(book, styles, formats, lang, report=None):
             _report_chart(book, ws, lang, chart)
     if report is not None:
         _fill_report(book, s, report)
-    s.page(landscape=True)
+    _print_setup(s, plan_report())
+
+
+#: Printable width and height of a landscape A4 page within the margins Sheet.page sets, in
+#: the pixels Excel measures columns and rows in (96 per inch).
+_PAGE_PX = ((11.69 - 0.8) * 96, (8.27 - 1.0 - 0.3) * 96)
+
+
+def _print_setup(s: Sheet, items) -> None:
+    """Landscape A4 pages: each of the report's sheets (a band) starts a page; the tables
+    print on the left pages and the charts right of the widest table on the pages beside
+    them (printed across, then down), at the one scale that fits both widths -- so no chart
+    is cut by a page edge. Manual breaks and a fixed scale, not "fit to width": Excel
+    ignores page breaks under "fit to"."""
+    ws = s.ws
+    blocks = [it for it in items if it.kind == "block"]
+    left = max(it.last_column for it in blocks if not it.heatmap_ref) + 1  # and a gap column
+    charts = [c for it in items for c in it.charts]
+    boxes = [c.box() for c in charts]
+    widths = [column_px(c) * paging.FONT_ROOM for c in range(max(b[3] for b in boxes))]
+    right = max(sum(widths[left:c.column - 1]) + c.width for c in charts)
+    scale = int(_PAGE_PX[0] * 100 // max(sum(widths[:left]), right))
+    last_row = max(it.last_row for it in items) + 1
+    heights = [ws.row_sizes.get(r, [ws.default_row_height])[0] * 4 / 3 for r in range(last_row)]
+    s.page(landscape=True, scale=scale)
+    ws.print_across()
+    ws.set_h_pagebreaks(paging.page_breaks(
+        heights, _PAGE_PX[1] * 100 / scale, keep=[(b[0] - 1, b[1] - 1) for b in boxes],
+        forced=[it.row - 1 for it in items if it.kind == "sheet"][1:]))
+    ws.set_v_pagebreaks(paging.page_breaks(
+        widths, _PAGE_PX[0] * 100 / scale, keep=[(b[2] - 1, b[3] - 1) for b in boxes],
+        forced=[left]))
 
 
 def _report_button(s: Sheet, lang: str) -> None:

@@ -1,6 +1,6 @@
-"""The Settings sheet: the report period, granularity, segment, language, gross margin and
-programme cost, one input cell each with its defined name (``Settings_*``) and the
-validation Excel applies when an analyst types there.
+"""The Settings sheet: the report period, granularity, segment, language, gross margin,
+programme cost and currency, one input cell each with its defined name (``Settings_*``) and
+the validation Excel applies when an analyst types there.
 
 The validation lets through what :mod:`addin.settings` (the one reader of settings, for the
 command line, the Refresh button and this sheet) accepts, and its message says which forms
@@ -9,7 +9,9 @@ those are: the period by :func:`addin.settings.period_validation_formula`, the l
 :func:`addin.settings.gross_margin` and :func:`addin.settings.program_cost` take. Text in
 the two number cells is refused: Excel has already read a number typed in the analyst's own
 way (``80%``, ``50,000``), and the rule for numbers written as text lives in addin.settings
-alone rather than a second time in an Excel formula."""
+alone rather than a second time in an Excel formula. The currency takes the codes
+:func:`addin.settings.currency` takes, in any case: they are listed on the sheet (right of
+the settings, named ``Settings_Currencies``): :data:`addin.settings.CURRENCIES`."""
 
 from __future__ import annotations
 
@@ -26,6 +28,20 @@ GROSS_MARGIN = 0.8  # Settings_GrossMargin as built
 #: The numbers Settings_GrossMargin takes (addin.settings.gross_margin): a share from 0 to 1,
 #: or, over 1, a percentage up to 100.
 MARGIN_RANGE = (0, 100)
+_CODES_COLUMN = "F"  # the currency codes, right of the settings (outside the print area)
+
+
+def currency_codes() -> tuple[str, ...]:
+    """The currency codes :func:`addin.settings.currency` accepts."""
+    return settings.CURRENCIES
+
+
+def currency_validation_formula(cell: str, codes: str = "Settings_Currencies") -> str:
+    """An Excel data-validation formula (type *custom*) for the currency cell ``cell``: TRUE
+    for blank (or spaces) and for a code of the range ``codes`` in any case, as
+    :func:`addin.settings.currency` reads it. EXACT after UPPER, not MATCH or COUNTIF: those
+    take ``*`` and ``?`` as wildcards."""
+    return f'=OR(TRIM({cell})="",SUMPRODUCT(--EXACT(UPPER(TRIM({cell})),{codes}))>0)'
 
 
 def add_sheet(book, styles, formats, lang, company: Company):
@@ -53,13 +69,14 @@ def add_sheet(book, styles, formats, lang, company: Company):
         "Settings_Language": (lang, None),
         "Settings_GrossMargin": (GROSS_MARGIN, "pct0"),
         "Settings_ProgramCost": (program_cost, "money"),
+        "Settings_Currency": (None, "text"),
     }
     row = 5
     for name, (label, meaning) in t["settings"].items():
         value, number = defaults[name]
         s.put(f"A{row}", label, "label")
         s.put(f"B{row}", value, "input", number)
-        s.put(f"C{row}", name, "muted")
+        s.put(f"C{row}", name, "aside")  # indented: clear of the value beside it
         s.text(f"D{row}", None, meaning, "text", 80)  # column D holds about 80 characters
         book.define_name(name, f"=Settings!$B${row}")
         cell = f"B{row}"
@@ -77,6 +94,11 @@ def add_sheet(book, styles, formats, lang, company: Company):
             ws.data_validation(cell, {"validate": "decimal", "criteria": ">=", "value": 0,
                                       "input_message": t["settings_cost_help"],
                                       "error_message": t["settings_cost_help"]})
+        elif name == "Settings_Currency":
+            ws.data_validation(cell, {"validate": "custom",
+                                      "value": currency_validation_formula(cell),
+                                      "input_message": t["settings_currency_help"],
+                                      "error_message": t["settings_currency_help"]})
         elif name == "Settings_Period":
             ws.data_validation(cell, {
                 "validate": "custom",
@@ -85,4 +107,11 @@ def add_sheet(book, styles, formats, lang, company: Company):
                 "error_message": t["settings_period_help"],
             })
         row += 1
-    s.page(landscape=True)
+    codes = currency_codes()
+    ws.set_column(f"{_CODES_COLUMN}:{_CODES_COLUMN}", 12)
+    s.put(f"{_CODES_COLUMN}4", t["settings_currencies"], "colhead")
+    for i, code in enumerate(codes):
+        s.put(f"{_CODES_COLUMN}{5 + i}", code, "muted")
+    book.define_name("Settings_Currencies",
+                     f"=Settings!${_CODES_COLUMN}$5:${_CODES_COLUMN}${4 + len(codes)}")
+    s.page(landscape=True, area=f"A1:D{row - 1}")

@@ -74,11 +74,17 @@ class Sheet:
         self.functions_as_values = functions_as_values
 
     def fmt(self, kind: str, number: str | None = None):
-        """The cell format of a style and a number format (by meaning, or an Excel format)."""
+        """The cell format of a style and a number format (by meaning, or an Excel format); a
+        check cell without one shows TRUE/FALSE in the sheet's language."""
+        if kind == "check" and number is None:
+            number = "check"
         return self.styles(kind, self.formats.get(number, number) if number else None)
 
-    def put(self, cell: str, value, kind: str = "plain", number: str | None = None, cached=None):
-        """A value or a formula (a string starting with '=') in a styled cell."""
+    def put(self, cell: str, value, kind: str = "plain", number: str | None = None, cached=None,
+            *, array: bool = False):
+        """A value or a formula (a string starting with '=') in a styled cell. ``array``
+        writes the formula as a one-cell dynamic array formula: Excel then takes a range
+        inside it cell by cell (``IF(Orders[order_date]<…, Orders[customer_id], "")``)."""
         fmt = self.fmt(kind, number)
         if (self.functions_as_values and isinstance(value, str) and value.startswith("=")
                 and UDF_CALL.search(value)):
@@ -87,7 +93,11 @@ class Sheet:
             cached = cell_value(cached)
             if isinstance(cached, dt.datetime):
                 cached = serial_of(cached)
-            self.ws.write_formula(cell, value, fmt, 0 if cached is None else cached)
+            cached = 0 if cached is None else cached
+            if array:
+                self.ws.write_dynamic_array_formula(f"{cell}:{cell}", value, fmt, cached)
+            else:
+                self.ws.write_formula(cell, value, fmt, cached)
         elif value is None:
             self.ws.write_blank(cell, None, fmt)
         elif isinstance(value, str):
@@ -110,13 +120,18 @@ class Sheet:
             if lines > 1:
                 self.ws.set_row(parse_address(first)[0] - 1, 15 * lines + 2)
 
-    def page(self, landscape: bool = True, repeat: str | None = None, area: str | None = None):
-        """Print setup: A4, one page wide, sheet name and page number in the footer."""
+    def page(self, landscape: bool = True, repeat: str | None = None, area: str | None = None,
+             scale: int | None = None):
+        """Print setup: A4, one page wide (or printed at ``scale`` percent, where the sheet
+        sets its own page breaks), sheet name and page number in the footer."""
         ws = self.ws
         ws.set_paper(9)  # A4
         if landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)  # fit the width, as many pages as needed down
+        if scale:
+            ws.set_print_scale(scale)
+        else:
+            ws.fit_to_pages(1, 0)  # fit the width, as many pages as needed down
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.set_footer("&L&8&A&R&8&P / &N")
         if repeat:

@@ -27,12 +27,20 @@ STYLE = {
     "bold": {"bold": True, "valign": "top"},
     "text": {"text_wrap": True, "valign": "top"},
     "muted": {"italic": True, "font_color": COLORS["muted"], "text_wrap": True, "valign": "top"},
+    "aside": {"italic": True, "font_color": COLORS["muted"], "text_wrap": True, "valign": "top",
+              "align": "left", "indent": 1},
+    # numbers sit at the top of their row, beside their labels, when a note makes it taller
     "input": {"bg_color": COLORS["input"], "font_color": COLORS["input_font"], "border": 1,
-              "border_color": COLORS["grid"]},
-    "function": {"bg_color": COLORS["function"], "border": 1, "border_color": COLORS["grid"]},
-    "native": {"bg_color": COLORS["native"], "border": 1, "border_color": COLORS["grid"]},
-    "guide": {"bg_color": COLORS["guide"], "italic": True, "border": 1, "border_color": COLORS["grid"]},
-    "check": {"bold": True, "align": "center", "border": 1, "border_color": COLORS["grid"]},
+              "border_color": COLORS["grid"], "valign": "top"},
+    "function": {"bg_color": COLORS["function"], "border": 1, "border_color": COLORS["grid"],
+                 "valign": "top"},
+    "native": {"bg_color": COLORS["native"], "border": 1, "border_color": COLORS["grid"],
+               "valign": "top"},
+    "guide": {"bg_color": COLORS["guide"], "italic": True, "border": 1, "border_color": COLORS["grid"],
+              "valign": "top"},
+    # shrink: a status word ("add-in off") is never cut off by the cell beside it
+    "check": {"bold": True, "align": "center", "border": 1, "border_color": COLORS["grid"],
+              "shrink": True, "valign": "top"},
     "plain": {},
 }
 
@@ -74,6 +82,10 @@ def number_formats(lang: str) -> dict[str, str]:
         "date": "yyyy-mm-dd",
         "month": "yyyy-mm",
         "text": "@",
+        # TRUE/FALSE as the language writes them. Excel shows a logical its own way whatever
+        # the format; LibreOffice takes the format, and without one its PDF export stops on a
+        # logical cell with a conditional format beside text ("Unspecified Application Error")
+        "check": f'"{t["true"]}";"{t["true"]}";"{t["false"]}"',
     }
 
 

@@ -311,7 +311,7 @@ def add_sheet(book, styles, formats, lang, *, functions_as_values: bool = False)
         row = parse_address(cell)[0]
         s.put(f"A{row}", label, "label")
         s.put(cell, value, "input", fmt)
-        s.text(f"C{row}", f"G{row}", help_text, "muted", 100)
+        s.text(f"C{row}", f"G{row}", help_text, "aside", 100)  # indented: clear of the number
         ws.data_validation(cell, validations[key])
         book.define_name(f"Why_{key}", f"='{WHY_SHEET}'!{plan.inputs[key]}")
 
@@ -386,9 +386,7 @@ def add_sheet(book, styles, formats, lang, *, functions_as_values: bool = False)
         add_check_formats(ws, styles, r.check_cell)
         s.put(f"G{r.row}", how, "muted")
     ws.freeze_panes(3, 0)
-    if functions_as_values:  # the picture: the sheet without the year table on one page
-        s.page(landscape=False, area=f"A1:G{plan.last_row}")
-        ws.fit_to_pages(1, 1)
-    else:
-        s.page(landscape=True, area=f"A1:K{plan.last_row}")
+    # one portrait page, the chart whole; the year table beside it is the chart's data
+    s.page(landscape=False, area=f"A1:G{plan.last_row}")
+    ws.fit_to_pages(1, 1)
     return plan
