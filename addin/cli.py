@@ -65,10 +65,10 @@ def format_value(value: float, unit: str, decimals: int | None = None) -> str:
 
 
 def examples_table(examples: tuple | None = None) -> str:
-    """Every worked example (default: all of :data:`addin.examples.EXAMPLES`) as a text table,
+    """Every worked example (default: all of :data:`addin.guides.EXAMPLES`) as a text table,
     with errata as numbered notes below it."""
     if examples is None:
-        from .examples import EXAMPLES as examples  # the metric core: only when asked for
+        from .guides import EXAMPLES as examples  # the metric core: only when asked for
     header = ("example", "guide", "metric", "inputs", "guide says", "ours", "same", "corrected")
     rows, notes = [], []
     for ex in examples:
@@ -89,18 +89,18 @@ def examples_table(examples: tuple | None = None) -> str:
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     if any(ex.illustration for ex in examples):
         lines.append("")
-        lines.append("* GUIDES.md's own illustration (the guide's example is a lost image, or the "
+        lines.append("* docs/guides.md's own illustration (the guide's example is a lost image, or the "
                      "figure is not in the guides), not a number a guide prints.")
     if notes:
         lines.append("")
-        lines.append("Errata (GUIDES.md): the guide's number is reproduced, the correction shown beside it.")
+        lines.append("Errata (docs/guides.md): the guide's number is reproduced, the correction shown beside it.")
         for i, text in enumerate(notes, 1):
             lines.append(textwrap.fill(text, 100, initial_indent=f"[{i}] ", subsequent_indent="    "))
     return "\n".join(lines)
 
 
 def _examples(args: argparse.Namespace) -> int:
-    from .examples import EXAMPLES
+    from .guides import EXAMPLES
 
     print(examples_table())
     mismatched = [ex.id for ex in EXAMPLES if not ex.matches]

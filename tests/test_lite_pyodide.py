@@ -42,7 +42,7 @@ from udf_helpers import call, col
 
 from addin import refresh
 from addin.cells import parse_address, serial_of
-from addin.examples import EXAMPLES
+from addin.guides import EXAMPLES
 from addin.lite.activate import reentered
 from addin.lite.bundle import requirement_names
 from addin.lite.part import read_lite_part

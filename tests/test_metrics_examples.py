@@ -1,12 +1,12 @@
 """Every worked example of GUIDES.md, under the guide's formula and, where there is an
 erratum, the corrected figure. The numbers here are typed from GUIDES.md on purpose: the
-catalogue in addin/examples.py is checked against them, not against itself."""
+catalogue in addin/guides.py is checked against them, not against itself."""
 
 import pytest
 
 from addin import metrics as m
 from addin.cli import examples_table, main
-from addin.examples import EXAMPLES, by_id
+from addin.guides import EXAMPLES, by_id
 
 # (example id, our exact value, the guide's printed number in displayed units)
 EXPECTED = [

@@ -37,7 +37,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from addin import metrics as m
 from addin.cells import serial_of
 from addin.cli import main
-from addin.examples import EXAMPLES
+from addin.guides import EXAMPLES
 from addin.excel import template as tpl
 from addin.i18n.template_words import EXAMPLE_TEXT_IT, PARAM, TEXT
 from addin.sample_data import TABLE_COLUMNS, generate_company

@@ -20,7 +20,7 @@ from udf_helpers import Shown, call, call_raw, col, shown, udfs, unwrap
 from addin import metrics as m
 from addin.cells import EXCEL_EPOCH, serial_of
 from addin.errors import InvalidInputError, UndefinedResultError
-from addin.examples import EXAMPLES
+from addin.guides import EXAMPLES
 from addin.udfs import values as ev
 
 NA_CELL = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}

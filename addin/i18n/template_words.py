@@ -2,7 +2,7 @@
 
 ``TEXT[lang][key]`` is one string; ``TEXT[lang]["param"][name]`` labels a metric argument,
 ``TEXT[lang]["calc"][key]`` is a Calculator row as (label, how the native formula works).
-The English notes and errata of the worked examples come from :mod:`addin.examples` (one
+The English notes and errata of the worked examples come from :mod:`addin.guides` (one
 source); their Italian versions are here, keyed by example id (``EXAMPLE_TEXT_IT``).
 Sheet names are not translated: the data loader, the report writer and the ribbon refresh
 find the sheets by name, and one set of names keeps every formula the same in both builds.
@@ -28,7 +28,7 @@ TEXT: dict[str, dict] = {
         ),
         "start_what": "What this workbook does",
         "start_what_lines": (
-            "Guide examples: every worked example of the five retention guides (GUIDES.md), with "
+            "Guide examples: every worked example of the five retention guides (docs/guides.md), with "
             "the guide's inputs, our Excel function, the same metric as a native Excel formula, "
             "the guide's printed number, a check, and the erratum where the guide is wrong.",
             "Why retention pays: the guides' figures on what retention is worth, quoted, and a "
@@ -374,7 +374,7 @@ TEXT: dict[str, dict] = {
         "start_what": "Che cosa fa questa cartella",
         "start_what_lines": (
             "Esempi delle guide: ogni esempio svolto delle cinque guide sulla fidelizzazione "
-            "(GUIDES.md), con i dati della guida, la nostra funzione Excel, la stessa metrica come "
+            "(docs/guides.md), con i dati della guida, la nostra funzione Excel, la stessa metrica come "
             "formula nativa di Excel, il numero stampato nella guida, un controllo e l'errata dove "
             "la guida sbaglia.",
             "Why retention pays: i numeri delle guide su quanto vale la fidelizzazione, citati, e un "
@@ -760,7 +760,7 @@ PARAM: dict[str, dict[str, str]] = {
     },
 }
 
-#: Italian metric names, notes, input descriptions and errata of addin.examples.EXAMPLES.
+#: Italian metric names, notes, input descriptions and errata of addin.guides.EXAMPLES.
 EXAMPLE_TEXT_IT: dict[str, dict[str, str]] = {
     "000-a": {"metric": "Tasso di fidelizzazione dei clienti"},
     "000-b": {
@@ -779,7 +779,7 @@ EXAMPLE_TEXT_IT: dict[str, dict[str, str]] = {
     },
     "004-rev": {
         "metric": "Tasso di abbandono dei ricavi (come stampato)",
-        "note": "Illustrazione di GUIDES.md (l'immagine d'esempio della guida è andata persa).",
+        "note": "Illustrazione di docs/guides.md (l'immagine d'esempio della guida è andata persa).",
         "erratum": (
             "La formula della guida 004 conta due volte l'espansione quando MRR_end comprende già "
             "gli upgrade: è giusta solo con MRR_end misurato prima degli upgrade. Usa l'abbandono "
@@ -788,19 +788,19 @@ EXAMPLE_TEXT_IT: dict[str, dict[str, str]] = {
     },
     "004-rev-gross": {
         "metric": "Abbandono lordo dei ricavi",
-        "note": "Definizione standard, illustrazione di GUIDES.md.",
+        "note": "Definizione standard, illustrazione di docs/guides.md.",
     },
     "004-rev-net": {
         "metric": "Abbandono netto dei ricavi",
-        "note": "Definizione standard, illustrazione di GUIDES.md.",
+        "note": "Definizione standard, illustrazione di docs/guides.md.",
     },
     "004-rev-grr": {
         "metric": "Fidelizzazione lorda dei ricavi (GRR)",
-        "note": "Definizione standard, illustrazione di GUIDES.md.",
+        "note": "Definizione standard, illustrazione di docs/guides.md.",
     },
     "004-rev-nrr": {
         "metric": "Fidelizzazione netta dei ricavi (NRR)",
-        "note": "Definizione standard, illustrazione di GUIDES.md.",
+        "note": "Definizione standard, illustrazione di docs/guides.md.",
     },
     "004-growth-Sep": {"metric": "Crescita dei ricavi dei clienti esistenti"},
     "004-growth-Oct": {

@@ -14,7 +14,7 @@ def revenue_churn_rate(mrr_start, mrr_end, expansion_mrr) -> float:
 
     revenue churn = ((MRR_start − MRR_end) − MRR_expansion) / MRR_start, existing customers
     only; negative means expansion outgrew losses ("negative churn").
-    Caution (GUIDES.md erratum): right only when MRR_end is measured before upgrades; if
+    Caution (docs/guides.md erratum): right only when MRR_end is measured before upgrades; if
     MRR_end already includes them, expansion counts twice. Prefer GROSS_REVENUE_CHURN and
     NET_REVENUE_CHURN. Example: start 100, end 90, expansion 10 → 0 %.
     """

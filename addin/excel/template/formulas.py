@@ -8,7 +8,7 @@ FILTER, UNIQUE), so the tests recalculate the template headlessly and check ever
 
 from __future__ import annotations
 
-from ...examples import Example
+from ...guides import Example
 
 #: function name -> (our Excel function, its arguments, native formula, native formula in words)
 METRIC_FORMULAS: dict[str, tuple[str, tuple[str, ...], str, str]] = {

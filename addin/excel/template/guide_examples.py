@@ -1,4 +1,4 @@
-"""The Guide examples sheet: one block per worked example of :data:`addin.examples.EXAMPLES`.
+"""The Guide examples sheet: one block per worked example of :data:`addin.guides.EXAMPLES`.
 
 Each block holds the guide's inputs (input cells with defined names), our function
 (``=CRR(B6,B7,B8)``), the same metric as a native Excel formula, the guide's printed number,
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ... import metrics as m
 from ...cells import address, parse_address
-from ...examples import EXAMPLES, Example
+from ...guides import EXAMPLES, Example
 from ...i18n.template_words import EXAMPLE_TEXT_IT, PARAM, text
 from .formulas import (
     METRIC_FORMULAS,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import xlsxwriter
 
-from ...examples import Example
+from ...guides import Example
 from ...i18n.template_words import text
 
 COLORS = {

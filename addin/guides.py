@@ -1,8 +1,8 @@
-"""Every worked example of the guides (../shared/GUIDES.md), as data.
+"""Every worked example of the guides (docs/guides.md), as data.
 
 One catalogue feeds the ``retention examples`` command, the tests and the template's Guide
 examples sheet. Each example holds the guide's inputs and its printed number; our number is
-computed by the metric function, never typed in. Where GUIDES.md marks an erratum, the
+computed by the metric function, never typed in. Where docs/guides.md marks an erratum, the
 example carries it with the corrected inputs, and the corrected figure is computed too.
 """
 
@@ -19,7 +19,7 @@ UNITS = {"%": "percent", "days": "days", "points": "NPS points"}
 
 @dataclass(frozen=True)
 class Correction:
-    """What GUIDES.md says is right instead, as inputs to a metric function."""
+    """What docs/guides.md says is right instead, as inputs to a metric function."""
 
     text: str
     function: Callable[..., float]
@@ -44,7 +44,7 @@ class Example:
     unit: str  # "%", "days" or "points"
     note: str = ""
     truncates: bool = False  # the guide cut the digits instead of rounding them
-    # True where the number is GUIDES.md's own illustration, not printed by a guide
+    # True where the number is docs/guides.md's own illustration, not printed by a guide
     illustration: bool = False
     correction: Correction | None = None
     inputs_text: str = field(default="")
@@ -121,19 +121,19 @@ EXAMPLES: tuple[Example, ...] = (
                 m.customer_churn_rate, {"start_customers": 9_775, "lost_customers": 500})),
     Example("004-rev", "004", "Revenue churn rate (as printed)", m.revenue_churn_rate,
             {"mrr_start": 100, "mrr_end": 90, "expansion_mrr": 10}, 0.0, 0, "%",
-            note="GUIDES.md illustration (the guide's own example image is lost).",
+            note="docs/guides.md illustration (the guide's own example image is lost).",
             correction=Correction(_REVENUE_ERRATUM, m.net_revenue_churn_rate,
                                   {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}), illustration=True),
     Example("004-rev-gross", "004", "Gross revenue churn", m.gross_revenue_churn_rate,
-            _REVENUE_ILLUSTRATION, 0.20, 0, "%", note="Standard definition, GUIDES.md illustration.", illustration=True),
+            _REVENUE_ILLUSTRATION, 0.20, 0, "%", note="Standard definition, docs/guides.md illustration.", illustration=True),
     Example("004-rev-net", "004", "Net revenue churn", m.net_revenue_churn_rate,
             {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}, 0.10, 0, "%",
-            note="Standard definition, GUIDES.md illustration.", illustration=True),
+            note="Standard definition, docs/guides.md illustration.", illustration=True),
     Example("004-rev-grr", "004", "Gross revenue retention (GRR)", m.gross_revenue_retention,
-            _REVENUE_ILLUSTRATION, 0.80, 0, "%", note="Standard definition, GUIDES.md illustration.", illustration=True),
+            _REVENUE_ILLUSTRATION, 0.80, 0, "%", note="Standard definition, docs/guides.md illustration.", illustration=True),
     Example("004-rev-nrr", "004", "Net revenue retention (NRR)", m.net_revenue_retention,
             {**_REVENUE_ILLUSTRATION, "expansion_mrr": 10}, 0.90, 0, "%",
-            note="Standard definition, GUIDES.md illustration.", illustration=True),
+            note="Standard definition, docs/guides.md illustration.", illustration=True),
     Example("004-growth-Sep", "004", "Existing-customer revenue growth",
             m.existing_customer_revenue_growth, {"mrr_start": 50_000, "mrr_end": 45_000},
             -0.10, 0, "%"),
