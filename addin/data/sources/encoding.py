@@ -163,6 +163,6 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
                         f"{_SET_ENCODING}", file=name)
     outside = re.findall(r"[^\x00-\x7f]", text)
     at = re.search(r"[^\x00-\x7f]", text).start()
-    notes.append(Message("data_cp1252", name=name, shown=counted("data_characters", len(outside)),
+    notes.append(counted("data_cp1252", len(outside), name=name,
                          excerpt=repr(_excerpt(text, at)), line=_line_of(text, at)))
     return text
