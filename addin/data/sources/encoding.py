@@ -16,7 +16,7 @@ import codecs
 import re
 
 from ...errors import DataError
-from ...i18n import Message, counted
+from ...i18n import counted
 
 __all__ = ["decode", "WESTERN"]
 
