@@ -203,8 +203,8 @@ def test_sheet_named_after_a_table_with_one_table_of_another_name(tmp_path):
     assert list(data.get("Costs")["retention_spend"]) == [1500.0, 2500.0, 1700.0]
     assert data.notes == [
         "book.xlsx (sheet Costs): numbers read with a decimal comma (1.234,56 is 1234.56), as 1 "
-        "number shows it, such as '2.500,00 €' (row 7, column E (Retention spend)); pass "
-        "decimal='.' if that is wrong."]
+        "number shows it, such as '2.500,00 €' (row 7, column E (Retention spend)); if that "
+        "is wrong, give the decimal mark (--decimal .)."]
     forced = load_data(path, decimal=".")
     assert list(forced.get("Costs")["retention_spend"]) == [1500.0, 1700.0]
     assert quality_counts(forced, "Costs") == {"not a number in retention_spend": 1}
@@ -230,17 +230,19 @@ def test_italian_csv(tmp_path):
     assert customers["churn_date"].isna().all()
     assert data.notes == [
         "Customers.csv is not UTF-8: read as Windows-1252 (Western European), as its 1 character "
-        "outside ASCII reads as such text, such as 'Caffè' (line 2); pass encoding= if that is wrong.",
+        "outside ASCII reads as such text, such as 'Caffè' (line 2); if that is wrong, give the file's "
+        "encoding (--encoding followed by its name).",
         "Customers.csv: dates read day first (DD/MM/YYYY), as 1 date only makes sense that way, "
         "such as '13/12/2025' (row 3, column D (signup_date)); 1 date that reads either way, such "
-        "as '01/12/2025' (row 2, column D (signup_date)), is read so too; pass "
-        "date_format='%m/%d/%Y' if that is wrong.",
+        "as '01/12/2025' (row 2, column D (signup_date)), is read so too; if that is "
+        "wrong, give the date format (--date-format %m/%d/%Y).",
         "Orders.csv: numbers read with a decimal comma (1.234,56 is 1234.56), as 2 numbers show "
-        "it, such as '1.234,56' (row 2, column D (amount)); pass decimal='.' if that is wrong.",
+        "it, such as '1.234,56' (row 2, column D (amount)); if that is wrong, give the "
+        "decimal mark (--decimal .).",
         "Orders.csv: dates read day first (DD/MM/YYYY), as 1 date only makes sense that way, such "
         "as '31/01/2026' (row 3, column C (order_date)); 2 dates that read either way, such as "
-        "'05/01/2026' (row 2, column C (order_date)), are read so too; pass "
-        "date_format='%m/%d/%Y' if that is wrong.",
+        "'05/01/2026' (row 2, column C (order_date)), are read so too; if that is "
+        "wrong, give the date format (--date-format %m/%d/%Y).",
     ]
     with pytest.raises(DataError) as error:
         load_data(tmp_path, decimal=".")
@@ -357,8 +359,8 @@ def test_month_first_dates_detected_and_noted(tmp_path):
     assert data.notes == [
         "Activity.csv: dates read month first (MM/DD/YYYY), as 1 date only makes sense that way, "
         "such as '12/25/2025' (row 2, column B (date)); 1 date that reads either way, such as "
-        "'01/02/2026' (row 3, column B (date)), is read so too; pass date_format='%d/%m/%Y' if "
-        "that is wrong."]
+        "'01/02/2026' (row 3, column B (date)), is read so too; if that is "
+        "wrong, give the date format (--date-format %d/%m/%Y)."]
     (tmp_path / "Activity.csv").write_text("user_id,date\nU1,03/04/2026\nU2,05/05/2026\n")
     with pytest.raises(DataError) as error:  # nothing tells the order, and it changes a date
         load_data(tmp_path)

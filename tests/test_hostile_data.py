@@ -266,8 +266,8 @@ def test_encodings_read_right(folder, tables, clean, encoding):
     if encoding in ("cp1252", "latin-1"):
         assert loaded.notes == [
             "Customers.csv is not UTF-8: read as Windows-1252 (Western European), as its 8 "
-            "characters outside ASCII read as such text, such as 'Café' (line 2); pass "
-            "encoding= if that is wrong."]
+            "characters outside ASCII read as such text, such as 'Café' (line 2); if that is "
+            "wrong, give the file's encoding (--encoding followed by its name)."]
     else:
         assert loaded.notes == []
 

@@ -624,7 +624,10 @@ def test_no_word_of_the_other_language_is_left(tmp_path):
                 assert not left, (lang, where, text, left)
     # the reader's notes and reasons said in Italian (not only free of English words)
     said = render.in_words(build_report(csv, "2026-09", lang="it"), "data_notes")
-    assert said[0].startswith("Orders.csv: numeri letti con la virgola decimale")
+    assert len(said) == 3
+    assert any(line.startswith("Orders.csv: numeri letti con la virgola decimale")
+               and line.endswith("(--decimal .).") for line in said)  # the command line's words
+    assert any(line.startswith("Customers.csv non è in UTF-8") for line in said)
     reasons = render.in_words(build_report(csv, "2026-09", lang="it"), "quality")["reason"]
     assert "amount negativo" in list(reasons)
 
@@ -647,21 +650,39 @@ def test_no_word_is_left_untranslated():
 
 
 def test_every_drop_reason_of_the_data_reader_has_its_words():
-    """The data reader's reasons (addin.data.schema) are the ``q_*`` words' English: each is
-    said in Italian, none is left English for want of a pattern."""
+    """Every note and drop reason the data reader can write is a keyed message whose words
+    are in English and Italian (addin.i18n.report_messages): its English is the message's
+    text, its Italian is said from the key, and no regex reads the English back."""
+    import string
+    from pathlib import Path
+
+    import addin.data
     from addin.data import schema
+    from addin.i18n import Message
     from addin.report import say
 
-    templates = set(schema.REASONS.values()) | {schema.UNKNOWN_CUSTOMER}
-    templates |= {reason for checks in schema.NUMBER_CHECKS.values() for _, reason in checks}
-    templates |= {reason for rules in schema.ORDERED_COLUMNS.values() for *_, reason in rules}
-    templates |= {rule.reason for rule in schema.REPEATS.values()}
-    english = {v for k, v in i18n.TEXTS["en"].items() if k.startswith("q_")}
-    assert templates <= english
-    for template in templates:
-        text = template.format(col="amount", rows="3 rows")
-        assert say.data_text("en", text) == text
-        assert say.data_text("it", text) != text, text
+    keys = set(schema.REASONS.values()) | {schema.UNKNOWN_CUSTOMER}
+    keys |= {reason for checks in schema.NUMBER_CHECKS.values() for _, reason in checks}
+    keys |= {reason for rules in schema.ORDERED_COLUMNS.values() for *_, reason in rules}
+    keys |= {rule.reason for rule in schema.REPEATS.values()}
+    # the notes: every word key the reader's code names
+    for path in Path(addin.data.__file__).parent.rglob("*.py"):
+        keys |= set(re.findall(r'"((?:data|q)_[a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    keys |= {f"{key}_one" for key in keys if f"{key}_one" in i18n.TEXTS["en"]}
+    assert {k for k in i18n.TEXTS["en"] if k.startswith("q_")} <= keys  # no word left over
+    for key in sorted(keys):
+        assert key in i18n.TEXTS["en"] and key in i18n.TEXTS["it"], key
+        fields = {name for _, name, _, _ in string.Formatter().parse(i18n.TEXTS["en"][key]) if name}
+        assert fields == {name for _, name, _, _ in string.Formatter().parse(i18n.TEXTS["it"][key])
+                          if name}, key
+        message = Message(key, **{name: 3 if name in ("n", "row", "line", "year") else "amount"
+                                  for name in fields})
+        assert say.data_text("en", message) == str(message) == i18n.text("en", key, **message.values)
+        assert say.data_text("it", message) != str(message), key
+    # a nested message (a count, a place) is said in the language of the message around it
+    rows = Message(schema.UNKNOWN_CUSTOMER, rows=Message("q_rows", n=1200))
+    assert rows == "customer_id not in Customers: 1,200 rows kept"
+    assert say.data_text("it", rows) == "customer_id non presente in Customers: 1.200 righe tenute"
 
 
 def test_nothing_internal_on_the_page(tmp_path):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError
+from ..i18n import Message, counted
 from .rules import check_table
 from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
 from .sources import RawTable, ReadOptions, read_source, shown_name
@@ -41,12 +42,13 @@ class RetentionData:
     ``first_rows`` a tuple of the first row numbers dropped for it (as the user numbers
     them: Excel's rows, or a CSV file's with the header as row 1). A table with nothing
     dropped has one row with reason ``""``. Rows kept but worth knowing about (customer ids
-    missing from Customers) have their own row with ``rows_dropped`` 0.
+    missing from Customers) have their own row with ``rows_dropped`` 0. A reason is an
+    :class:`addin.i18n.Message`: its English as text, said in the report's language.
     :meth:`summary` says the same in one line per table.
 
     ``notes`` are sentences for the report about how the data was read, each guess with
     the evidence it rests on (a decimal comma, a date order, a CSV file read as
-    Windows-1252...). ``places`` says where each table was read (``Orders.csv``,
+    Windows-1252...): each an :class:`addin.i18n.Message`, English as text. ``places`` says where each table was read (``Orders.csv``,
     ``data.xlsx, sheet Orders``); ``today`` is the run's date, after which events were
     refused.
     """
@@ -237,7 +239,7 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
         summary[raw.table] = (checked.rows_read, checked.dropped, checked.first_rows)
         if raw.file:
             places[raw.table] = raw.file + (f", sheet {raw.sheet}" if raw.sheet else "")
-    flags: dict[str, str] = {}
+    flags: dict[str, Message] = {}
     if "Customers" in tables:
         known = tables["Customers"]["customer_id"].to_numpy(object)
         for name in CUSTOMER_TABLES:
@@ -245,8 +247,7 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
                 ids = pd.Series(tables[name]["customer_id"].to_numpy(object), dtype=object, copy=False)
                 missing = int((~ids.isin(known)).sum())
                 if missing:
-                    rows = "1 row" if missing == 1 else f"{missing:,} rows"
-                    flags[name] = UNKNOWN_CUSTOMER.format(rows=rows)
+                    flags[name] = Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing))
     records = []
     for name in TABLES:
         if name not in tables:
@@ -261,6 +262,6 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
             records.append((name, rows_read, kept, 0, flags[name], ()))
     quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
     quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
-                              "rows_dropped": np.int64, "reason": "str", "first_rows": object})
+                              "rows_dropped": np.int64, "reason": object, "first_rows": object})
     return RetentionData(tables=tables, quality=quality, source=source, notes=notes,
                          places=places, today=today)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..i18n import Message, counted
 from .evidence import day_month_order, decimal_marks
 from .schema import (
     BLANK_ALLOWED,
@@ -149,7 +150,7 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
             continue
         if kind == "text":
             for which, mask in p.bad.items():
-                verdict.drop(mask, REASONS[which].format(col=col))
+                verdict.drop(mask, Message(REASONS[which], col=col))
             continue
         _refuse_column(raw, col, kind, p, live, comma, date_format, today)
         if col in allowed_blank:
@@ -158,9 +159,10 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
         else:
             if live.any() and not (live & ~p.blank).any():
                 _refuse_empty(raw, col)
-            verdict.drop(p.blank, REASONS["blank"].format(col=col))
+            verdict.drop(p.blank, Message(REASONS["blank"], col=col))
         for which, mask in p.bad.items():
-            verdict.drop(mask, REASONS[which].format(col=col, year=_floor(raw, col).year))
+            values = {"year": _floor(raw, col).year} if which == "floor" else {}
+            verdict.drop(mask, Message(REASONS[which], col=col, **values))
         if kind in NUMBER_KINDS:
             values = out[col]
             finite = np.isfinite(values)
@@ -172,17 +174,17 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
                 "too large": finite & (np.abs(values) > NUMBER_LIMIT),
             }
             for check, reason in NUMBER_CHECKS[kind]:
-                verdict.drop(failing[check], reason.format(col=col))
+                verdict.drop(failing[check], Message(reason, col=col))
 
     # 4. rules across columns
     for lower, upper, reason in ORDERED_COLUMNS.get(table, ()):
-        verdict.drop(out[lower] > out[upper], reason)
+        verdict.drop(out[lower] > out[upper], Message(reason))
 
     # 5. repeated keys (among the rows still kept, so a bad first row does not hide a good one)
     rule = REPEATS.get(table)
     if rule is not None:
         if rule.add_up is None:
-            verdict.drop(_repeated(out, rule.keys, verdict.alive), rule.reason)
+            verdict.drop(_repeated(out, rule.keys, verdict.alive), Message(rule.reason))
         else:
             _merge(verdict, out, rule)
 
@@ -191,13 +193,20 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
 
 
 def _place(raw: RawTable) -> str:
-    return f"{raw.file}" + (f" (sheet {raw.sheet})" if raw.sheet else "")
+    """Where a table was read, for a note: ``Orders.csv`` or ``data.xlsx (sheet Orders)``."""
+    return Message("data_sheet", file=raw.file, sheet=raw.sheet) if raw.sheet else f"{raw.file}"
 
 
 def _cell(raw: RawTable, col: str, position: int) -> str:
     """A cell's value and where it is: ``'39.345' (row 4, column D (amount))``."""
     return f"{show(raw.columns[col].iloc[position])} (row {int(raw.rows[position])}, " \
            f"column {raw.shown.get(col, col)})"
+
+
+def _cell_note(raw: RawTable, col: str, position: int) -> Message:
+    """:func:`_cell` for a note, said in the report's language."""
+    return Message("data_cell", value=show(raw.columns[col].iloc[position]),
+                   row=int(raw.rows[position]), column=raw.shown.get(col, col))
 
 
 def _count(n: int, word: str) -> str:
@@ -240,17 +249,11 @@ def _decide_decimal(raw: RawTable, decimal: str | None, notes: list[str]) -> boo
         also = ""
         if ambiguous:
             a_col, a_at = _first(evidence.ambiguous)
-            also = (f"; {_count(ambiguous, 'number')} that the mark changes, such as "
-                    f"{_cell(raw, a_col, a_at)}, {'is' if ambiguous == 1 else 'are'} read so too")
-        if commas:
-            notes.append(f"{_place(raw)}: numbers read with a decimal comma (1.234,56 is 1234.56), "
-                         f"as {_count(commas, 'number')} show{'s' if commas == 1 else ''} it, such as "
-                         f"{_cell(raw, col, at)}{also}; "
-                         "pass decimal='.' if that is wrong.")
-        elif ambiguous:
-            notes.append(f"{_place(raw)}: numbers read with a decimal point, as "
-                         f"{_count(dots, 'number')} show{'s' if dots == 1 else ''} it, such as "
-                         f"{_cell(raw, col, at)}{also}; pass decimal=',' if that is wrong.")
+            also = counted("data_also_numbers", ambiguous, cell=_cell_note(raw, a_col, a_at))
+        if commas or ambiguous:
+            notes.append(Message("data_decimal_comma" if commas else "data_decimal_point",
+                                 place=_place(raw), shown=counted("data_numbers_show", commas or dots),
+                                 cell=_cell_note(raw, col, at), also=also))
         return bool(commas)
     if ambiguous and raw.decimal_hint is None:
         col, at = _first(evidence.ambiguous)
@@ -285,17 +288,13 @@ def _decide_order(raw: RawTable, date_format: str | None, notes: list[str]) -> s
     if month or (day and ambiguous):
         which = evidence.month_first if month else evidence.day_first
         col, at = _first(which)
-        shown = "month first (MM/DD/YYYY)" if month else "day first (DD/MM/YYYY)"
-        other = "%d/%m/%Y" if month else "%m/%d/%Y"
         also = ""
         if ambiguous:
             a_col, a_at = _first(evidence.ambiguous)
-            also = (f"; {_count(ambiguous, 'date')} that read{'s' if ambiguous == 1 else ''} "
-                    f"either way, such as "
-                    f"{_cell(raw, a_col, a_at)}, {'is' if ambiguous == 1 else 'are'} read so too")
-        notes.append(f"{_place(raw)}: dates read {shown}, as {_count(month or day, 'date')} only "
-                     f"make{'s' if (month or day) == 1 else ''} sense that way, such as "
-                     f"{_cell(raw, col, at)}{also}; pass date_format='{other}' if that is wrong.")
+            also = counted("data_also_dates", ambiguous, cell=_cell_note(raw, a_col, a_at))
+        notes.append(Message("data_month_first" if month else "data_day_first", place=_place(raw),
+                             shown=counted("data_dates_sense", month or day),
+                             cell=_cell_note(raw, col, at), also=also))
         return "mdy" if month else "dmy"
     if ambiguous:
         col, at = _first(evidence.ambiguous)
@@ -446,4 +445,4 @@ def _merge(verdict: _Verdicts, out: dict[str, np.ndarray], rule: RepeatRule) -> 
         out[value][idx[first]] = totals[group[first]]
         mask = np.zeros(len(verdict.reason), bool)
         mask[idx[dup]] = True
-        verdict.drop(mask, rule.reason)
+        verdict.drop(mask, Message(rule.reason))

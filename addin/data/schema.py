@@ -2,8 +2,10 @@
 
 Everything the loader checks is listed here, apart from the code that checks it
 (:mod:`addin.data.rules` applies these tables row by row). To allow a new column, a blank, a
-repeated key or a check between two columns, change the declarations below; the words of
-each drop reason are here too, as they appear in :attr:`RetentionData.quality`. The user's
+repeated key or a check between two columns, change the declarations below. Each drop
+reason is named here by its word key (``q_negative``); its words, in English and Italian,
+are in :mod:`addin.i18n.report_messages`, and :attr:`RetentionData.quality` holds it as an
+:class:`addin.i18n.Message` (its English as text). The user's
 view of the same rules is ``docs/data-format.md``.
 """
 
@@ -79,13 +81,12 @@ QUALITY_COLUMNS = ("table", "rows_read", "rows_kept", "rows_dropped", "reason", 
 NUMBER_KINDS = ("money", "count", "score")
 
 #: The checks of a number column, in the order they are tried (a row is counted under the
-#: first that fails): kind -> (check, reason). ``negative``: below 0; ``fraction``: not a
+#: first that fails): kind -> (check, reason key). ``negative``: below 0; ``fraction``: not a
 #: whole number; ``outside 0-10``: below 0 or above 10.
 NUMBER_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "money": (("negative", "negative {col}"), ("too large", "{col} too large")),
-    "count": (("negative", "negative {col}"), ("fraction", "{col} not a whole number"),
-              ("too large", "{col} too large")),
-    "score": (("fraction", "{col} not a whole number"), ("outside 0-10", "{col} outside 0-10")),
+    "money": (("negative", "q_negative"), ("too large", "q_too_large")),
+    "count": (("negative", "q_negative"), ("fraction", "q_fraction"), ("too large", "q_too_large")),
+    "score": (("fraction", "q_fraction"), ("outside 0-10", "q_outside")),
 }
 
 #: The largest money amount or count accepted (10^15): every sum of the report stays exact
@@ -96,9 +97,9 @@ NUMBER_LIMIT = 1e15
 #: Two columns of a row that must be in order: table -> ((lower, upper, reason), ...). A row
 #: whose ``lower`` is above its ``upper`` is dropped; a blank in either passes.
 ORDERED_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "Orders": (("units_returned", "units", "units_returned more than units"),),
-    "Customers": (("signup_date", "churn_date", "churn_date before signup_date"),),
-    "Invoices": (("issue_date", "due_date", "due_date before issue_date"),),
+    "Orders": (("units_returned", "units", "q_units_returned"),),
+    "Customers": (("signup_date", "churn_date", "q_churn_before"),),
+    "Invoices": (("issue_date", "due_date", "q_due_before"),),
 }
 
 
@@ -118,14 +119,13 @@ class RepeatRule:
 #: The keys that may not repeat within a table (checked among the rows still kept, so a bad
 #: first row does not hide a good one).
 REPEATS: dict[str, RepeatRule] = {
-    "Customers": RepeatRule(("customer_id",), "duplicate customer_id"),
-    "Subscriptions": RepeatRule(("customer_id", "month"),
-                                "repeated customer_id and month (mrr added up)", add_up="mrr"),
-    "Orders": RepeatRule(("order_id",), "duplicate order_id"),
-    "Invoices": RepeatRule(("invoice_id",), "duplicate invoice_id"),
-    "Activity": RepeatRule(("user_id", "date"), "repeated user_id and date"),
-    "Costs": RepeatRule(("month",), "repeated month (retention_spend added up)",
-                        add_up="retention_spend"),
+    "Customers": RepeatRule(("customer_id",), "q_duplicate_customer"),
+    "Subscriptions": RepeatRule(("customer_id", "month"), "q_repeated_subscription",
+                                add_up="mrr"),
+    "Orders": RepeatRule(("order_id",), "q_duplicate_order"),
+    "Invoices": RepeatRule(("invoice_id",), "q_duplicate_invoice"),
+    "Activity": RepeatRule(("user_id", "date"), "q_repeated_activity"),
+    "Costs": RepeatRule(("month",), "q_repeated_costs", add_up="retention_spend"),
 }
 
 #: Tables whose ``customer_id`` should be in Customers (rows that are not are kept, counted).
@@ -180,24 +180,25 @@ DATE_RULES: dict[str, dict[str, DateRule]] = {
     "Costs": {"month": DateRule(future=False, floor=EVENT_FLOOR)},
 }
 
-#: The drop reason of each problem a cell can have, for column ``{col}``.
+#: The drop reason of each problem a cell can have (its word key; ``{col}`` the column).
 REASONS: dict[str, str] = {
-    "blank": "blank {col}",
-    "number": "not a number in {col}",
-    "date": "not a date in {col}",
-    "impossible": "impossible date in {col}",
-    "ambiguous": "ambiguous date in {col}",
-    "range": "date out of range in {col}",
-    "excel": "Excel error value in {col}",
-    "future": "date in the future in {col}",
-    "far future": "date too far in the future in {col}",
-    "floor": "date before {year} in {col}",
-    "formula": "formula without a saved value in {col}",
-    "control": "control character in {col}",
+    "blank": "q_blank",
+    "number": "q_number",
+    "date": "q_date",
+    "impossible": "q_impossible",
+    "ambiguous": "q_ambiguous",
+    "range": "q_range",
+    "excel": "q_excel",
+    "future": "q_future",
+    "far future": "q_far_future",
+    "floor": "q_floor",
+    "formula": "q_formula",
+    "control": "q_control",
 }
 
-#: The quality row of rows kept whose customer_id is not in Customers (``{rows}``: "3 rows").
-UNKNOWN_CUSTOMER = "customer_id not in Customers: {rows} kept"
+#: The quality row of rows kept whose customer_id is not in Customers (its word key;
+#: ``{rows}``: "3 rows").
+UNKNOWN_CUSTOMER = "q_unknown_customer"
 
 #: What a cell of each kind should hold, as the refusal of a column says it.
 EXPECTED: dict[str, str] = {

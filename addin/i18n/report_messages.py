@@ -1,11 +1,13 @@
 """What others wrote, in the report's words: merged into :data:`addin.i18n.TEXTS`.
 
-The metric core and the data reader write English, in their own terms (``undefined:
-mrr_start is 0``, ``negative amount``, a note on a decimal comma). The report says each of
-their known messages in its language and in the analyst's words (:mod:`addin.report.say`
-matches them): ``core_*`` and ``what_*`` the core's reasons for an undefined value,
-``undefined_*`` the report's own, ``data_*`` the reader's notes, ``q_*`` its reasons for
-dropping a row (the English exactly as the reader writes it, ``{col}`` a column of the data).
+The metric core writes English, in its own terms (``undefined: mrr_start is 0``): the
+report says each of its known messages in its language and in the analyst's words
+(:mod:`addin.report.say` matches them): ``core_*`` and ``what_*`` the core's reasons for an
+undefined value, ``undefined_*`` the report's own. The data reader writes keyed messages
+(:class:`addin.i18n.Message`), whose words in every language are here, and only here:
+``data_*`` its notes on how the data was read (hints in the command line's options), ``q_*``
+its reasons for dropping a row (``{col}`` a column of the data). A key ending ``_one`` is
+its key's words for a count of 1.
 """
 
 from __future__ import annotations
@@ -36,13 +38,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "what_program_cost": "the programme cost",
         "what_cac": "the acquisition cost",
         "what_margin_arpa": "ARPA × gross margin",
-        "data_decimal_comma": "{files}: numbers read with a decimal comma (1.234,56 is 1234.56), as detected from the file; if that is wrong, give the decimal mark (--decimal .).",
+        # the data reader's notes: how the data was read, each guess with its evidence and
+        # the command line's option that overrides it
+        "data_decimal_comma": "{place}: numbers read with a decimal comma (1.234,56 is 1234.56), as {shown}, such as {cell}{also}; if that is wrong, give the decimal mark (--decimal .).",
+        "data_decimal_point": "{place}: numbers read with a decimal point, as {shown}, such as {cell}{also}; if that is wrong, give the decimal mark (--decimal ,).",
+        "data_numbers_show": "{n:,} numbers show it",
+        "data_numbers_show_one": "1 number shows it",
+        "data_also_numbers": "; {n:,} numbers that the mark changes, such as {cell}, are read so too",
+        "data_also_numbers_one": "; 1 number that the mark changes, such as {cell}, is read so too",
+        "data_month_first": "{place}: dates read month first (MM/DD/YYYY), as {shown}, such as {cell}{also}; if that is wrong, give the date format (--date-format %d/%m/%Y).",
+        "data_day_first": "{place}: dates read day first (DD/MM/YYYY), as {shown}, such as {cell}{also}; if that is wrong, give the date format (--date-format %m/%d/%Y).",
+        "data_dates_sense": "{n:,} dates only make sense that way",
+        "data_dates_sense_one": "1 date only makes sense that way",
+        "data_also_dates": "; {n:,} dates that read either way, such as {cell}, are read so too",
+        "data_also_dates_one": "; 1 date that reads either way, such as {cell}, is read so too",
+        "data_cell": "{value} (row {row}, column {column})",
+        "data_sheet": "{file} (sheet {sheet})",
         "data_ignored": "Ignored {names}: not a table name ({tables}).",
-        "data_cp1252": "{name} is not UTF-8: read as Windows-1252 (Western European) text.",
-        "data_month_first": "{place}: dates read month first (MM/DD/YYYY), as some only make sense that way; if that is wrong, give the date format (--date-format %d/%m/%Y).",
-        "data_day_first": "{place}: dates such as 03/04/2026 read day first (DD/MM/YYYY), as nothing in the column tells the order; if they are month first, give the date format (--date-format %m/%d/%Y).",
-        "data_place": "{file}, column {column}",
-        "data_place_sheet": "{file} (sheet {sheet}), column {column}",
+        "data_cp1252": "{name} is not UTF-8: read as Windows-1252 (Western European), as its {n:,} characters outside ASCII read as such text, such as {excerpt} (line {line}); if that is wrong, give the file's encoding (--encoding followed by its name).",
+        "data_cp1252_one": "{name} is not UTF-8: read as Windows-1252 (Western European), as its 1 character outside ASCII reads as such text, such as {excerpt} (line {line}); if that is wrong, give the file's encoding (--encoding followed by its name).",
+        "data_formulas": "{place}: {n:,} cells hold a formula whose value was never saved, such as row {row}, column {column}: open the workbook in Excel, let it calculate, and save it.",
+        "data_formulas_one": "{place}: 1 cell holds a formula whose value was never saved, such as row {row}, column {column}: open the workbook in Excel, let it calculate, and save it.",
+        # the data reader's reasons for dropping a row ({col}: a column of the data)
         "q_blank": "blank {col}",
         "q_number": "not a number in {col}",
         "q_date": "not a date in {col}",
@@ -50,8 +67,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "q_ambiguous": "ambiguous date in {col}",
         "q_range": "date out of range in {col}",
         "q_excel": "Excel error value in {col}",
+        "q_future": "date in the future in {col}",
+        "q_far_future": "date too far in the future in {col}",
+        "q_floor": "date before {year} in {col}",
+        "q_formula": "formula without a saved value in {col}",
+        "q_control": "control character in {col}",
         "q_negative": "negative {col}",
         "q_fraction": "{col} not a whole number",
+        "q_too_large": "{col} too large",
         "q_outside": "{col} outside 0-10",
         "q_units_returned": "units_returned more than units",
         "q_churn_before": "churn_date before signup_date",
@@ -63,8 +86,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "q_repeated_activity": "repeated user_id and date",
         "q_repeated_costs": "repeated month (retention_spend added up)",
         "q_unknown_customer": "customer_id not in Customers: {rows} kept",
-        "q_rows": "{n} rows",
-        "q_row": "1 row",
+        "q_rows": "{n:,} rows",
+        "q_rows_one": "1 row",
     },
     "it": {
         "undefined_no_orders": "non definito: nessun ordine nel periodo",
@@ -91,13 +114,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "what_program_cost": "il costo del programma",
         "what_cac": "il costo di acquisizione",
         "what_margin_arpa": "ARPA × margine lordo",
-        "data_decimal_comma": "{files}: numeri letti con la virgola decimale (1.234,56 è 1234,56), come rilevato dal file; se è sbagliato, indicare il separatore decimale (--decimal .).",
+        "data_decimal_comma": "{place}: numeri letti con la virgola decimale (1.234,56 è 1234,56), perché {shown}, come {cell}{also}; se è sbagliato, indicare il separatore decimale (--decimal .).",
+        "data_decimal_point": "{place}: numeri letti con il punto decimale, perché {shown}, come {cell}{also}; se è sbagliato, indicare il separatore decimale (--decimal ,).",
+        "data_numbers_show": "{n:,} numeri lo mostrano",
+        "data_numbers_show_one": "1 numero lo mostra",
+        "data_also_numbers": "; {n:,} numeri che il separatore cambia, come {cell}, sono letti allo stesso modo",
+        "data_also_numbers_one": "; 1 numero che il separatore cambia, come {cell}, è letto allo stesso modo",
+        "data_month_first": "{place}: date lette con il mese prima (MM/GG/AAAA), perché {shown}, come {cell}{also}; se è sbagliato, indicare il formato delle date (--date-format %d/%m/%Y).",
+        "data_day_first": "{place}: date lette con il giorno prima (GG/MM/AAAA), perché {shown}, come {cell}{also}; se è sbagliato, indicare il formato delle date (--date-format %m/%d/%Y).",
+        "data_dates_sense": "{n:,} date hanno senso solo così",
+        "data_dates_sense_one": "1 data ha senso solo così",
+        "data_also_dates": "; {n:,} date che si leggono in entrambi i modi, come {cell}, sono lette allo stesso modo",
+        "data_also_dates_one": "; 1 data che si legge in entrambi i modi, come {cell}, è letta allo stesso modo",
+        "data_cell": "{value} (riga {row}, colonna {column})",
+        "data_sheet": "{file} (foglio {sheet})",
         "data_ignored": "Ignorati {names}: non sono nomi di tabella ({tables}).",
-        "data_cp1252": "{name} non è in UTF-8: letto come testo Windows-1252 (Europa occidentale).",
-        "data_month_first": "{place}: date lette con il mese prima (MM/GG/AAAA), perché alcune hanno senso solo così; se è sbagliato, indicare il formato delle date (--date-format %d/%m/%Y).",
-        "data_day_first": "{place}: date come 03/04/2026 lette con il giorno prima (GG/MM/AAAA), perché nulla nella colonna indica l'ordine; se il mese viene prima, indicare il formato delle date (--date-format %m/%d/%Y).",
-        "data_place": "{file}, colonna {column}",
-        "data_place_sheet": "{file} (foglio {sheet}), colonna {column}",
+        "data_cp1252": "{name} non è in UTF-8: letto come testo Windows-1252 (Europa occidentale), perché i suoi {n:,} caratteri fuori dall'ASCII si leggono così, come {excerpt} (riga {line}); se è sbagliato, indicare la codifica del file (--encoding seguito dal suo nome).",
+        "data_cp1252_one": "{name} non è in UTF-8: letto come testo Windows-1252 (Europa occidentale), perché il suo unico carattere fuori dall'ASCII si legge così, come {excerpt} (riga {line}); se è sbagliato, indicare la codifica del file (--encoding seguito dal suo nome).",
+        "data_formulas": "{place}: {n:,} celle contengono una formula il cui valore non è mai stato salvato, come riga {row}, colonna {column}: aprire la cartella di lavoro in Excel, lasciarla calcolare e salvarla.",
+        "data_formulas_one": "{place}: 1 cella contiene una formula il cui valore non è mai stato salvato, come riga {row}, colonna {column}: aprire la cartella di lavoro in Excel, lasciarla calcolare e salvarla.",
         "q_blank": "{col} vuoto",
         "q_number": "non è un numero in {col}",
         "q_date": "non è una data in {col}",
@@ -105,8 +140,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "q_ambiguous": "data ambigua in {col}",
         "q_range": "data fuori intervallo in {col}",
         "q_excel": "valore di errore di Excel in {col}",
+        "q_future": "data nel futuro in {col}",
+        "q_far_future": "data troppo lontana nel futuro in {col}",
+        "q_floor": "data precedente al {year} in {col}",
+        "q_formula": "formula senza un valore salvato in {col}",
+        "q_control": "carattere di controllo in {col}",
         "q_negative": "{col} negativo",
         "q_fraction": "{col} non è un numero intero",
+        "q_too_large": "{col} troppo grande",
         "q_outside": "{col} fuori da 0-10",
         "q_units_returned": "units_returned maggiore di units",
         "q_churn_before": "churn_date prima di signup_date",
@@ -118,7 +159,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "q_repeated_activity": "user_id e date ripetuti",
         "q_repeated_costs": "month ripetuto (retention_spend sommato)",
         "q_unknown_customer": "customer_id non presente in Customers: {rows} tenute",
-        "q_rows": "{n} righe",
-        "q_row": "1 riga",
+        "q_rows": "{n:,} righe",
+        "q_rows_one": "1 riga",
     },
 }

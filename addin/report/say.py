@@ -8,10 +8,11 @@ module puts them into words for the renderer (:mod:`addin.report.render`):
 - a Quantity is written as the report's cells show its unit: the decimals of
   :data:`addin.report.layout.UNITS`, the language's marks, the currency, "days", a change
   signed ("+1.2 pts"), a month "Nov 24";
-- a text the metric core or the data reader wrote in English (``undefined: mrr_start is 0``,
-  ``negative amount``, a note on a decimal comma) is matched against the known messages and
-  said in the report's language, in the analyst's words (no Python names); a text matching
-  none is kept as it is;
+- a note or drop reason of the data reader is a :class:`~addin.i18n.Message`, said in the
+  report's language from its key;
+- a text the metric core wrote in English (``undefined: mrr_start is 0``) is matched
+  against its known messages and said in the report's language, in the analyst's words (no
+  Python names); a text matching none is kept as it is;
 - the three sentences at the top of the first page are written from the KPIs' numbers.
 """
 
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .. import i18n
+from ..i18n import Message
 from ..i18n.report_words import number_text
 from . import layout
 from .model import Note, Quantity
@@ -84,7 +85,7 @@ def amount(lang: str, currency: str | None, value: float, unit: str, *,
 
 def said(lang: str, currency: str | None, value: object) -> object:
     """``value`` in words: a Note said, a Quantity written, a tuple of notes said and joined
-    with "; ", a known English message of the core or the data reader in the language, any
+    with "; ", a message of the data reader or a known English one of the core in the language, any
     other value (a number, a date, text from the data) as it is."""
     if isinstance(value, Note):
         return i18n.text(lang, value.key,
@@ -124,7 +125,7 @@ _CORE_ZERO: dict[str, str] = {
     "cac": "what_cac",
     "arpa × gross_margin": "what_margin_arpa",
 }
-#: The core's and the data reader's messages that are said whole, by word key.
+#: The core's messages that are said whole, by word key.
 _WHOLE: dict[str, str] = {
     "undefined: churn_rate is 0, so customers never leave (infinite lifetime)": "core_no_churn",
     "undefined: MRR movements need at least two months of data": "core_two_months",
@@ -133,41 +134,16 @@ _WHOLE: dict[str, str] = {
     "undefined: retention_rate is 1, so today's customer base has no steady state "
     "(nobody ever leaves)": "core_no_steady_state",
 }
-#: The data reader's notes (addin.data), each a pattern of its English sentence and the word
-#: key that says it.
-_DATA_NOTES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), key) for pattern, key in (
-    (r"(?P<files>.+): numbers read with a decimal comma \(1\.234,56 is 1234\.56\), as detected "
-     r"from the file; pass decimal='\.' if that is wrong\.", "data_decimal_comma"),
-    (r"Ignored (?P<names>.+): not a table name \((?P<tables>.+)\)\.", "data_ignored"),
-    (r"(?P<name>.+) is not UTF-8: read as Windows-1252 \(Western European\) text\.",
-     "data_cp1252"),
-    (r"(?P<place>.+): dates read month first \(MM/DD/YYYY\), as some only make sense that way; "
-     r"pass date_format='%d/%m/%Y' if that is wrong\.", "data_month_first"),
-    (r"(?P<place>.+): dates such as 03/04/2026 read day first \(DD/MM/YYYY\), as nothing in the "
-     r"column tells the order; pass date_format='%m/%d/%Y' if they are month first\.",
-     "data_day_first"),
-))
-_PLACE = re.compile(r"(?P<file>.+?)(?: \(sheet (?P<sheet>.+)\))?, column (?P<column>.+)")
-_ROWS = re.compile(r"(?P<n>[\d,]+) rows|1 row")
 _SNAKE = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
 
 
-@lru_cache(maxsize=None)
-def _reasons() -> tuple[tuple[re.Pattern, str], ...]:
-    """The data reader's drop reasons (``q_*`` words, English as the reader writes them) as
-    patterns: ``{col}`` any column name, ``{rows}`` "3 rows"."""
-    found = []
-    for key, english in i18n.TEXTS["en"].items():
-        if key.startswith("q_") and key not in ("q_rows", "q_row"):
-            pattern = re.escape(english).replace(r"\{col\}", "(?P<col>.+?)").replace(
-                r"\{rows\}", "(?P<rows>.+?)")
-            found.append((re.compile(pattern), key))
-    return tuple(found)
-
-
 def data_text(lang: str, text: str) -> str:
-    """A text the metric core or the data reader wrote in English, said in ``lang`` in the
-    analyst's words when it is one of their known messages; any other text as it is."""
+    """A text the data reader or the metric core wrote, said in ``lang``: the reader's
+    :class:`~addin.i18n.Message` (a note, a drop reason) from its key; the core's English
+    (``undefined: mrr_start is 0``) in the analyst's words when it is one of its known
+    messages; any other text as it is."""
+    if isinstance(text, Message):
+        return text.said(lang)
     if not text or not text[0].isascii():
         return text
     if text in _WHOLE:
@@ -178,39 +154,7 @@ def data_text(lang: str, text: str) -> str:
             return i18n.text(lang, "core_zero", what=i18n.text(lang, _CORE_ZERO[rest[:-5]]))
         # a message not known by heart: at least no Python names in it
         return "undefined: " + _SNAKE.sub(lambda m: m.group(1).replace("_", " "), rest)
-    for pattern, key in _DATA_NOTES:
-        match = pattern.fullmatch(text)
-        if match:
-            values = match.groupdict()
-            if "place" in values:
-                values["place"] = _place(lang, values["place"])
-            return i18n.text(lang, key, **values)
-    for pattern, key in _reasons():
-        match = pattern.fullmatch(text)
-        if match:
-            values = match.groupdict()
-            if "rows" in values:
-                values["rows"] = _rows(lang, values["rows"])
-            return i18n.text(lang, key, **values)
     return text
-
-
-def _place(lang: str, place: str) -> str:
-    """"orders.csv, column order_date" (or with its sheet) in ``lang``."""
-    match = _PLACE.fullmatch(place)
-    if match is None:
-        return place
-    if match["sheet"]:
-        return i18n.text(lang, "data_place_sheet", **match.groupdict())
-    return i18n.text(lang, "data_place", file=match["file"], column=match["column"])
-
-
-def _rows(lang: str, rows: str) -> str:
-    """"3 rows" in ``lang``."""
-    match = _ROWS.fullmatch(rows)
-    if match is None:
-        return rows
-    return i18n.text(lang, "q_rows", n=match["n"]) if match["n"] else i18n.text(lang, "q_row")
 
 
 # --------------------------------------------------------------------------- the summary

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
+from ...i18n import Message
 from ..schema import NUMBER_KINDS, TABLES, table_named
 from ..values import BLANK_TOKENS, DASHES, holds, show
 from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
@@ -74,7 +75,7 @@ def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> lis
                         file=shown_name(folder))
     raws = [read_csv_file(files[t], t, options, notes) for t in TABLES if t in files]
     if ignored:
-        notes.append(f"Ignored {', '.join(ignored)}: not a table name ({', '.join(TABLES)}).")
+        notes.append(Message("data_ignored", names=", ".join(ignored), tables=", ".join(TABLES)))
     return raws
 
 

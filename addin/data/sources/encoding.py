@@ -16,6 +16,7 @@ import codecs
 import re
 
 from ...errors import DataError
+from ...i18n import counted
 
 __all__ = ["decode", "WESTERN"]
 
@@ -162,9 +163,6 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
                         f"{_SET_ENCODING}", file=name)
     outside = re.findall(r"[^\x00-\x7f]", text)
     at = re.search(r"[^\x00-\x7f]", text).start()
-    count = f"{len(outside):,} character{'' if len(outside) == 1 else 's'}"
-    notes.append(f"{name} is not UTF-8: read as Windows-1252 (Western European), as its {count} "
-                 f"outside ASCII read{'s' if len(outside) == 1 else ''} as such text, such as "
-                 f"{_excerpt(text, at)!r} (line {_line_of(text, at)}); pass encoding= if that is "
-                 "wrong.")
+    notes.append(counted("data_cp1252", len(outside), name=name,
+                         excerpt=repr(_excerpt(text, at)), line=_line_of(text, at)))
     return text

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ...cells import EXCEL_EPOCH_1904, column_letters
 from ...errors import DataError
+from ...i18n import Message, counted
 from ..values import EPOCH
 from .base import RawTable, ReadOptions, SourceKind, column_label, shown_name
 from .locate import HEADER_SEARCH_ROWS, locate_tables, match_columns, no_header, pick_header
@@ -139,9 +140,9 @@ def _note_formulas(raw: RawTable, notes: list[str]) -> None:
         return
     count = sum(int(m.sum()) for m in raw.formulas.values())
     col, at = min(((c, int(np.flatnonzero(m)[0])) for c, m in raw.formulas.items()), key=lambda c: c[1])
-    notes.append(f"{raw.file} (sheet {raw.sheet}): {count:,} cells hold a formula whose value was "
-                 f"never saved, such as row {int(raw.rows[at])}, column {raw.shown.get(col, col)}: open "
-                 "the workbook in Excel, let it calculate, and save it.")
+    notes.append(counted("data_formulas", count,
+                         place=Message("data_sheet", file=raw.file, sheet=raw.sheet),
+                         row=int(raw.rows[at]), column=raw.shown.get(col, col)))
 
 
 class _Fill:
