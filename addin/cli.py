@@ -29,6 +29,7 @@ changed it since (:mod:`addin.excel.output`); any other file is never replaced.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -203,7 +204,8 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
                         help="currency of the money amounts, an ISO code such as EUR, USD or GBP: "
                              "every amount is shown with it (default: the data's, else none)")
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing report written by this command (never any other file)")
+                        help="replace a previous report even if it was changed since this command "
+                             "wrote it (an unchanged one is replaced without it; never any other file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 
 
@@ -212,6 +214,9 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
                         help="decimal mark of numbers written as text (default: detected)")
     parser.add_argument("--date-format", metavar="FORMAT",
                         help="strftime format of text dates, e.g. %%m/%%d/%%Y (default: ISO or day first)")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="encoding of CSV files, e.g. cp1250 or shift_jis (default: UTF-8, "
+                             "UTF-16 with a byte-order mark, or Windows-1252, as detected)")
 
 
 def _report_settings(args: argparse.Namespace) -> dict:
@@ -237,7 +242,16 @@ def _report(args: argparse.Namespace) -> int:
 
     return _written(args, lambda step: export_report(
         args.data, args.output, decimal=args.decimal, date_format=args.date_format,
-        progress=step, **_report_settings(args)))
+        encoding=args.encoding, progress=step, loaded=None if args.quiet else _dropped,
+        **_report_settings(args)))
+
+
+def _dropped(data) -> None:
+    """What the reader dropped, one line per table that lost rows, on stderr (the report's
+    Data quality sheet has the whole account)."""
+    for line in data.summary():
+        if not re.search(r", 0 dropped(:|$)", line):
+            print(f"retention: {line}", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -27,7 +27,9 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
                   program_cost: float | None = None, currency: str | None = None,
                   force: bool = False,
                   decimal: str | None = None, date_format: str | None = None,
-                  progress: Callable[[str], None] | None = None):
+                  encoding: str | None = None,
+                  progress: Callable[[str], None] | None = None,
+                  loaded: Callable[[object], None] | None = None):
     """Write the retention report of ``source`` to ``output``; returns (Report, path written).
 
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a folder of CSV files,
@@ -36,7 +38,9 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     data); ``gross_margin`` a fraction (0.7); ``program_cost`` the retention programme's cost;
     ``currency`` the ISO code of the money amounts (``EUR``; default: the data's, if it
     names one, else none).
-    ``progress(step)`` is called as each step starts ("read", …, "write").
+    ``decimal``, ``date_format`` and ``encoding`` override what the reader detects.
+    ``progress(step)`` is called as each step starts ("read", …, "write"); ``loaded(data)``
+    once the data is read and checked (the command line prints what was dropped).
     """
     from .data import RetentionData, load_data
     from .excel.report_writer import check_output, write_report
@@ -47,7 +51,9 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     check_output(output, force=force, protect=protect)  # refuse before the slow part
     step("read")
     data = source if isinstance(source, RetentionData) else load_data(
-        source, decimal=decimal, date_format=date_format)
+        source, decimal=decimal, date_format=date_format, encoding=encoding)
+    if loaded is not None:
+        loaded(data)
     report = build_report(data, period, segment, lang,
                           {"gross_margin": gross_margin, "program_cost": program_cost,
                            "currency": currency},

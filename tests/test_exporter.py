@@ -704,3 +704,23 @@ def test_cli_program_cost(tmp_path, capsys):
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "'-5' is not an amount of 0 or more" in err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_terminal_says_what_was_dropped(tmp_path, capsys):
+    # rows dropped are summed up on the terminal, not only on the Data quality sheet
+    from addin.cli import main
+    from addin.sample_data import generate_company, write_csv_folder
+
+    folder = tmp_path / "data"
+    write_csv_folder(generate_company(customers=40), folder)
+    orders = folder / "Orders.csv"
+    lines = orders.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("amount")] = "-5"
+    lines[1] = ",".join(row)
+    orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["report", str(folder), "-o", str(tmp_path / "r.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "retention: Orders" in err and "1 negative amount (row 2)" in err
+    assert "retention: Customers" not in err  # nothing dropped there: not said

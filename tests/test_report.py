@@ -971,3 +971,16 @@ def test_currency_from_the_settings_else_the_data():
     # nothing computed depends on it
     a, b = build_report(named, "2026-09"), build_report(hand_data(), "2026-09")
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
+
+
+def test_the_default_period_is_never_after_the_runs_date():
+    # a date the reader let through (a Customers churn date in the future is legitimate)
+    # must not make the default period a month that has not ended yet
+    import datetime as dt
+
+    frames = hand_frames()
+    later = build_report(types.SimpleNamespace(tables=frames, source="x", today=None))
+    early = build_report(types.SimpleNamespace(tables=frames, source="x",
+                                               today=dt.date(2026, 6, 15)))
+    assert early.period.label == "2026-05"
+    assert later.period.label == "2026-09"

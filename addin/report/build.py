@@ -9,6 +9,7 @@ language is only stored in the report, for the renderer: nothing here depends on
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from .definitions import definitions
 from .facts import PeriodFacts
 from .kpis import kpi_table
 from .model import Note, Report
-from .period import Period, day_date, month_day, month_text, parse_period
+from .period import Period, day_date, month_day, month_of_day, month_text, parse_period
 from .prepared import PreparedData
 from .whatif import retention_whatif
 
@@ -94,6 +95,10 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     first, last_day, data_last_month, complete = prepared.extent
     notes: list[Note] = []
     if period is None:
+        # never a month that has not ended by the run's date: one mistyped future date (that
+        # the reader missed) must not move the whole report
+        run_day = ((getattr(data, "today", None) or date.today()) - date(1970, 1, 1)).days
+        complete = min(complete, month_of_day(run_day + 1) - 1)
         the_period = Period("month", complete, complete)
         notes.append(Note("default_period", period=the_period.label))
     else:
