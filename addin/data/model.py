@@ -59,6 +59,7 @@ class RetentionData:
     notes: list[str] = field(default_factory=list)
     places: dict[str, str] = field(default_factory=dict)
     today: _dt.date | None = None
+    currency: str | None = None  # the currency a known export names, when all its rows agree
 
     def get(self, name: str) -> pd.DataFrame | None:
         """The table (any case/spacing of its name), or None when it was not given."""
@@ -263,5 +264,6 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
     quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
     quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
                               "rows_dropped": np.int64, "reason": object, "first_rows": object})
-    return RetentionData(tables=tables, quality=quality, source=source, notes=notes,
-                         places=places, today=today)
+    currencies = {raw.currency for raw in raws if raw.currency}
+    return RetentionData(tables=tables, quality=quality, source=source, notes=notes, places=places,
+                         today=today, currency=currencies.pop() if len(currencies) == 1 else None)

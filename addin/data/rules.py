@@ -140,6 +140,8 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
             for mask in parsed[col].bad.values():
                 live |= mask
     verdict = _Verdicts(raw.n, live)
+    for reason, mask in (raw.dropped or {}).items():  # a known export's own reasons come first
+        verdict.drop(mask, reason)
 
     # 3. columns in order: a column mostly unreadable refuses the table; else bad rows drop
     out: dict[str, np.ndarray] = {}

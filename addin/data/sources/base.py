@@ -41,6 +41,8 @@ class RawTable:
     decimal_hint: str | None = None  # the decimal mark the source implies when numbers do not
     epoch: np.datetime64 = EPOCH  # serial number 0 (1904 date system: 1904-01-01)
     formulas: dict[str, np.ndarray] | None = None  # column -> cells holding a formula not saved
+    dropped: dict | None = None  # reason (a Message) -> rows a known export drops before any check
+    currency: str | None = None  # the currency a known export names (upper case), when one
 
 
 @dataclass(frozen=True)

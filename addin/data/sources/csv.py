@@ -19,6 +19,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ...i18n import Message
+from ..exports import EXPORTS, read_export, recognise
 from ..schema import NUMBER_KINDS, TABLES, table_named
 from ..values import BLANK_TOKENS, DASHES, holds, show
 from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
@@ -38,14 +39,33 @@ _SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*', re.IGNORECASE)
 
 
 def read_csv_source(path: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
-    """A folder of CSV files, or one CSV file named after its table."""
+    """A folder of CSV files, or one CSV file named after its table or a known export."""
     if path.is_dir():
         return read_csv_folder(path, options, notes)
+    export = _known_export(path, options)
+    if export is not None:
+        return [read_export(export, [path], options, notes)]
     table = table_named(path.stem)
     if table is None:
-        raise DataError(f"the file name should be a table name ({', '.join(TABLES)})",
+        raise DataError(f"the file name should be a table name ({', '.join(TABLES)}), or the file "
+                        f"a known export ({', '.join(e.name for e in EXPORTS)})",
                         file=shown_name(path.name))
     return [read_csv_file(path, table, options, notes)]
+
+
+def _known_export(path: Path, options: ReadOptions):
+    """The known export (:mod:`addin.data.exports`) whose columns the header of ``path`` holds,
+    or None (a file that cannot be read is no export: it is left to the caller)."""
+    try:
+        regular_file(path)
+        with path.open("rb") as file:  # the header is in the first bytes
+            text = decode(file.read(1 << 16), shown_name(path.name), options.encoding, [])
+    except (DataError, OSError):
+        return None
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        return None
+    return recognise(next(csv.reader([first], delimiter=_sniff_separator(first))))
 
 
 def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
@@ -56,9 +76,15 @@ def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> lis
     it would leave the table out without a word.
     """
     files: dict[str, Path] = {}
+    exports: dict = {}  # a known export -> its files, joined in name order
     ignored = []
     for entry in sorted(folder.iterdir()):
         if entry.suffix.lower() != ".csv":
+            continue
+        # a file whose header is a known export is one, whatever its name (subscriptions.csv)
+        export = _known_export(entry, options) if entry.is_file() else None
+        if export is not None:
+            exports.setdefault(export, []).append(entry)
             continue
         table = table_named(entry.stem)
         if table is None:
@@ -70,10 +96,17 @@ def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> lis
             raise DataError(f"two files for table {table}: {shown_name(files[table].name)} and "
                             f"{shown_name(entry.name)}; keep one", file=shown_name(folder))
         files[table] = entry
-    if not files:
+    given: dict[str, str] = {t: shown_name(p.name) for t, p in files.items()}
+    for export, paths in exports.items():
+        if export.table in given:
+            raise DataError(f"two sources for table {export.table}: {given[export.table]} and "
+                            f"{shown_name(paths[0].name)}; keep one", file=shown_name(folder))
+        given[export.table] = shown_name(paths[0].name)
+    if not files and not exports:
         raise DataError(f"no table found: expected CSV files named {', '.join(t + '.csv' for t in TABLES)}",
                         file=shown_name(folder))
     raws = [read_csv_file(files[t], t, options, notes) for t in TABLES if t in files]
+    raws += [read_export(export, paths, options, notes) for export, paths in exports.items()]
     if ignored:
         notes.append(Message("data_ignored", names=", ".join(ignored), tables=", ".join(TABLES)))
     return raws

@@ -1,0 +1,140 @@
+"""Stripe's Dashboard subscriptions export (Billing > Subscriptions > Export) read as
+Subscriptions: one row per customer and month, its MRR.
+
+Recognised by the columns ``id``, ``Customer ID``, ``Status``, ``Interval``, ``Amount``,
+``Quantity`` and ``Start (UTC)`` (older exports: ``Start Date (UTC)``). Timestamps are taken
+as the date written. The rules:
+
+- a subscription counts in month M when on M's last day it has started (Start), any trial
+  has ended (Trial End on or before that day), it has not ended (Ended At empty or after that
+  day; one whose Status is ``canceled`` with no Ended At ends at Canceled At, while one still
+  ``active`` with Cancel At Period End counts until it ends) and its Status is not
+  ``incomplete`` or ``incomplete_expired``;
+- its MRR is Amount x Quantity per month: ``month`` as is, ``year`` / 12, ``week`` x 52/12,
+  ``day`` x 365/12, divided by the interval count where the export has one; Amount is in the
+  currency's major units, as the Dashboard writes it;
+- a customer's subscriptions in a month add up;
+- the months run from the first start to the data's last month: the month of the latest
+  event written in the file (Created, Start, Current Period Start, Canceled At, Ended At) not
+  after the run's date, or the run's month when there is none.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError
+from ..sources.base import RawTable, ReadOptions
+from . import Export, ExportRows
+from .common import column, date_part, number
+
+__all__ = ["STRIPE_SUBSCRIPTIONS", "convert_subscriptions", "PER_MONTH"]
+
+#: How many times an interval fits in a month.
+PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 365 / 12}
+
+_START = ("Start (UTC)", "Start Date (UTC)", "Start")
+_NOT_COUNTED = ("incomplete", "incomplete_expired")
+
+
+def _dates(read: ExportRows, *spellings: str) -> pd.Series:
+    """A timestamp column as dates (NaT: blank); DataError naming the first unreadable one."""
+    values = column(read, *spellings, required=False)
+    if values is None:
+        return pd.Series(pd.NaT, index=read.frame.index, dtype="datetime64[ns]")
+    text = date_part(values)
+    dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() & (text != "")
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{values.iloc[at]!r} in {spellings[0]} is not a date (YYYY-MM-DD)",
+                        file=str(read.files.iloc[at]), row=int(read.rows.iloc[at]))
+    return dates
+
+
+def _numbers(read: ExportRows, name: str, default: float | None = None) -> np.ndarray:
+    values = column(read, name, required=default is None)
+    if values is None:
+        return np.full(len(read.frame), default)
+    numbers = number(values)
+    if default is not None:
+        numbers = numbers.where(values != "", default)
+    bad = numbers.isna()
+    if bad.any():
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{values.iloc[at]!r} in {name} is not a number",
+                        file=str(read.files.iloc[at]), row=int(read.rows.iloc[at]))
+    return numbers.to_numpy(np.float64)
+
+
+def monthly_amount(read: ExportRows) -> np.ndarray:
+    """Each subscription's MRR: Amount x Quantity per month (see :data:`PER_MONTH`)."""
+    interval = column(read, "Interval").str.lower()
+    unknown = ~interval.isin(list(PER_MONTH))
+    if unknown.any():
+        at = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(f"{interval.iloc[at]!r} in Interval is not an interval "
+                        f"({', '.join(PER_MONTH)})", file=str(read.files.iloc[at]),
+                        row=int(read.rows.iloc[at]))
+    count = _numbers(read, "Interval Count", 1.0) if column(
+        read, "Interval Count", required=False) is not None else np.ones(len(interval))
+    return (_numbers(read, "Amount") * _numbers(read, "Quantity", 1.0)
+            * interval.map(PER_MONTH).to_numpy(np.float64) / np.where(count > 0, count, 1))
+
+
+def convert_subscriptions(read: ExportRows, label: str, options: ReadOptions,
+                          today: _dt.date | None = None) -> RawTable:
+    """The Subscriptions table of a Stripe subscriptions export (the rules above)."""
+    today = today or _dt.date.today()
+    status = column(read, "Status").str.lower()
+    start = _dates(read, *_START)
+    trial_end = _dates(read, "Trial End (UTC)", "Trial End")
+    ended = _dates(read, "Ended At (UTC)", "Ended At")
+    canceled = _dates(read, "Canceled At (UTC)", "Canceled At")
+    end = ended.where(ended.notna() | (status != "canceled"), canceled)
+    mrr = monthly_amount(read)
+    customer = column(read, "Customer ID")
+    events = pd.concat([start, ended, canceled, _dates(read, "Created (UTC)", "Created"),
+                        _dates(read, "Current Period Start (UTC)", "Current Period Start")])
+    events = events[events <= pd.Timestamp(today)]
+    last = (events.max() if events.notna().any() else pd.Timestamp(today)).to_period("M")
+    counted = start.notna() & ~status.isin(_NOT_COUNTED) & (customer != "")
+    first = start[counted].min()
+    months = (pd.period_range(first.to_period("M"), last, freq="M")
+              if counted.any() and first.to_period("M") <= last else pd.PeriodIndex([], freq="M"))
+    month_ends = months.to_timestamp(how="end").normalize().to_numpy("datetime64[ns]")
+    # subscriptions x months: on the month's last day, started, out of trial, not ended
+    day = month_ends[None, :]
+    live = (counted.to_numpy()[:, None] & (start.to_numpy()[:, None] <= day)
+            & ~(trial_end.to_numpy()[:, None] > day) & ~(end.to_numpy()[:, None] <= day))
+    subs, at = np.nonzero(live)
+    rows = pd.DataFrame({"customer_id": customer.to_numpy(object)[subs], "month": at,
+                         "mrr": mrr[subs], "row": read.rows.to_numpy()[subs]})
+    out = rows.groupby(["customer_id", "month"], sort=False).agg(mrr=("mrr", "sum"), row=("row", "min"))
+    out = out.reset_index().sort_values(["month", "row"], kind="stable")
+    currency = column(read, "Currency", required=False)
+    codes = set() if currency is None else {c.lower() for c in currency if c}
+    columns = {
+        "customer_id": pd.Series(out["customer_id"].to_numpy(object), dtype=object),
+        "month": pd.Series(months.strftime("%Y-%m-01").to_numpy(object)[out["month"].to_numpy()]
+                           if len(out) else [], dtype=object),
+        "mrr": pd.Series(out["mrr"].round(6).to_numpy(np.float64), dtype=object),
+    }
+    return RawTable(table="Subscriptions", columns=columns, n=len(out),
+                    rows=out["row"].to_numpy(np.int64), file=label, sheet=None,
+                    shown={"customer_id": "Customer ID", "month": "Start (UTC)",
+                           "mrr": "Amount x Quantity"},
+                    stripped=True, text_blanks=True, may_have_errors=False, decimal_hint=".",
+                    currency=codes.pop().upper() if len(codes) == 1 else None)
+
+
+#: Stripe's Dashboard subscriptions export.
+STRIPE_SUBSCRIPTIONS = Export(
+    name="Stripe subscriptions", table="Subscriptions",
+    keys=(("id",), ("Customer ID",), ("Status",), ("Interval",), ("Amount",), ("Quantity",),
+          _START),
+    convert=convert_subscriptions,
+)
