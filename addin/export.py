@@ -18,7 +18,7 @@ an argument given here (not None) wins over its cell. So the report of the templ
 its Refresh button says: the margin and the programme cost typed on its Settings sheet.
 
 **The KPIs as JSON.** With ``kpis`` (a path ending in ``.json``, or a text stream such as
-``sys.stdout``) the KPIs are also written as :mod:`addin.report.kpis_json` describes
+``sys.stdout``) the KPIs are also written as :mod:`addin.export_json` describes
 (docs/kpis-json.md), after the workbook.
 """
 
@@ -135,10 +135,10 @@ def _check_kpis_output(path: str | os.PathLike, *, force: bool, protect: list) -
 
 
 def write_kpis(report, target: str | os.PathLike | TextIO) -> None:
-    """Write the KPIs of ``report`` as JSON (:func:`addin.report.kpis_json.kpis_json`) to a
+    """Write the KPIs of ``report`` as JSON (:func:`addin.export_json.kpis_json`) to a
     text stream, or atomically to a file (checked as :func:`export_report` checks it)."""
     from .excel.output import write_atomically
-    from .report.kpis_json import kpis_json
+    from .export_json import kpis_json
 
     text = kpis_json(report)
     if hasattr(target, "write"):

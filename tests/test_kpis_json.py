@@ -1,4 +1,4 @@
-"""The KPIs as JSON (addin.report.kpis_json, ``retention report --kpis``): the report's values
+"""The KPIs as JSON (addin.export_json, ``retention report --kpis``): the report's values
 as they are, blanks as null, English notes, valid against docs/kpis.schema.json."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from addin.cli import main
 from addin.data import RetentionData
 from addin.report import build_report, render
-from addin.report.kpis_json import kpis_document, kpis_json
+from addin.export_json import kpis_document, kpis_json
 
 from test_exporter import data_workbook
 from test_report import hand_data, hand_frames

@@ -27,8 +27,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from . import render
-from .model import Report, python_value
+from .report import render
+from .report.model import Report, python_value
 
 __all__ = ["ENGLISH", "kpis_document", "kpis_json"]
 
