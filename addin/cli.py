@@ -13,7 +13,9 @@ Each subcommand parses its options here and calls one function of the package's 
 (:mod:`addin.export`, :mod:`addin.excel.template`, :mod:`addin.excel.addin_builder`,
 :mod:`addin.lite`).
 Options that are settings (period, language, margin, cost) are read by :mod:`addin.settings`,
-the same reader as the Refresh button's.
+the same reader as the Refresh button's; ``retention report BOOK.xlsx`` on a workbook with the
+template's Settings names reads those cells too, and an option given wins over its cell.
+``--kpis FILE.json`` (``-``: standard output) writes the KPIs as JSON beside the workbook.
 
 Exit codes: 0 done; 2 bad usage, bad input or a refused output (one line on stderr saying
 what and where, nothing written); 1 anything unexpected (one line, no traceback); stopped
@@ -192,8 +194,9 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
                         help="2026-09 (a month), 2026-Q3 (a quarter) or 2026 (a year); "
                         "default: the last complete month in the data")
     parser.add_argument("--segment", help="report on one segment of Customers.segment (default: all)")
-    parser.add_argument("--lang", type=_language, default=DEFAULT_LANGUAGE,
-                        metavar="{" + ",".join(LANGUAGES) + "}", help="report language (default en)")
+    parser.add_argument("--lang", type=_language,
+                        metavar="{" + ",".join(LANGUAGES) + "}",
+                        help=f"report language (default: a workbook's Settings, else {DEFAULT_LANGUAGE})")
     parser.add_argument("--gross-margin", type=_percent_or_fraction, metavar="MARGIN",
                         help="gross margin for CLV from churn and the what-if, e.g. 0.7 or 70%% "
                              "(default 100 %%, noted)")
@@ -203,6 +206,9 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
     parser.add_argument("--currency", type=_currency, metavar="CODE",
                         help="currency of the money amounts, an ISO code such as EUR, USD or GBP: "
                              "every amount is shown with it (default: the data's, else none)")
+    parser.add_argument("--kpis", metavar="FILE.json",
+                        help="also write the KPIs as JSON to FILE.json (- for standard output); "
+                             "see docs/kpis-json.md")
     parser.add_argument("--force", action="store_true",
                         help="replace a previous report even if it was changed since this command "
                              "wrote it (an unchanged one is replaced without it; never any other file)")
@@ -222,7 +228,8 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 def _report_settings(args: argparse.Namespace) -> dict:
     return {"period": args.period, "segment": args.segment, "lang": args.lang,
             "gross_margin": args.gross_margin, "program_cost": args.program_cost,
-            "currency": args.currency, "force": args.force}
+            "currency": args.currency, "force": args.force,
+            "kpis": sys.stdout if args.kpis == "-" else args.kpis}
 
 
 def _written(args: argparse.Namespace, run: Callable[[Callable[[str], None]], tuple]) -> int:
@@ -233,7 +240,9 @@ def _written(args: argparse.Namespace, run: Callable[[Callable[[str], None]], tu
         progress.close()
     if not args.quiet:
         segment = report.segment or "all segments"
-        print(f"wrote {path}: retention report {report.period.label}, {segment}")
+        # with --kpis - standard output is the JSON's alone
+        print(f"wrote {path}: retention report {report.period.label}, {segment}",
+              file=sys.stderr if args.kpis == "-" else sys.stdout)
     return EXIT_OK
 
 

@@ -10,12 +10,27 @@ Data flows one way: :func:`addin.data.load_data` (sources → checked tables) �
 :func:`addin.report.build_report` (compute) → :func:`addin.excel.report_writer.write_report`
 (render and write). The output is checked before anything is read, is written atomically, and
 never overwrites the input or a file the exporter did not write (unless ``force``).
+
+**A workbook's Settings.** When ``source`` is a workbook file that has the template's Settings
+names (``Settings_Period``, ``Settings_GrossMargin``, ...), their cells are read as the Refresh
+button reads them (:mod:`addin.data.sources.settings_cells`, then :func:`addin.settings.read`);
+an argument given here (not None) wins over its cell. So the report of the template says what
+its Refresh button says: the margin and the programme cost typed on its Settings sheet.
+
+**The KPIs as JSON.** With ``kpis`` (a path ending in ``.json``, or a text stream such as
+``sys.stdout``) the KPIs are also written as :mod:`addin.export_json` describes
+(docs/kpis-json.md), after the workbook.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+#: The settings a workbook's Settings cells may give, by export_report's argument.
+WORKBOOK_SETTINGS = ("period", "segment", "lang", "gross_margin", "program_cost", "currency")
 
 
 def _no_progress(step: str) -> None:
@@ -23,13 +38,14 @@ def _no_progress(step: str) -> None:
 
 
 def export_report(source, output: str | os.PathLike, *, period: str | None = None,
-                  segment: str | None = None, lang: str = "en", gross_margin: float | None = None,
+                  segment: str | None = None, lang: str | None = None, gross_margin: float | None = None,
                   program_cost: float | None = None, currency: str | None = None,
                   force: bool = False,
                   decimal: str | None = None, date_format: str | None = None,
                   encoding: str | None = None,
                   progress: Callable[[str], None] | None = None,
-                  loaded: Callable[[object], None] | None = None):
+                  loaded: Callable[[object], None] | None = None,
+                  kpis: str | os.PathLike | TextIO | None = None):
     """Write the retention report of ``source`` to ``output``; returns (Report, path written).
 
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a folder of CSV files,
@@ -41,6 +57,9 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     ``decimal``, ``date_format`` and ``encoding`` override what the reader detects.
     ``progress(step)`` is called as each step starts ("read", …, "write"); ``loaded(data)``
     once the data is read and checked (the command line prints what was dropped).
+    The settings left None (``lang`` too) are taken from a workbook's Settings cells, else
+    their defaults (the last complete month, all segments, English, 100 % margin noted, no
+    programme cost, the data's currency). ``kpis``: where to write the KPIs as JSON too.
     """
     from .data import RetentionData, load_data
     from .excel.report_writer import check_output, write_report
@@ -48,18 +67,85 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
 
     step = progress or _no_progress
     protect = [] if isinstance(source, (RetentionData, Mapping)) else [source]
-    check_output(output, force=force, protect=protect)  # refuse before the slow part
+    out = check_output(output, force=force, protect=protect)  # refuse before the slow part
+    if kpis is not None and not hasattr(kpis, "write"):
+        _check_kpis_output(kpis, force=force, protect=[*protect, out])
     step("read")
     data = source if isinstance(source, RetentionData) else load_data(
         source, decimal=decimal, date_format=date_format, encoding=encoding)
     if loaded is not None:
         loaded(data)
-    report = build_report(data, period, segment, lang,
-                          {"gross_margin": gross_margin, "program_cost": program_cost,
-                           "currency": currency},
+    given = {"period": period, "segment": segment, "lang": lang, "gross_margin": gross_margin,
+             "program_cost": program_cost, "currency": currency}
+    chosen = workbook_settings(source, given)
+    report = build_report(data, chosen["period"], chosen["segment"], chosen["lang"],
+                          {"gross_margin": chosen["gross_margin"],
+                           "program_cost": chosen["program_cost"],
+                           "currency": chosen["currency"]},
                           progress=step)
     step("write")
-    return report, write_report(report, output, force=force, protect=protect)
+    written = write_report(report, output, force=force, protect=protect)
+    if kpis is not None:
+        write_kpis(report, kpis)
+    return report, written
+
+
+def workbook_settings(source, given: Mapping[str, object]) -> dict[str, object]:
+    """The report's settings: each of ``given`` that is not None, else the cell of its
+    Settings name in the workbook ``source`` (read by :mod:`addin.settings`, a bad value
+    refused naming the defined name), else its default. A source that is not a workbook file
+    has no cells: ``given`` and the defaults alone."""
+    from . import settings
+    from .data.sources.settings_cells import read_settings_cells
+
+    cells = read_settings_cells(source) if isinstance(source, (str, bytes, os.PathLike)) else {}
+    wanted = {key: value for key, value in cells.items() if given.get(key) is None}
+    from_cells = settings.read(wanted, settings.SETTING_NAMES)  # the rest read as blank
+    return {key: given[key] if given.get(key) is not None else from_cells[key]
+            for key in WORKBOOK_SETTINGS}
+
+
+def _check_kpis_output(path: str | os.PathLike, *, force: bool, protect: list) -> Path:
+    """``path`` if the KPIs' JSON may be written there, else OutputRefused: a name ending in
+    .json, not a folder, not the input nor the report; an existing file is replaced only when
+    it is a KPIs file written by this exporter (it has its keys), or with ``force``."""
+    import json
+
+    from .excel.output import OutputRefused
+
+    out = Path(path)
+    if out.suffix.lower() != ".json":
+        raise OutputRefused(f"{out}: the KPIs file is JSON, give a name ending in .json (or - "
+                            "for standard output)")
+    if out.is_dir():
+        raise OutputRefused(f"{out} is a folder, give the KPIs file's name")
+    for item in protect:
+        if item is not None and str(item) and out.resolve() == Path(item).resolve():
+            raise OutputRefused(f"{out} is the input data or the report: refusing to overwrite it")
+    if out.exists() and not force:
+        try:
+            previous = json.loads(out.read_text(encoding="utf-8"))
+            ours = isinstance(previous, dict) and {"period", "kpis"} <= previous.keys()
+        except (ValueError, OSError):
+            ours = False
+        if not ours:
+            raise OutputRefused(f"{out} exists and is not a KPIs file written by this tool: "
+                                "refusing to overwrite it (add --force to replace it)")
+    return out
+
+
+def write_kpis(report, target: str | os.PathLike | TextIO) -> None:
+    """Write the KPIs of ``report`` as JSON (:func:`addin.export_json.kpis_json`) to a
+    text stream, or atomically to a file (checked as :func:`export_report` checks it)."""
+    from .excel.output import write_atomically
+    from .export_json import kpis_json
+
+    text = kpis_json(report)
+    if hasattr(target, "write"):
+        target.write(text)
+        target.flush()
+        return
+    write_atomically(target, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
 
 
 def export_demo(output: str | os.PathLike, **options):
