@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from addin.cli import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, main
+from addin.cli import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM
 from addin.excel import output
 from addin.excel.addin_builder import build_addin, is_generated
 from addin.excel.output import (FINGERPRINT, MARKER, OutputRefused, check_output, fingerprint,
@@ -32,20 +32,10 @@ from addin.excel.report_writer import write_report
 from addin.excel.template import MARKER_PROPERTY, MARKER_VALUE, is_generated_template
 from addin.report import build_report
 
+from test_exporter import leftovers, run
 from test_report import hand_data, hand_frames
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Temporary files a writer may have left in ``folder``."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
