@@ -44,3 +44,10 @@ class DataError(MetricError, ValueError):
             ) if part
         ]
         super().__init__(f"{', '.join(where)}: {problem}" if where else problem)
+
+
+class SourceUnreachableError(DataError):
+    """A database or engine named as the source cannot be reached (a host that does not
+    answer, a refused login, a Spark session that does not start): the message names the
+    host and the cause, never a password. The CLI exits with its own code, so a scheduler
+    can tell "try again later" from "fix the data"."""
