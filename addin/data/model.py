@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidInputError
+from ..errors import DataError, InvalidInputError
 from ..i18n import Message, counted
+from .mapping import describe, parse_mapping, required_columns
 from .rules import check_table
 from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
 from .sources import RawTable, ReadOptions, read_source, shown_name
@@ -29,7 +30,9 @@ class RetentionData:
     """The retention tables, typed and checked, and an account of what was dropped.
 
     ``tables`` holds only the tables given (an empty table given with just its header is
-    there, with no rows). Columns are those of :data:`TABLES`, in that order: ids and text
+    there, with no rows). Columns are those of :data:`TABLES`, in that order, but for an
+    optional column (:data:`~.schema.OPTIONAL_COLUMNS`) the source left out, which is
+    absent (``"units_returned" not in data.get("Orders")``): ids and text
     as ``str`` (ids stripped of surrounding spaces; an id typed as the number 101 is
     ``"101"``), dates as ``datetime64[ns]`` at midnight (months on the 1st), money as
     ``float64``, counts and scores as ``int64``. Blank text is ``""``; an optional blank
@@ -74,7 +77,7 @@ class RetentionData:
     def segments(self) -> list[str]:
         """The distinct non-blank Customers.segment values, sorted; [] without Customers."""
         customers = self.tables.get("Customers")
-        if customers is None:
+        if customers is None or "segment" not in customers:
             return []
         values = customers["segment"].dropna().unique().tolist()
         return sorted((v for v in values if v != ""), key=lambda v: (v.casefold(), v))
@@ -107,17 +110,20 @@ class RetentionData:
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame], source: str = "DataFrames", *,
                     decimal: str | None = None, date_format: str | None = None,
-                    today: _dt.date | str | None = None) -> RetentionData:
+                    today: _dt.date | str | None = None, mapping=None) -> RetentionData:
         """Check and type tables given as DataFrames keyed by table name.
 
         Keys and column names match like sheet and header names (any case and spacing);
         keys that are not a table are ignored. Values may be text, numbers, dates or
         datetimes as Excel or pandas give them. Row numbers in messages count the header as
-        row 1, as if the frame were pasted at A1. ``decimal``, ``date_format`` and ``today``
-        as for :func:`load_data`.
+        row 1, as if the frame were pasted at A1. ``decimal``, ``date_format``, ``today`` and
+        ``mapping`` as for :func:`load_data`.
         """
         decimal = _check_decimal(decimal)
-        return _build(read_frames(frames, source), shown_name(source), [], decimal=decimal,
+        mapping = parse_mapping(mapping)
+        raws = read_frames(frames, source, mapping)
+        _check_mapped_tables(mapping, raws)
+        return _build(raws, shown_name(source), [], decimal=decimal,
                       date_format=_check_date_format(date_format), today=_check_today(today))
 
     @staticmethod
@@ -133,16 +139,21 @@ class RetentionData:
         return f"RetentionData({self.source!r}: {shown}; {dropped:,} rows dropped)"
 
 
-def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
+def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[str, pd.DataFrame], *,
               decimal: str | None = None, date_format: str | None = None,
-              encoding: str | None = None, today: _dt.date | str | None = None) -> RetentionData:
-    """Read, check and type the retention tables from a workbook, a CSV folder or DataFrames.
+              encoding: str | None = None, today: _dt.date | str | None = None,
+              mapping: Mapping | Sequence[str] | None = None) -> RetentionData:
+    """Read, check and type the retention tables from workbooks, CSV files and folders, or
+    DataFrames.
 
     Arguments
     ---------
     source
-        An ``.xlsx``/``.xlsm`` workbook, a folder of ``<Table>.csv`` files, one such CSV
-        file, or a dict of DataFrames keyed by table name.
+        An ``.xlsx``/``.xlsm`` workbook, a folder of CSV files, one CSV file, a list of
+        such paths, or a dict of DataFrames keyed by table name. A CSV file is a known export
+        (Shopify orders, Stripe subscriptions) by its header, else the table it is named
+        after (``Orders.csv``), else the table whose columns its header holds. One table
+        given twice is refused, naming both, unless both are files of one export (joined).
     decimal
         ``","`` or ``"."``: the decimal mark of numbers written as text (``--decimal`` on
         the command line). By default each table's text numbers decide (``1.234,56``,
@@ -164,6 +175,12 @@ def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
         ``"YYYY-MM-DD"``. Events after it (an order, an answer, a payment, a month of
         subscription after its month...) cannot have happened: those rows are dropped as
         ``date in the future in <column>``; see ``DATE_RULES`` in :mod:`.schema`.
+    mapping
+        The headers that hold our columns when a file does not use our names:
+        ``{"Orders.customer_id": "Kunde", "Orders.order_date": "Datum"}`` (or
+        ``["Orders.customer_id=Kunde", ...]``, as ``--map`` takes them); see
+        :mod:`addin.data.mapping`. A mapped header that is not in its table's file, or a
+        mapped table no input gives, is refused.
 
     Raises
     ------
@@ -177,9 +194,25 @@ def load_data(source: str | os.PathLike | Mapping[str, pd.DataFrame], *,
     if encoding is not None and not isinstance(encoding, str):
         raise InvalidInputError(f"encoding is {encoding!r}, expected a name such as 'cp1252'")
     today = _check_today(today)
+    mapping = parse_mapping(mapping)
     notes: list[str] = []
-    raws, label = read_source(source, ReadOptions(decimal=decimal, encoding=encoding), notes)
+    raws, label = read_source(source, ReadOptions(decimal=decimal, encoding=encoding, mapping=mapping),
+                              notes)
+    _check_mapped_tables(mapping, raws)
     return _build(raws, label, notes, decimal=decimal, date_format=date_format, today=today)
+
+
+def _check_mapped_tables(mapping: dict, raws: list[RawTable]) -> None:
+    """DataError when the mapping names a table that no input gave: its file was named after
+    no table and its header did not hold the mapped headers."""
+    given = {raw.table for raw in raws}
+    for table, columns in mapping.items():
+        if table not in given:
+            entries = ", ".join(describe(table, c, h) for c, h in columns.items())
+            raise DataError(f"the mapping {entries} names table {table}, which no input gives: no "
+                            f"file or sheet is named {table}, and no file's header holds "
+                            f"{', '.join(columns.values())} with the other columns {table} needs "
+                            f"({', '.join(required_columns(table))})")
 
 
 def _check_date_format(date_format: object) -> str | None:
@@ -211,11 +244,15 @@ def _check_decimal(decimal: object) -> str | None:
     return decimal  # type: ignore[return-value]
 
 
-def _typed_frame(table: str, out: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
-    """The rows ``keep`` of a checked table, each column in the dtype of its kind."""
+def _typed_frame(table: str, out: dict[str, np.ndarray], keep: np.ndarray,
+                 absent: set[str]) -> pd.DataFrame:
+    """The rows ``keep`` of a checked table, each column in the dtype of its kind; the
+    optional columns ``absent`` from the source are left out."""
     columns = {}
     everything = bool(keep.all())
     for col, kind in TABLES[table].items():
+        if col in absent:
+            continue
         values = out[col] if everything else out[col][keep]
         if kind in ("id", "text"):
             columns[col] = pd.array(values.astype(object), dtype="str")
@@ -236,7 +273,8 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
     places: dict[str, str] = {}
     for raw in raws:
         checked = check_table(raw, decimal, date_format, notes, today)
-        tables[raw.table] = _typed_frame(raw.table, checked.values, checked.keep)
+        absent = {col for col, values in raw.columns.items() if values is None}
+        tables[raw.table] = _typed_frame(raw.table, checked.values, checked.keep, absent)
         summary[raw.table] = (checked.rows_read, checked.dropped, checked.first_rows)
         if raw.file:
             places[raw.table] = raw.file + (f", sheet {raw.sheet}" if raw.sheet else "")

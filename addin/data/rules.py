@@ -180,7 +180,8 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
 
     # 4. rules across columns
     for lower, upper, reason in ORDERED_COLUMNS.get(table, ()):
-        verdict.drop(out[lower] > out[upper], Message(reason))
+        if raw.columns[lower] is not None and raw.columns[upper] is not None:
+            verdict.drop(out[lower] > out[upper], Message(reason))
 
     # 5. repeated keys (among the rows still kept, so a bad first row does not hide a good one)
     rule = REPEATS.get(table)

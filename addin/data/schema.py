@@ -70,8 +70,15 @@ BLANK_ALLOWED: dict[str, tuple[str, ...]] = {
     "Invoices": ("paid_date",),
 }
 
-#: Columns that may be missing from a table altogether (then blank in every row).
-OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"Customers": ("name", "segment")}
+#: Columns that may be missing from a table altogether: the table is read without them
+#: and the column is absent from it (not blank, not zero), so that a KPI needing it says
+#: which column is missing (the return rate without ``units_returned``). Every other column
+#: is required: the table is refused without it.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Customers": ("name", "segment", "churn_date"),
+    "Orders": ("units", "units_returned"),
+    "Invoices": ("paid_date",),
+}
 
 #: The columns of :attr:`RetentionData.quality` (``first_rows``: the first rows dropped for the
 #: reason, as the user numbers them).

@@ -151,7 +151,9 @@ class PeriodFacts:
             raise needs("Orders")
         missing = [c for c in columns if self.d.orders[c] is None]
         if missing:
-            raise Missing("needs_columns", columns=", ".join(missing), table="Orders")
+            # the note names the table's columns (prepared.py keeps units_returned as "returned")
+            named = ["units_returned" if c == "returned" else c for c in missing]
+            raise Missing("needs_columns", columns=", ".join(named), table="Orders")
         return self.d.orders
 
     @cached_property

@@ -10,7 +10,8 @@ Recognised by the columns ``Name``, ``Email``, ``Financial Status``, ``Created a
 - amount = ``Total`` - ``Refunded Amount`` (blank: nothing refunded);
 - units = the sum of ``Lineitem quantity`` over the order's rows;
 - an order with ``Cancelled at`` filled is dropped, counted as ``cancelled order``;
-- returned units are not in this export: ``units_returned`` is blank (0).
+- returned units are not in this export: Orders has no ``units_returned`` column, and the
+  return rate says it needs that column (a blank read as 0 would show a 0 % return rate).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def convert_orders(read: ExportRows, label: str, options: ReadOptions) -> RawTab
         "order_date": order_date.where(order_date != "", None).reset_index(drop=True).astype(object),
         "amount": amount.reset_index(drop=True),
         "units": name.map(units).reset_index(drop=True).astype(object),
-        "units_returned": pd.Series([None] * len(name), dtype=object),
+        "units_returned": None,  # not in the export: the column is absent
     }
     shown = {"order_id": "Name", "customer_id": "Email", "order_date": "Created at",
              "amount": "Total - Refunded Amount", "units": "Lineitem quantity"}

@@ -11,6 +11,7 @@ any file).
 - :mod:`.workbook`: an ``.xlsx``/``.xlsm`` workbook (any other file is tried as one, and
   refused by :mod:`.safety` when it is not), its Tables, merged ranges and unsaved formulas
   found by :mod:`.structure`;
+- :mod:`.inputs`: several paths at once, one table each (an export's files joined);
 - :mod:`.locate`: which Table or sheet of a workbook holds a table, and which row is its
   header (also for the Refresh button, which reads the open workbook through Excel);
 - :mod:`.base`: what every kind hands over (:class:`~.base.RawTable`), and the names it
@@ -26,6 +27,7 @@ from ...errors import DataError
 from .base import RawTable, ReadOptions, SourceKind, regular_file, shown_name
 from .csv import CSV
 from .frames import FRAMES
+from .inputs import read_inputs
 from .workbook import WORKBOOK
 
 __all__ = ["SOURCE_KINDS", "RawTable", "ReadOptions", "SourceKind", "read_source", "shown_name"]
@@ -40,8 +42,13 @@ def read_source(source: object, options: ReadOptions, notes: list[str]) -> tuple
     text: see :func:`.base.shown_name`).
 
     A path must exist and be a folder or a regular file (a named pipe or a device is refused,
-    not read); it is given to the kinds as a :class:`~pathlib.Path`.
+    not read); it is given to the kinds as a :class:`~pathlib.Path`. A list of paths is read
+    by :func:`.inputs.read_inputs` (each a folder, a CSV file or a workbook).
     """
+    if isinstance(source, (list, tuple)):  # several inputs (one alone is read as itself)
+        if len(source) != 1:
+            return read_inputs(source, options, notes)
+        source = source[0]
     given = source
     if isinstance(source, (str, bytes, os.PathLike)):
         given = Path(os.fsdecode(source))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from ...cells import column_letters, readable_text
 from ...errors import DataError
 from ..values import EPOCH
 
-__all__ = ["RawTable", "ReadOptions", "SourceKind", "column_label", "shown_name", "regular_file"]
+__all__ = ["Found", "RawTable", "ReadOptions", "SourceKind", "column_label", "shown_name", "regular_file"]
 
 
 @dataclass
@@ -48,10 +48,25 @@ class RawTable:
 @dataclass(frozen=True)
 class ReadOptions:
     """What :func:`addin.data.load_data` was told about reading files: the ``decimal`` mark of
-    text numbers and the ``encoding`` of text files (None: decided on evidence)."""
+    text numbers and the ``encoding`` of text files (None: decided on evidence), and the
+    column ``mapping`` (:mod:`addin.data.mapping`: table -> column -> header)."""
 
     decimal: str | None = None
     encoding: str | None = None
+    mapping: dict = field(default_factory=dict, hash=False)
+
+
+@dataclass
+class Found:
+    """One table an input gives, before it is read (a workbook's tables are read already):
+    so that two inputs giving one table are refused, or joined when they are the files of one
+    known export, before the slow part."""
+
+    table: str
+    name: str  # the file (or workbook and sheet) as a refusal names it
+    paths: tuple[Path, ...] = ()  # a CSV file of the table, or the files of an export
+    export: object | None = None  # the known export (addin.data.exports.Export) the files are
+    raw: RawTable | None = None  # the table, already read
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""CSV files: a folder of ``<Table>.csv`` files, or one such file.
+"""CSV files: a folder of CSV files, or one CSV file, each one of our tables or a known export.
+
+A file is a known export when its header holds the export's key columns
+(:mod:`addin.data.exports`); else it is the table it is named after (``Orders.csv``), else the
+table whose required columns (or the headers a column mapping gives them) its header holds.
 
 The header is the first line (after an Excel ``sep=;`` line, which sets the separator). The
 separator (``,``, ``;`` or tab) is otherwise taken from the header. The file is decoded once,
@@ -22,11 +26,11 @@ from ...i18n import Message
 from ..exports import EXPORTS, read_export, recognise
 from ..schema import NUMBER_KINDS, TABLES, table_named
 from ..values import BLANK_TOKENS, DASHES, holds, show
-from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
+from .base import Found, RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
 from .encoding import decode
-from .locate import match_columns
+from .locate import match_columns, no_table_fits, tables_in_header
 
-__all__ = ["CSV", "read_csv_source", "read_csv_folder", "read_csv_file"]
+__all__ = ["CSV", "read_csv_source", "find_csv", "gather", "read_found", "read_csv_file"]
 
 # Cells pandas itself may read as missing (an optimisation: the parsers in ..values read the
 # same tokens as blank); in number columns a dash is Excel's accounting zero, not a blank.
@@ -39,77 +43,105 @@ _SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*', re.IGNORECASE)
 
 
 def read_csv_source(path: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
-    """A folder of CSV files, or one CSV file named after its table or a known export."""
-    if path.is_dir():
-        return read_csv_folder(path, options, notes)
-    export = _known_export(path, options)
+    """A folder of CSV files, or one CSV file: each one of our tables (by its name, else by
+    its header) or a known export (by its header)."""
+    found = gather(find_csv(path, options, notes), where=shown_name(path) if path.is_dir() else None)
+    return [read_found(f, options, notes) for f in found]
+
+
+def find_csv(path: Path, options: ReadOptions, notes: list[str], *, full_names: bool = False
+             ) -> list[Found]:
+    """The tables a folder or a CSV file gives, not yet read (:class:`Found`). A file given
+    alone that is no table and no export is refused; in a folder it is ignored, with a note.
+    ``full_names``: refusals name the files by their paths (several inputs), not their names."""
+    if not path.is_dir():
+        found = _classify(path, options, shown_name(path if full_names else path.name))
+        if isinstance(found, Found):
+            return [found]
+        raise DataError(no_table_fits(found, [e.name for e in EXPORTS]), file=shown_name(path.name))
+    out, ignored = [], []
+    for entry in sorted(path.iterdir()):
+        if entry.suffix.lower() != ".csv":
+            continue
+        if not entry.is_file():
+            if table_named(entry.stem) is not None:  # refused: skipping it would lose the table
+                regular_file(entry, shown_name(entry.name))
+            continue
+        found = _classify(entry, options, shown_name(entry if full_names else entry.name))
+        if isinstance(found, Found):
+            out.append(found)
+        else:
+            ignored.append(shown_name(entry.name))
+    if not out:
+        raise DataError(f"no table found: expected CSV files named {', '.join(t + '.csv' for t in TABLES)}, "
+                        "or with the columns of one of them", file=shown_name(path))
+    if ignored:
+        notes.append(Message("data_ignored", names=", ".join(ignored), tables=", ".join(TABLES)))
+    return out
+
+
+def _classify(path: Path, options: ReadOptions, name: str) -> Found | list[str]:
+    """What the CSV file ``path`` is: a known export (by its header), one of our tables (by
+    its name, else by its header and the mapping), as a :class:`Found`; else its headers."""
+    headers = _header(path, options)
+    export = recognise(headers) if headers else None
     if export is not None:
-        return [read_export(export, [path], options, notes)]
+        return Found(export.table, name, (path,), export=export)
     table = table_named(path.stem)
-    if table is None:
-        raise DataError(f"the file name should be a table name ({', '.join(TABLES)}), or the file "
-                        f"a known export ({', '.join(e.name for e in EXPORTS)})",
-                        file=shown_name(path.name))
-    return [read_csv_file(path, table, options, notes)]
+    if table is None and headers:
+        fits = tables_in_header(headers, options.mapping)
+        if len(fits) > 1:
+            raise DataError(f"the header holds the columns of tables {' and '.join(fits)}: name the "
+                            "file after its table", file=shown_name(path.name))
+        table = fits[0] if fits else None
+    return Found(table, name, (path,)) if table is not None else headers
 
 
-def _known_export(path: Path, options: ReadOptions):
-    """The known export (:mod:`addin.data.exports`) whose columns the header of ``path`` holds,
-    or None (a file that cannot be read is no export: it is left to the caller)."""
+def gather(found: list[Found], where: str | None = None) -> list[Found]:
+    """The tables ``found``, one each, in the order of :data:`TABLES`: the files of one known
+    export are joined (Shopify splits a big export in ``orders_export_1.csv``,
+    ``orders_export_2.csv``); any other two for one table are refused naming both (``where``:
+    the folder they are in)."""
+    tables: dict[str, Found] = {}
+    for item in found:
+        have = tables.get(item.table)
+        if have is None:
+            tables[item.table] = item
+        elif item.export is not None and item.export is have.export:
+            have.paths += item.paths
+        else:
+            raise DataError(f"two sources for table {item.table}: {have.name} and {item.name}; "
+                            "keep one", file=where)
+    return [tables[t] for t in TABLES if t in tables]
+
+
+def read_found(found: Found, options: ReadOptions, notes: list[str]) -> RawTable:
+    """The table ``found`` read: a known export's files joined and converted, a CSV file of
+    ours, or the table a workbook already gave."""
+    if found.raw is not None:
+        return found.raw
+    if found.export is not None:
+        return read_export(found.export, list(found.paths), options, notes)
+    return read_csv_file(found.paths[0], found.table, options, notes)
+
+
+def _header(path: Path, options: ReadOptions) -> list[str]:
+    """The headers of the CSV file ``path`` (after an Excel ``sep=`` line); [] when it cannot
+    be read (the reader of the file then says why)."""
     try:
         regular_file(path)
         with path.open("rb") as file:  # the header is in the first bytes
             text = decode(file.read(1 << 16), shown_name(path.name), options.encoding, [])
     except (DataError, OSError):
-        return None
-    first = text.split("\n", 1)[0].rstrip("\r")
+        return []
+    lines = text.split("\n", 2)
+    first = lines[0].rstrip("\r")
+    hint = _SEP_LINE.fullmatch(first)
+    if hint is not None:
+        first = lines[1].rstrip("\r") if len(lines) > 1 else ""
     if not first.strip():
-        return None
-    return recognise(next(csv.reader([first], delimiter=_sniff_separator(first))))
-
-
-def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> list[RawTable]:
-    """The ``<Table>.csv`` files of ``folder`` (any case); other files are ignored, with a note.
-
-    A file named after a table that is not a regular file (a named pipe, a device, a folder
-    named ``Orders.csv``, a broken link) refuses the folder: it cannot be read, and skipping
-    it would leave the table out without a word.
-    """
-    files: dict[str, Path] = {}
-    exports: dict = {}  # a known export -> its files, joined in name order
-    ignored = []
-    for entry in sorted(folder.iterdir()):
-        if entry.suffix.lower() != ".csv":
-            continue
-        # a file whose header is a known export is one, whatever its name (subscriptions.csv)
-        export = _known_export(entry, options) if entry.is_file() else None
-        if export is not None:
-            exports.setdefault(export, []).append(entry)
-            continue
-        table = table_named(entry.stem)
-        if table is None:
-            if entry.is_file():
-                ignored.append(shown_name(entry.name))
-            continue
-        regular_file(entry, shown_name(entry.name))
-        if table in files:
-            raise DataError(f"two files for table {table}: {shown_name(files[table].name)} and "
-                            f"{shown_name(entry.name)}; keep one", file=shown_name(folder))
-        files[table] = entry
-    given: dict[str, str] = {t: shown_name(p.name) for t, p in files.items()}
-    for export, paths in exports.items():
-        if export.table in given:
-            raise DataError(f"two sources for table {export.table}: {given[export.table]} and "
-                            f"{shown_name(paths[0].name)}; keep one", file=shown_name(folder))
-        given[export.table] = shown_name(paths[0].name)
-    if not files and not exports:
-        raise DataError(f"no table found: expected CSV files named {', '.join(t + '.csv' for t in TABLES)}",
-                        file=shown_name(folder))
-    raws = [read_csv_file(files[t], t, options, notes) for t in TABLES if t in files]
-    raws += [read_export(export, paths, options, notes) for export, paths in exports.items()]
-    if ignored:
-        notes.append(Message("data_ignored", names=", ".join(ignored), tables=", ".join(TABLES)))
-    return raws
+        return []
+    return next(csv.reader([first], delimiter=hint.group(1) if hint else _sniff_separator(first)))
 
 
 def _sniff_separator(header: str) -> str:
@@ -140,7 +172,7 @@ def read_csv_file(path: Path, table: str, options: ReadOptions, notes: list[str]
         raise DataError("the file is empty or its first line (the header) is blank", file=name)
     sep = sep or _sniff_separator(first_line)
     headers = next(csv.reader([first_line], delimiter=sep))
-    positions = match_columns(table, headers, file=name, row=1)
+    positions = match_columns(table, headers, file=name, row=1, mapping=options.mapping)
     kinds = TABLES[table]
     used = {c: p for c, p in positions.items() if p is not None}
     numeric = {p for c, p in used.items() if kinds[c] in NUMBER_KINDS}

@@ -20,8 +20,10 @@ from .locate import match_columns
 __all__ = ["FRAMES", "read_frames"]
 
 
-def read_frames(frames: Mapping[str, pd.DataFrame], source: str = "DataFrames") -> list[RawTable]:
-    """The tables among ``frames``; ``source`` names them in the message when there is none."""
+def read_frames(frames: Mapping[str, pd.DataFrame], source: str = "DataFrames",
+                mapping: dict | None = None) -> list[RawTable]:
+    """The tables among ``frames``; ``source`` names them in the message when there is none;
+    ``mapping`` (:mod:`addin.data.mapping`) names the headers of mapped columns."""
     if not isinstance(frames, Mapping):
         raise DataError(f"expected a dict of DataFrames keyed by table name, got {type(frames).__name__}")
     raws: list[RawTable] = []
@@ -36,7 +38,7 @@ def read_frames(frames: Mapping[str, pd.DataFrame], source: str = "DataFrames") 
         if not isinstance(frame, pd.DataFrame):
             raise DataError(f"{key!r} is a {type(frame).__name__}, expected a pandas DataFrame")
         headers = [str(c) for c in frame.columns]
-        positions = match_columns(table, headers, file=str(key))
+        positions = match_columns(table, headers, file=str(key), mapping=mapping)
         columns = {col: _frame_column(frame.iloc[:, pos]) if pos is not None else None
                    for col, pos in positions.items()}
         raws.append(RawTable(
@@ -66,6 +68,6 @@ def _frame_column(values: pd.Series) -> pd.Series:
 FRAMES = SourceKind(
     name="DataFrames",
     accepts=lambda source: isinstance(source, Mapping),
-    read=lambda frames, options, notes: read_frames(frames),
+    read=lambda frames, options, notes: read_frames(frames, mapping=options.mapping),
     label=lambda frames: "DataFrames",
 )

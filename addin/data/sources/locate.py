@@ -12,8 +12,12 @@ own way:
 2. :func:`find_header` (or :func:`filled_rows` then :func:`pick_header`, to read a sheet as a
    stream): on a sheet read through its cells, the header is the row, among the first 20 rows
    holding something, that names most of the table's columns (the first such row on a tie).
-3. :func:`match_columns`: which header is which column of the table (any case and spacing);
-   a required column missing, or two headers naming one column, refuse the table.
+3. :func:`match_columns`: which header is which column of the table (any case and spacing,
+   or the header a column mapping names: :mod:`addin.data.mapping`); a required column
+   missing, a mapped header not there, or two headers naming one column, refuse the table.
+
+A CSV file named after no table is recognised by its header (:func:`tables_in_header`): the
+table whose required columns (or their mapped headers) it holds.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from dataclasses import dataclass
 
 from ...cells import name_key
 from ...errors import DataError
-from ..schema import OPTIONAL_COLUMNS, TABLES, table_named
+from ..mapping import ColumnMapping, describe, required_columns
+from ..schema import TABLES, table_named
 from ..values import INVISIBLE
 from .base import shown_name
 
@@ -35,6 +40,8 @@ __all__ = [
     "pick_header",
     "find_header",
     "match_columns",
+    "tables_in_header",
+    "no_table_fits",
 ]
 
 #: How many rows holding something are searched for the header of a sheet.
@@ -96,21 +103,25 @@ def filled_rows(rows: Iterable[Sequence[object]], limit: int = HEADER_SEARCH_ROW
     return out
 
 
-def pick_header(candidates: Sequence[tuple[int, Sequence[object]]], table: str) -> int | None:
+def pick_header(candidates: Sequence[tuple[int, Sequence[object]]], table: str,
+                mapping: ColumnMapping | None = None) -> int | None:
     """Which of ``candidates`` (from :func:`filled_rows`) is the header of ``table``: the first
-    naming most of its columns. None when there are no candidates (an empty sheet)."""
+    naming most of its columns (by their names or the headers ``mapping`` gives them). None
+    when there are no candidates (an empty sheet)."""
     if not candidates:
         return None
     wanted = {name_key(c) for c in TABLES[table]}
+    wanted |= {_header_key(h) for h in (mapping or {}).get(table, {}).values()}
     scores = [sum(1 for v in row if v is not None and _header_key(v) in wanted) for _, row in candidates]
     return scores.index(max(scores))
 
 
-def find_header(rows: Sequence[Sequence[object]], table: str) -> int | None:
+def find_header(rows: Sequence[Sequence[object]], table: str,
+                mapping: ColumnMapping | None = None) -> int | None:
     """The 0-based position in ``rows`` (a sheet's rows of values) of the header of ``table``,
     or None when no row holds anything."""
     candidates = filled_rows(rows)
-    best = pick_header(candidates, table)
+    best = pick_header(candidates, table, mapping)
     return None if best is None else candidates[best][0]
 
 
@@ -134,31 +145,71 @@ def _short(header: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def _found(headers: Sequence[object]) -> str:
+    listed = [_short(h) for h in headers if h is not None and str(h).strip()]
+    return ", ".join(listed) if listed else "none"
+
+
 def match_columns(table: str, headers: Sequence[object], *, file: str | None,
-                  sheet: str | None = None, row: int | None = None) -> dict[str, int | None]:
+                  sheet: str | None = None, row: int | None = None,
+                  mapping: ColumnMapping | None = None) -> dict[str, int | None]:
     """The 0-based position among ``headers`` of each column of ``table`` (None: an optional
     column left out).
 
-    DataError, placed at ``file``, ``sheet`` and ``row``, when a required column is missing
-    (the message lists the columns found) or two headers name the same column.
+    A column ``mapping`` maps (:mod:`addin.data.mapping`) is the header it names, whatever
+    else is there; the others are the header of their own name. DataError, placed at
+    ``file``, ``sheet`` and ``row``, when a mapped header is not there or a required column
+    is missing (both messages list the headers found), or two headers name the same column.
     """
+    keys = [None if h is None else _header_key(h) for h in headers]
     found: dict[str, int] = {}
-    wanted = {name_key(c): c for c in TABLES[table]}
-    for pos, header in enumerate(headers):
-        if header is None:
+    mapped = (mapping or {}).get(table, {})
+    for col, header in mapped.items():
+        at = [pos for pos, key in enumerate(keys) if key == _header_key(header)]
+        if not at:
+            raise DataError(f"the mapping {describe(table, col, header)} names a header that is not "
+                            f"there (headers found: {_found(headers)})", file=file, sheet=sheet, row=row)
+        if len(at) > 1:
+            raise DataError(f"the mapping {describe(table, col, header)} fits {len(at)} headers; "
+                            "rename one", file=file, sheet=sheet, row=row)
+        found[col] = at[0]
+    taken = set(found.values())
+    wanted = {name_key(c): c for c in TABLES[table] if c not in mapped}
+    for pos, key in enumerate(keys):
+        if key is None or pos in taken:
             continue
-        col = wanted.get(_header_key(header))
+        col = wanted.get(key)
         if col is None:
             continue
         if col in found:
             raise DataError(
                 f"two columns are {col}: {_short(headers[found[col]])!r} and "
-                f"{_short(header)!r}; keep one", file=file, sheet=sheet, row=row)
+                f"{_short(headers[pos])!r}; keep one", file=file, sheet=sheet, row=row)
         found[col] = pos
-    missing = [c for c in TABLES[table] if c not in found and c not in OPTIONAL_COLUMNS.get(table, ())]
+    missing = [c for c in required_columns(table) if c not in found]
     if missing:
-        listed = [_short(h) for h in headers if h is not None and str(h).strip()]
         raise DataError(
-            f"table {table} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: "
-            f"{', '.join(listed) if listed else 'none'})", file=file, sheet=sheet, row=row)
+            f"table {table} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(columns found: {_found(headers)})", file=file, sheet=sheet, row=row)
     return {c: found.get(c) for c in TABLES[table]}
+
+
+def tables_in_header(headers: Sequence[object], mapping: ColumnMapping | None = None) -> list[str]:
+    """The tables whose every required column ``headers`` hold, under its own name or the
+    header ``mapping`` gives it; when several fit, those the mapping names, if any."""
+    keys = {_header_key(h) for h in headers if h is not None}
+    mapping = mapping or {}
+    fits = [table for table in TABLES
+            if all(_header_key(mapping.get(table, {}).get(col, col)) in keys
+                   for col in required_columns(table))]
+    mapped = [table for table in fits if table in mapping]
+    return mapped or fits
+
+
+def no_table_fits(headers: Sequence[object], exports: Sequence[str]) -> str:
+    """The refusal of a file named after no table whose header fits none of them nor a known
+    export: the tables and the columns each needs, the exports, the headers found."""
+    needs = "; ".join(f"{t} ({', '.join(required_columns(t))})" for t in TABLES)
+    return (f"the file name should be a table name, or its header hold the columns a table "
+            f"needs -- {needs} -- or map them with --map TABLE.COLUMN=HEADER; or the file be a "
+            f"known export ({', '.join(exports)}) (headers found: {_found(headers)})")

@@ -54,10 +54,11 @@ def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[st
     # noise for the analyst, since only the cell values matter here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return _read_workbook_values(path, notes if notes is not None else [])
+        return _read_workbook_values(path, notes if notes is not None else [],
+                                     (options or ReadOptions()).mapping)
 
 
-def _read_workbook_values(path: Path, notes: list[str]) -> list[RawTable]:
+def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[RawTable]:
     import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.cell import range_boundaries
@@ -115,9 +116,9 @@ def _read_workbook_values(path: Path, notes: list[str]) -> list[RawTable]:
                 if place.excel_table is not None:
                     definition = definitions[place.sheet, place.excel_table]
                     bounds = range_boundaries(definition.ref)
-                    raw = _read_table_region(sheet, table, definition, bounds, name, marks)
+                    raw = _read_table_region(sheet, table, definition, bounds, name, marks, mapping)
                 else:
-                    raw = _read_sheet(sheet, table, name, marks)
+                    raw = _read_sheet(sheet, table, name, marks, mapping)
             except DataError:
                 raise
             except Exception as error:
@@ -203,7 +204,7 @@ def _columns_from_rows(rows: list, positions: dict[str, int | None], width: int)
 
 
 def _read_table_region(sheet, table: str, definition: TableDef, bounds, file: str,
-                       marks: SheetMarks) -> RawTable:
+                       marks: SheetMarks, mapping: dict) -> RawTable:
     """An Excel Table: its header row (or the column names it declares) and its data rows,
     no further than the last row stored nor right of the last column of the table."""
     min_col, min_row, max_col, max_row = bounds
@@ -220,7 +221,8 @@ def _read_table_region(sheet, table: str, definition: TableDef, bounds, file: st
                                           max_col=min(max_col, min_col + HEADER_COLUMNS - 1),
                                           values_only=True), ())
         headers = list(header_row) + [None] * (width - len(header_row))
-    positions = match_columns(table, headers, file=file, sheet=definition.sheet, row=min_row)
+    positions = match_columns(table, headers, file=file, sheet=definition.sheet, row=min_row,
+                              mapping=mapping)
     needed = max(p for p in positions.values() if p is not None) + 1
     fill = _Fill(marks.merges, min_col, min_col + needed - 1)
     rows, numbers = [], []
@@ -243,7 +245,7 @@ def _read_table_region(sheet, table: str, definition: TableDef, bounds, file: st
     )
 
 
-def _read_sheet(sheet, table: str, file: str, marks: SheetMarks) -> RawTable:
+def _read_sheet(sheet, table: str, file: str, marks: SheetMarks, mapping: dict) -> RawTable:
     """A sheet without a Table: the header found by :func:`.locate.pick_header` among the
     first filled rows (in columns A to IV), then the rows below it, read as a stream in the
     columns of the table only."""
@@ -259,12 +261,13 @@ def _read_sheet(sheet, table: str, file: str, marks: SheetMarks) -> RawTable:
                 break
         else:
             last_empty = row
-    best = pick_header(head, table)
+    best = pick_header(head, table, mapping)
     if best is None:
         raise no_header(table, file=file, sheet=sheet.title,
                         searched=f"in columns A to {column_letters(HEADER_COLUMNS)}")
     header_position, header = head[best]
-    positions = match_columns(table, list(header), file=file, sheet=sheet.title, row=header_position + 1)
+    positions = match_columns(table, list(header), file=file, sheet=sheet.title, row=header_position + 1,
+                              mapping=mapping)
     needed = max(p for p in positions.values() if p is not None) + 1
     fill = _Fill(marks.merges, 1, needed)
     if fill:  # the header row may start a merged range
