@@ -3,7 +3,8 @@
 ::
 
     retention examples                       the guides' worked examples, ours beside them
-    retention report DATA -o report.xlsx     the retention report of your data
+    retention report DATA [DATA ...] -o report.xlsx [--map TABLE.COLUMN=HEADER ...]
+                                             the retention report of your data
     retention demo [-o demo_report.xlsx]     the report of the bundled sample company
     retention template [-o PATH] [--lang]    the template workbook
     retention addin [-o PATH]                the ribbon add-in (.xlam) and its module
@@ -252,7 +253,7 @@ def _report(args: argparse.Namespace) -> int:
     return _written(args, lambda step: export_report(
         args.data, args.output, decimal=args.decimal, date_format=args.date_format,
         encoding=args.encoding, progress=step, loaded=None if args.quiet else _dropped,
-        **_report_settings(args)))
+        mapping=args.map, **_report_settings(args)))
 
 
 def _dropped(data) -> None:
@@ -330,10 +331,16 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="build the retention report workbook from your data",
         description="Read the retention tables from DATA and write the monthly retention report "
                     "as an Excel workbook (no Excel needed).")
-    report.add_argument("data", metavar="DATA",
-                        help="a workbook (.xlsx/.xlsm), a folder of CSV files or one CSV file")
+    report.add_argument("data", metavar="DATA", nargs="+",
+                        help="a workbook (.xlsx/.xlsm), a folder of CSV files or a CSV file; "
+                             "several are read together (one table each)")
     _options(report, None)
     _report_options(report)
+    # the column mapping (addin.data.mapping checks it, for every edge alike)
+    report.add_argument("--map", action="append", metavar="TABLE.COLUMN=HEADER",
+                        help="the header holding one of our columns, e.g. --map "
+                             "Orders.customer_id=Kunde (repeatable; wins over a workbook's "
+                             "Columns table); see docs/data-format.md")
     report.set_defaults(run=_report)
 
     demo = commands.add_parser(

@@ -17,6 +17,12 @@ button reads them (:mod:`addin.data.sources.settings_cells`, then :func:`addin.s
 an argument given here (not None) wins over its cell. So the report of the template says what
 its Refresh button says: the margin and the programme cost typed on its Settings sheet.
 
+**Several inputs and a column mapping.** ``source`` may be a list of paths (workbooks, CSV
+files, folders), read together by :func:`addin.data.load_data`. ``mapping`` names the headers
+that hold our columns (``{"Orders.customer_id": "Kunde"}`` or ``["Orders.customer_id=Kunde"]``,
+as ``--map`` gives them); a workbook's *Columns* table on its Settings sheet gives a mapping
+too (read as the Refresh button reads it), and ``mapping`` wins for a column in both.
+
 **The KPIs as JSON.** With ``kpis`` (a path ending in ``.json``, or a text stream such as
 ``sys.stdout``) the KPIs are also written as :mod:`addin.export_json` describes
 (docs/kpis-json.md), after the workbook.
@@ -45,11 +51,13 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
                   encoding: str | None = None,
                   progress: Callable[[str], None] | None = None,
                   loaded: Callable[[object], None] | None = None,
-                  kpis: str | os.PathLike | TextIO | None = None):
+                  kpis: str | os.PathLike | TextIO | None = None,
+                  mapping=None):
     """Write the retention report of ``source`` to ``output``; returns (Report, path written).
 
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a folder of CSV files,
-    one CSV file, a dict of DataFrames) or a ready :class:`addin.data.RetentionData`.
+    one CSV file, a list of such paths, a dict of DataFrames) or a ready
+    :class:`addin.data.RetentionData`; ``mapping`` the column mapping (see above).
     ``period`` is ``2026-09``, ``2026-Q3`` or ``2026`` (default: the last complete month of the
     data); ``gross_margin`` a fraction (0.7); ``program_cost`` the retention programme's cost;
     ``currency`` the ISO code of the money amounts (``EUR``; default: the data's, if it
@@ -66,13 +74,14 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     from .report import build_report
 
     step = progress or _no_progress
-    protect = [] if isinstance(source, (RetentionData, Mapping)) else [source]
+    protect = [] if isinstance(source, (RetentionData, Mapping)) else _paths(source)
     out = check_output(output, force=force, protect=protect)  # refuse before the slow part
     if kpis is not None and not hasattr(kpis, "write"):
         _check_kpis_output(kpis, force=force, protect=[*protect, out])
     step("read")
     data = source if isinstance(source, RetentionData) else load_data(
-        source, decimal=decimal, date_format=date_format, encoding=encoding)
+        source, decimal=decimal, date_format=date_format, encoding=encoding,
+        mapping=workbook_mapping(source, mapping))
     if loaded is not None:
         loaded(data)
     given = {"period": period, "segment": segment, "lang": lang, "gross_margin": gross_margin,
@@ -98,11 +107,37 @@ def workbook_settings(source, given: Mapping[str, object]) -> dict[str, object]:
     from . import settings
     from .data.sources.settings_cells import read_settings_cells
 
-    cells = read_settings_cells(source) if isinstance(source, (str, bytes, os.PathLike)) else {}
+    cells: dict[str, object] = {}
+    for path in reversed(_paths(source)):  # with several workbooks, the first given wins
+        cells.update(read_settings_cells(path))
     wanted = {key: value for key, value in cells.items() if given.get(key) is None}
     from_cells = settings.read(wanted, settings.SETTING_NAMES)  # the rest read as blank
     return {key: given[key] if given.get(key) is not None else from_cells[key]
             for key in WORKBOOK_SETTINGS}
+
+
+def _paths(source) -> list:
+    """The paths among ``source`` (one path, or a list of them); [] for anything else."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        return [source]
+    if isinstance(source, (list, tuple)):
+        return [s for s in source if isinstance(s, (str, bytes, os.PathLike))]
+    return []
+
+
+def workbook_mapping(source, given=None) -> dict[str, dict[str, str]]:
+    """The column mapping of a run: the *Columns* table of each workbook among ``source``
+    (:func:`addin.data.mapping.mapping_from_rows`, as the Refresh button reads it), with
+    ``given`` (``--map``, checked by :func:`addin.data.mapping.parse_mapping`) winning for a
+    column in both."""
+    from .data.mapping import mapping_from_rows, merge_mappings, parse_mapping
+    from .data.sources.settings_cells import read_columns_rows
+
+    mapping: dict[str, dict[str, str]] = {}
+    for path in reversed(_paths(source)):  # with several workbooks, the first given wins
+        rows, file, sheet = read_columns_rows(path)
+        mapping = merge_mappings(mapping, mapping_from_rows(rows, file=file, sheet=sheet))
+    return merge_mappings(mapping, parse_mapping(given))
 
 
 def _check_kpis_output(path: str | os.PathLike, *, force: bool, protect: list) -> Path:

@@ -58,7 +58,8 @@ def find_csv(path: Path, options: ReadOptions, notes: list[str], *, full_names: 
         found = _classify(path, options, shown_name(path if full_names else path.name))
         if isinstance(found, Found):
             return [found]
-        raise DataError(no_table_fits(found, [e.name for e in EXPORTS]), file=shown_name(path.name))
+        raise DataError(no_table_fits(found, [e.name for e in EXPORTS], options.mapping),
+                        file=shown_name(path.name))
     out, ignored = [], []
     for entry in sorted(path.iterdir()):
         if entry.suffix.lower() != ".csv":

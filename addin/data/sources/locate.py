@@ -206,9 +206,21 @@ def tables_in_header(headers: Sequence[object], mapping: ColumnMapping | None = 
     return mapped or fits
 
 
-def no_table_fits(headers: Sequence[object], exports: Sequence[str]) -> str:
+def no_table_fits(headers: Sequence[object], exports: Sequence[str],
+                  mapping: ColumnMapping | None = None) -> str:
     """The refusal of a file named after no table whose header fits none of them nor a known
-    export: the tables and the columns each needs, the exports, the headers found."""
+    export: a mapped header that is not there, else the tables and the columns each needs,
+    the exports; and the headers found."""
+    keys = {_header_key(h) for h in headers if h is not None}
+    absent = []
+    for table, columns in (mapping or {}).items():
+        if len(columns) == 1 or any(_header_key(h) in keys for h in columns.values()):
+            # the file is meant for this table (it holds some of its mapped headers)
+            absent += [describe(table, col, header) for col, header in columns.items()
+                       if _header_key(header) not in keys]
+    if absent:
+        return (f"the mapping {', '.join(absent)} names {'a header that is' if len(absent) == 1 else 'headers that are'} "
+                f"not there (headers found: {_found(headers)})")
     needs = "; ".join(f"{t} ({', '.join(required_columns(t))})" for t in TABLES)
     return (f"the file name should be a table name, or its header hold the columns a table "
             f"needs -- {needs} -- or map them with --map TABLE.COLUMN=HEADER; or the file be a "

@@ -10,6 +10,10 @@ workbook gives the command line the report the Refresh button gives inside Excel
 Only raw values come out of this module; what they mean is :mod:`addin.settings`' to say.
 A file that is not a workbook (a CSV file, a folder), or a workbook without our names, gives
 no values: every setting then takes its default or the command line's flag.
+
+:func:`read_columns_rows` reads the rows of the template's *Columns* Excel Table (the column
+mapping), which :func:`addin.data.mapping.mapping_from_rows` reads, as the Refresh button
+hands it the same rows.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from ...cells import name_key
 from ...settings import SETTING_NAMES
+from ..mapping import COLUMNS_TABLE
+from .base import shown_name
 from .safety import refuse_unsafe_workbook
+from .structure import read_structure
 
-__all__ = ["read_settings_cells"]
+__all__ = ["read_settings_cells", "read_columns_rows"]
 
 
 def read_settings_cells(source: object) -> dict[str, object]:
@@ -74,3 +82,39 @@ def _first_cell(book, name: str):
         if title in book.sheetnames:
             return book[title], reference
     return None
+
+
+def read_columns_rows(source: object) -> tuple[list[tuple[int, list[object]]], str, str | None]:
+    """The data rows of the *Columns* Excel Table of the workbook ``source``, each (row number
+    as Excel shows it, its first three values: Table, Column, Header), with the file's and
+    the sheet's names for messages; no rows when it is not a workbook file or has no such
+    Table."""
+    if not isinstance(source, (str, bytes, os.PathLike)):
+        return [], "", None
+    path = Path(os.fsdecode(source))
+    name = shown_name(path.name)
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return [], name, None
+    refuse_unsafe_workbook(path)
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as archive:
+        structure = read_structure(archive, name)
+    table = next((t for t in structure.tables if name_key(t.name) == name_key(COLUMNS_TABLE)), None)
+    if table is None:
+        return [], name, None
+    min_col, min_row, _, max_row = range_boundaries(table.ref)
+    first, last = min_row + table.header_rows, max_row - table.totals_rows
+    if last < first:
+        return [], name, table.sheet
+    with open(path, "rb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+        try:
+            sheet = book[table.sheet]
+            rows = sheet.iter_rows(min_row=first, max_row=last, min_col=min_col,
+                                   max_col=min_col + 2, values_only=True)
+            return [(first + i, list(row)) for i, row in enumerate(rows)], name, table.sheet
+        finally:
+            book.close()
