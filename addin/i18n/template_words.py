@@ -358,6 +358,8 @@ TEXT: dict[str, dict] = {
         "settings_cost_help": "An amount of 0 or more, e.g. 50000. Blank = no ROI, with a note in the report.",
         "settings_currency_help": "An ISO 4217 currency code such as EUR, USD or GBP (any case). Blank = no currency named.",
         "settings_currencies": "ISO 4217 codes (the Currency cell's list)",
+        "settings_columns_title": "Columns of your own files",
+        "settings_columns_help": "When your data does not use our column names, say here which header holds which column: one row each, e.g. Table Orders, Column customer_id, Header Kunde (as --map Orders.customer_id=Kunde on the command line). Leave empty when the headers are ours.",
     },
     "it": {
         "language_name": "Italiano",
@@ -707,6 +709,8 @@ TEXT: dict[str, dict] = {
         "settings_cost_help": "Un importo di 0 o più, per esempio 50000. Vuoto = niente ROI, con una nota nel report.",
         "settings_currency_help": "Un codice di valuta ISO 4217 come EUR, USD o GBP (maiuscolo o minuscolo). Vuoto = nessuna valuta.",
         "settings_currencies": "Codici ISO 4217 (l'elenco della cella Valuta)",
+        "settings_columns_title": "Colonne dei vostri file",
+        "settings_columns_help": "Se i vostri dati non usano i nostri nomi di colonna, indicate qui quale intestazione contiene quale colonna: una riga ciascuna, ad es. Table Orders, Column customer_id, Header Cliente (come --map Orders.customer_id=Cliente dalla riga di comando). Lasciare vuota se le intestazioni sono le nostre.",
     },
 }
 

@@ -17,6 +17,7 @@ What it does, in this order:
    (:mod:`addin.data.sources.locate`); and the Settings (defined names
    ``Settings_Period``, ``Settings_Segment``, ``Settings_Language``, ``Settings_GrossMargin``,
    ``Settings_ProgramCost``), read by :mod:`addin.settings` as the command line reads them;
+   and the column mapping of the *Columns* Table (:mod:`addin.data.mapping`);
 2. check it with :meth:`addin.data.RetentionData.from_frames` and build the report with
    :func:`addin.report.build_report`: the data model's and the report's rules and messages;
 3. plan every write (:mod:`.plan`: :func:`plan_writes`, a pure function of the Report): the
@@ -50,7 +51,7 @@ from ..report import Report, build_report, layout
 from ..report.layout import block_height, block_width
 from ..report.render import excel_input
 from .plan import Write, plan_writes
-from .read import SETTING_NAMES, placed, read_language, read_settings, read_tables
+from .read import SETTING_NAMES, placed, read_language, read_mapping, read_settings, read_tables
 
 __all__ = [
     "SETTING_NAMES", "RefreshResult", "Write", "block_height", "block_width", "main",
@@ -130,9 +131,10 @@ def refresh_book(book, *, alert: bool = True) -> RefreshResult:
     lang = read_language(book)  # for the messages, even when another setting is wrong
     try:
         settings = read_settings(book)
-        frames, sources = read_tables(book)
+        mapping = read_mapping(book)
+        frames, sources = read_tables(book, mapping)
         try:
-            data = RetentionData.from_frames(frames, source=book.name)
+            data = RetentionData.from_frames(frames, source=book.name, mapping=mapping)
         except DataError as error:
             raise placed(error, book.name, sources) from None
         report = build_report(data, settings["period"], settings["segment"], lang,

@@ -7,7 +7,9 @@ gives raw DataFrames for
 :meth:`addin.data.RetentionData.from_frames`, with where each was read, so that the data
 model's messages can name the sheet, the row as Excel numbers it and the column
 (:func:`placed`). :func:`read_settings` reads the cells of the ``Settings_*`` names with
-:mod:`addin.settings`, the one reader of settings for every edge. Works on any xlwings Book
+:mod:`addin.settings`, the one reader of settings for every edge; :func:`read_mapping` the
+rows of the *Columns* Table with :func:`addin.data.mapping.mapping_from_rows`, as
+``retention report BOOK.xlsx`` reads them. Works on any xlwings Book
 (classic, Lite, Server); nothing here writes.
 """
 
@@ -19,11 +21,13 @@ import pandas as pd
 
 from .. import i18n, settings
 from ..cells import column_letters
+from ..cells import name_key
+from ..data.mapping import COLUMNS_TABLE, mapping_from_rows
 from ..data.sources.locate import find_header, locate_tables, no_header
 from ..errors import DataError
 from ..settings import SETTING_NAMES
 
-__all__ = ["SETTING_NAMES", "placed", "read_language", "read_settings", "read_tables"]
+__all__ = ["SETTING_NAMES", "placed", "read_language", "read_mapping", "read_settings", "read_tables"]
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,13 @@ def _read_table(book_name: str, sheet, table) -> tuple[pd.DataFrame, _Source]:
     return _frame(headers, body), _Source(sheet.name, header.row, header.column, tuple(headers))
 
 
-def _read_sheet(book_name: str, sheet, table: str) -> tuple[pd.DataFrame, _Source]:
+def _read_sheet(book_name: str, sheet, table: str, mapping: dict | None = None
+                ) -> tuple[pd.DataFrame, _Source]:
     """A plain sheet: its used range, the header where
     :func:`~addin.data.sources.locate.find_header` finds it, the rows below it as the data."""
     used = sheet.used_range
     rows = _rows(used)
-    best = find_header(rows, table)
+    best = find_header(rows, table, mapping)
     if best is None:  # refused as the workbook file reader refuses it
         raise no_header(table, file=book_name, sheet=sheet.name)
     headers = [_header_text(v) for v in rows[best]]
@@ -83,14 +88,15 @@ def _read_sheet(book_name: str, sheet, table: str) -> tuple[pd.DataFrame, _Sourc
     return _frame(headers, rows[best + 1:]), source
 
 
-def read_tables(book) -> tuple[dict[str, pd.DataFrame], dict[str, _Source]]:
+def read_tables(book, mapping: dict | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, _Source]]:
     """The data tables of ``book`` as raw DataFrames keyed by table name, and where each was.
 
     Found as ``retention report`` finds them in a workbook file
     (:func:`~addin.data.sources.locate.locate_tables`): a Table (Insert > Table) named after a
     table wins, wherever it is; else a sheet named after the table (its one Table if it has
     exactly one, else its cells). DataError when there is none at all, or when a sheet named
-    after a table is empty.
+    after a table is empty. ``mapping`` (:func:`read_mapping`) helps find the header row of a
+    plain sheet whose headers are not ours.
     """
     sheets = [(sheet, list(sheet.tables)) for sheet in book.sheets]
     places = locate_tables([(sheet.name, [t.name for t in tables]) for sheet, tables in sheets],
@@ -103,9 +109,23 @@ def read_tables(book) -> tuple[dict[str, pd.DataFrame], dict[str, _Source]]:
         if place.excel_table is not None:
             found = _read_table(book.name, sheet, excel_tables[place.excel_table])
         else:
-            found = _read_sheet(book.name, sheet, table)
+            found = _read_sheet(book.name, sheet, table, mapping)
         frames[table], sources[table] = found
     return frames, sources
+
+
+def read_mapping(book) -> dict[str, dict[str, str]]:
+    """The column mapping of the *Columns* Table (Table, Column, Header) wherever it is in
+    ``book`` (the template's is on Settings): {} when there is none or it is empty; a row
+    naming an unknown table or column is a DataError placed at its sheet and row."""
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if name_key(table.name) != name_key(COLUMNS_TABLE):
+                continue
+            body = table.data_body_range
+            rows = [(body.row + i, row) for i, row in enumerate(_rows(body))] if body is not None else []
+            return mapping_from_rows(rows, file=book.name, sheet=sheet.name)
+    return {}
 
 
 def placed(error: DataError, book_name: str, sources: dict[str, _Source]) -> DataError:

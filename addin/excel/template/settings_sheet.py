@@ -11,13 +11,18 @@ the two number cells is refused: Excel has already read a number typed in the an
 way (``80%``, ``50,000``), and the rule for numbers written as text lives in addin.settings
 alone rather than a second time in an Excel formula. The currency takes the codes
 :func:`addin.settings.currency` takes, in any case: they are listed on the sheet (right of
-the settings, named ``Settings_Currencies``): :data:`addin.settings.CURRENCIES`."""
+the settings, named ``Settings_Currencies``): :data:`addin.settings.CURRENCIES`.
+
+Below the settings, the *Columns* Excel Table (Table, Column, Header), empty, holds the column
+mapping of files that do not use our column names (:mod:`addin.data.mapping`), read by the
+Refresh button and by ``retention report BOOK.xlsx``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ... import i18n, settings
+from ...data.mapping import COLUMNS_HEADERS, COLUMNS_TABLE
 from ...i18n.template_words import text
 from .sheet import Sheet
 
@@ -114,4 +119,19 @@ def add_sheet(book, styles, formats, lang, company: Company):
         s.put(f"{_CODES_COLUMN}{5 + i}", code, "muted")
     book.define_name("Settings_Currencies",
                      f"=Settings!${_CODES_COLUMN}$5:${_CODES_COLUMN}${4 + len(codes)}")
-    s.page(landscape=True, area=f"A1:D{row - 1}")
+    last = _columns_table(s, t, row + 1)
+    s.page(landscape=True, area=f"A1:D{last}")
+
+
+def _columns_table(s: Sheet, t: dict, top: int) -> int:
+    """The *Columns* Excel Table (Table, Column, Header: the column mapping that
+    :func:`addin.data.mapping.mapping_from_rows` reads), empty, under a line of help from
+    row ``top``; returns its last row."""
+    s.put(f"A{top}", t["settings_columns_title"], "label")
+    s.text(f"A{top + 1}", f"D{top + 1}", t["settings_columns_help"], "text", 150)
+    header, last = top + 2, top + 3  # an Excel Table has at least one row: left blank
+    s.ws.add_table(f"A{header}:C{last}", {
+        "name": COLUMNS_TABLE, "style": "Table Style Light 9", "autofilter": False,
+        "columns": [{"header": h, "format": s.fmt("input")} for h in COLUMNS_HEADERS],
+    })
+    return last
