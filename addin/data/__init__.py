@@ -1,7 +1,8 @@
 """The retention data: the tables you give the add-in, how they are read and checked.
 
 Give the data as an Excel workbook (a sheet or an Excel Table per table), a folder of CSV
-files named after the tables, or a dict of pandas DataFrames, and call :func:`load_data`::
+files (named after the tables, or holding their columns, or known exports), several such
+paths in a list, or a dict of pandas DataFrames, and call :func:`load_data`::
 
     from addin.data import load_data
 
@@ -18,6 +19,8 @@ are described for the analyst in ``docs/data-format.md``. The package, by layer:
   of text files, the workbook safety checks and structure, and :mod:`.sources.locate`, the
   rule of which Excel Table or sheet holds a table and which row is its header;
 - :mod:`.values`: reading cells (ids, text, numbers, dates, Excel serial dates);
+- :mod:`.mapping`: the column mapping (``--map Orders.customer_id=Kunde``, the template's
+  Columns table): which header holds which of our columns;
 - :mod:`.evidence`: what a table's cells say about its decimal mark and its order of day
   and month (the loader guesses only on evidence, or refuses);
 - :mod:`.rules`: applying the schema to a table's rows: the guesses, verdicts, refusals,
