@@ -59,8 +59,12 @@ def read_frames(frames: Mapping[str, pd.DataFrame], source: str = "DataFrames",
 def _frame_column(values: pd.Series) -> pd.Series:
     """A DataFrame column with a plain numpy dtype; others (Int64, str, category) as objects."""
     if isinstance(values.dtype, pd.DatetimeTZDtype) or (
-            isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufmMO"):
+            isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufmM"):
         return pd.Series(values.to_numpy(), copy=False)
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "O":
+        # stated, not inferred: pandas would make Arrow text of it, which refuses a lone
+        # surrogate that the checks are there to report
+        return pd.Series(values.to_numpy(), dtype=object, copy=False)
     return pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
 
 
