@@ -279,9 +279,12 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
             records.append((name, rows_read, kept, dropped, reason, first_rows.get(reason, ())))
         for reason, first in flags[name]:
             records.append((name, rows_read, kept, 0, reason, first))
-    quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
-    quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
-                              "rows_dropped": np.int64, "reason": object, "first_rows": object})
+    # built column by column: pandas 3 would infer text for the reasons and lose the
+    # Message each is (its key, said in the report's language)
+    columns = list(zip(*records)) if records else [()] * len(QUALITY_COLUMNS)
+    dtypes = ("str", np.int64, np.int64, np.int64, object, object)
+    quality = pd.DataFrame({name: pd.Series(list(values), dtype=dtype)
+                            for name, values, dtype in zip(QUALITY_COLUMNS, columns, dtypes)})
     currencies = {raw.currency for raw in raws if raw.currency}
     return RetentionData(tables=tables, quality=quality, source=source, notes=notes, places=places,
                          today=today, currency=currencies.pop() if len(currencies) == 1 else None)

@@ -151,6 +151,14 @@ class Report:
     #: What the cohort tables hold that a reader must know (their first cohort).
     cohort_notes: list[Note] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # who the data reader counted (a signup taken from the first subscription, a
+        # customer left out of every table) is said beside the KPIs that count customers,
+        # from the quality account the report carries; kpis builds on this module
+        from .kpis import with_customer_rule
+
+        self.kpis = with_customer_rule(self.kpis, self.quality)
+
     def kpi(self, key: str) -> pd.Series:
         """The row of one KPI (current, previous, change, note, ...)."""
         rows = self.kpis.index[self.kpis["key"] == key]
