@@ -239,14 +239,25 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, str] = {}
     by_table = {raw.table: raw for raw in raws}
-    # Customers last: a signup date it lacks may be taken from the other tables' rows kept
-    # (customer_rule); the notes on how each table was read stay in the order of the tables
+    # a signup date Customers lacks may be taken from the other tables' rows kept
+    # (customer_rule): those are checked first when it comes to that, so refusals and notes
+    # still come in the order of the tables
     checked: dict[str, CheckedTable] = {}
     table_notes: dict[str, list[str]] = {raw.table: [] for raw in raws}
-    for raw in sorted(raws, key=lambda raw: raw.table == SIGNUP_FALLBACK.table):
-        elsewhere = earliest_dates(checked) if raw.table == SIGNUP_FALLBACK.table else None
-        checked[raw.table] = check_table(raw, decimal, date_format, table_notes[raw.table], today,
-                                         elsewhere)
+
+    def check(raw: RawTable) -> CheckedTable:
+        if raw.table not in checked:
+            fallback = earliest if raw.table == SIGNUP_FALLBACK.table else None
+            checked[raw.table] = check_table(raw, decimal, date_format, table_notes[raw.table],
+                                             today, fallback)
+        return checked[raw.table]
+
+    def earliest() -> pd.Series | None:
+        return earliest_dates({table: check(by_table[table])
+                               for table, _ in SIGNUP_FALLBACK.sources if table in by_table})
+
+    for raw in raws:
+        check(raw)
     for raw in raws:
         notes.extend(table_notes[raw.table])
     elsewhere_flag = drop_with_customers(checked, by_table)

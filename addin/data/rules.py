@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,14 +98,16 @@ class _Verdicts:
 
 
 def check_table(raw: RawTable, decimal: str | None, date_format: str | None, notes: list[str],
-                today: _dt.date, elsewhere: pd.Series | None = None) -> CheckedTable:
+                today: _dt.date,
+                elsewhere: Callable[[], pd.Series | None] | None = None) -> CheckedTable:
     """Read every column of ``raw``, refuse it or decide each row; notes about the guesses.
 
     ``decimal`` (``","``, ``"."`` or None: decided on evidence) is the decimal mark of text
     numbers; ``today`` is the run's date, after which most dates cannot be (see
     :data:`~addin.data.schema.DATE_RULES`). ``elsewhere``, for the table of
-    :data:`~addin.data.schema.SIGNUP_FALLBACK`: each customer's earliest date in the other
-    tables (customer id -> date), taken where the row's own date is blank or unreadable.
+    :data:`~addin.data.schema.SIGNUP_FALLBACK`: gives each customer's earliest date in the
+    other tables (customer id -> date, or None), taken where the row's own date is blank or
+    unreadable; called only when some is.
     """
     table, kinds = raw.table, TABLES[raw.table]
     allowed_blank = BLANK_ALLOWED.get(table, ())
@@ -207,8 +210,8 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
                         filled=None if filled is None else filled & verdict.alive)
 
 
-def _fall_back(parsed: Parsed, ids: np.ndarray, elsewhere: pd.Series, rule: DateFallback,
-               live: np.ndarray) -> np.ndarray:
+def _fall_back(parsed: Parsed, ids: np.ndarray, elsewhere: Callable[[], pd.Series | None],
+               rule: DateFallback, live: np.ndarray) -> np.ndarray:
     """Take the date of each row whose cell has one of the rule's problems from ``elsewhere``
     (its customer's earliest date in the other tables), where there is one: those cells are
     no longer blank nor bad. Returns the rows whose date was taken."""
@@ -218,9 +221,10 @@ def _fall_back(parsed: Parsed, ids: np.ndarray, elsewhere: pd.Series, rule: Date
             problem |= parsed.bad[which]
     taken = np.zeros(len(problem), bool)
     at = np.flatnonzero(problem & live)
-    if not len(at) or not len(elsewhere):
+    dates = elsewhere() if len(at) else None
+    if dates is None or not len(dates):
         return taken
-    found = pd.Series(ids[at], dtype=object).map(elsewhere)
+    found = pd.Series(ids[at], dtype=object).map(dates)
     found = found.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     has = ~np.isnat(found)
     taken[at[has]] = True
