@@ -198,3 +198,39 @@ def test_the_written_report_says_it_beside_the_kpis(tmp_path):
     cells = [str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v]
     assert any("1 customer whose signup date was blank or unreadable" in v for v in cells)
     assert "1 signup date taken from the first subscription or order" in cells
+
+
+# --------------------------------------------------------------------------- the Data quality sheet
+
+
+def test_the_data_quality_sheet_says_each_tables_rows_once_and_each_reasons_first_rows(tmp_path):
+    customers = every_customer(C4="")
+    customers[1] = ("C2", SIGNUPS["C2"], "2024-12-31")
+    folder = write_folder(tmp_path / "data", customers,
+                          orders=[f"O{i},C1,2025-0{1 + i % 5}-1{i % 9},{-5 if i < 7 else 10},1,0"
+                                  for i in range(9)])
+    report = build_report(load_data(folder, today=TODAY), PERIOD)
+    shown = render.in_words(report, "quality")
+    customers_lines = shown[shown["table"] == "Customers"]
+    # rows read and kept on the table's first line only; a line of rows kept drops nothing
+    assert customers_lines["rows_read"].tolist()[0] == 5 and customers_lines["rows_kept"].tolist()[0] == 4
+    assert customers_lines[["rows_read", "rows_kept"]].iloc[1:].isna().all().all()
+    assert customers_lines["reason"].tolist() == [
+        "churn_date before signup_date",
+        "1 signup date taken from the first subscription or order",
+        "1 customer dropped here: their rows in other tables dropped too"]
+    assert customers_lines["rows_dropped"].tolist()[0] == 1
+    assert customers_lines["rows_dropped"].iloc[1:].isna().all()
+    assert customers_lines["first_rows"].tolist() == ["3", "5", "3"]
+    orders = shown[shown["table"] == "Orders"].set_index("reason")
+    assert orders.loc["negative amount", "rows_dropped"] == 7
+    assert orders.loc["negative amount", "first_rows"] == "2, 3, 4, 5, 6, …"  # 5 of 7
+    assert shown[shown["table"] == "Costs"]["reason"].iloc[0].startswith("not provided")
+    # and on the written sheet, under its header
+    _, path = export_report(folder, tmp_path / "report.xlsx", period=PERIOD)
+    sheet = openpyxl.load_workbook(path, read_only=True)["Data quality"]
+    lines = [row[:6] for row in sheet.iter_rows(values_only=True)]
+    header = lines.index(("Table", "Rows read", "Rows kept", "Rows dropped", "Reason", "First rows"))
+    assert lines[header + 1] == ("Customers", 5, 4, 1, "churn_date before signup_date", "3")
+    assert lines[header + 2] == ("Customers", None, None, None,
+                                 "1 signup date taken from the first subscription or order", "5")

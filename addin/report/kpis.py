@@ -228,6 +228,7 @@ def with_customer_rule(kpis: pd.DataFrame, quality: pd.DataFrame) -> pd.DataFram
     if not notes or not len(kpis):
         return kpis
     kpis = kpis.copy()
-    kpis["note"] = [tuple(note) + notes if key in CUSTOMER_RULE_KPIS else note
+    kpis["note"] = [tuple(note) + tuple(n for n in notes if n not in note)  # said once
+                    if key in CUSTOMER_RULE_KPIS else note
                     for key, note in zip(kpis["key"], kpis["note"])]
     return kpis

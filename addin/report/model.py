@@ -76,7 +76,7 @@ NPS_DISTRIBUTION_COLUMNS = ["score", "group", "answers", "share"]
 NPS_MONTHLY_COLUMNS = ["month", "promoters", "passives", "detractors", "answers", "nps",
                        "nps_moe"]
 AGEING_COLUMNS = ["bucket", "invoices", "amount", "share"]
-QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
+QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason", "first_rows"]
 DEFINITION_COLUMNS = ["label", "definition", "source_function"]
 WHATIF_COLUMNS = ["key", "label", "unit", "today", *map(cut_column, WHATIF_CUTS), "note"]
 KPI_HISTORY_MONTHS = 12  # months of each KPI behind the KPI sheet's sparklines
