@@ -234,3 +234,14 @@ def test_the_data_quality_sheet_says_each_tables_rows_once_and_each_reasons_firs
     assert lines[header + 1] == ("Customers", 5, 4, 1, "churn_date before signup_date", "3")
     assert lines[header + 2] == ("Customers", None, None, None,
                                  "1 signup date taken from the first subscription or order", "5")
+
+
+def test_the_terminal_says_a_signup_was_taken_though_nothing_was_dropped(tmp_path, capsys):
+    from addin.cli import main
+
+    folder = write_folder(tmp_path / "data", every_customer(C2=""))
+    assert main(["report", str(folder), "-o", str(tmp_path / "r.xlsx"), "--period", PERIOD]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert ("retention: Customers (Customers.csv): 5 rows read, 5 kept, 0 dropped: 1 signup "
+            "date taken from the first subscription or order (row 3)") in err
+    assert not any(line.startswith("retention: Subscriptions") for line in err)  # nothing to say

@@ -79,7 +79,7 @@ def test_three_decimals_in_a_semicolon_file_is_refused_not_multiplied(folder, ta
     message = refusal(folder)
     assert message.startswith("Orders.csv, row 2, column D (amount): '157.310' may be a number with "
                               "a decimal comma or with a decimal point")
-    assert "decimal=',' or decimal='.' (--decimal on the command line)" in message
+    assert message.endswith("; give the decimal mark (--decimal , or --decimal .)")
     data = load_data(folder, decimal=".", today=TODAY)
     assert list(data.tables["Orders"]["amount"]) == list(small["amount"])
     assert data.notes == []

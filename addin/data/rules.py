@@ -262,9 +262,10 @@ def _first(found: dict[str, np.ndarray]) -> tuple[str, int]:
     return min(((col, int(idx[0])) for col, idx in found.items()), key=lambda c: c[1])
 
 
-_SET_DECIMAL = "set the decimal mark: decimal=',' or decimal='.' (--decimal on the command line)"
-_SET_ORDER = ("set the date format: date_format='%d/%m/%Y' or date_format='%m/%d/%Y' "
-              "(--date-format on the command line)")
+# the hints name the command line's options, as the notes do (the Python arguments have
+# the same names: decimal=, date_format=)
+_SET_DECIMAL = "give the decimal mark (--decimal , or --decimal .)"
+_SET_ORDER = "give the date format (--date-format %d/%m/%Y or --date-format %m/%d/%Y)"
 
 
 def _decide_decimal(raw: RawTable, decimal: str | None, notes: list[str]) -> bool:
@@ -420,7 +421,7 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
     }[which]
     hint = ""
     if kind in NUMBER_KINDS and not comma and isinstance(value, str) and re.search(r"\d,\d", value):
-        hint = "; if the file uses a decimal comma, pass decimal=','"
+        hint = "; if the file uses a decimal comma, give it (--decimal ,)"
     raise DataError(
         f"{what}; {n_bad:,} of {n_filled:,} values in this column cannot be read{hint}",
         file=raw.file, sheet=raw.sheet, row=int(raw.rows[first]), column=raw.shown.get(col, col))
