@@ -250,7 +250,7 @@ def test_italian_csv(tmp_path):
     assert str(error.value) == (
         "Orders.csv, row 2, column D (amount): '1.234,56' is not a number (expected an amount "
         "such as 1234.56); 2 of 3 values in this column cannot be read; if the file uses a "
-        "decimal comma, pass decimal=','")
+        "decimal comma, give it (--decimal ,)")
 
 
 def test_decimal_forced_and_detected_ambiguous(tmp_path):
@@ -260,8 +260,7 @@ def test_decimal_forced_and_detected_ambiguous(tmp_path):
     assert str(error.value) == (
         "Costs.csv, row 2, column B (retention_spend): '1.234' may be a number with a decimal "
         "comma or with a decimal point, and no number of the table shows which mark it uses "
-        "(2 such numbers); set the decimal mark: decimal=',' or decimal='.' (--decimal on the "
-        "command line)")
+        "(2 such numbers); give the decimal mark (--decimal , or --decimal .)")
     detected = load_data(tmp_path, decimal=",")
     assert list(detected.get("Costs")["retention_spend"]) == [1234.0, 2000.0]
     assert detected.notes == []
@@ -367,8 +366,8 @@ def test_month_first_dates_detected_and_noted(tmp_path):
         load_data(tmp_path)
     assert str(error.value) == (
         "Activity.csv, row 2, column B (date): '03/04/2026' may be day first or month first, and "
-        "no date of the table shows which (1 such date); set the date format: "
-        "date_format='%d/%m/%Y' or date_format='%m/%d/%Y' (--date-format on the command line)")
+        "no date of the table shows which (1 such date); give the date format "
+        "(--date-format %d/%m/%Y or --date-format %m/%d/%Y)")
     data = load_data(tmp_path, date_format="%d/%m/%Y")
     assert list(data.get("Activity")["date"]) == [pd.Timestamp("2026-04-03"), pd.Timestamp("2026-05-05")]
     (tmp_path / "Activity.csv").write_text("user_id,date\nU1,03/04/2026\n")

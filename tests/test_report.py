@@ -381,7 +381,8 @@ def test_ageing_at_the_period_end(report):
 
 def test_quality_lists_every_table(report):
     quality = report.quality
-    assert list(quality.columns) == ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
+    assert list(quality.columns) == ["table", "rows_read", "rows_kept", "rows_dropped", "reason",
+                                     "first_rows"]
     assert set(quality["table"]) == {"Customers", "Subscriptions", "Orders", "NPS", "Invoices",
                                      "Activity", "Costs"}
     partial = build_report(hand_data("Customers", "Subscriptions"), "2026-09")

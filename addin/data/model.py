@@ -16,9 +16,17 @@ import pandas as pd
 
 from ..errors import DataError, InvalidInputError
 from ..i18n import Message, counted
+from .customer_rule import drop_with_customers, earliest_dates, filled_flag
 from .mapping import describe, parse_mapping, required_columns
-from .rules import check_table
-from .schema import CUSTOMER_TABLES, QUALITY_COLUMNS, TABLES, UNKNOWN_CUSTOMER, table_named
+from .rules import CheckedTable, check_table
+from .schema import (
+    CUSTOMER_TABLES,
+    QUALITY_COLUMNS,
+    SIGNUP_FALLBACK,
+    TABLES,
+    UNKNOWN_CUSTOMER,
+    table_named,
+)
 from .sources import RawTable, ReadOptions, read_source, shown_name
 from .sources.frames import read_frames
 
@@ -45,7 +53,10 @@ class RetentionData:
     ``first_rows`` a tuple of the first row numbers dropped for it (as the user numbers
     them: Excel's rows, or a CSV file's with the header as row 1). A table with nothing
     dropped has one row with reason ``""``. Rows kept but worth knowing about (customer ids
-    missing from Customers) have their own row with ``rows_dropped`` 0. A reason is an
+    missing from Customers; signup dates taken from the customer's first subscription or
+    order, with their ``first_rows``) have their own row with ``rows_dropped`` 0. A customer
+    is counted in every table or in none: the rows of a customer whose Customers row was
+    dropped are dropped too (see :mod:`addin.data.customer_rule`). A reason is an
     :class:`addin.i18n.Message`: its English as text, said in the report's language.
     :meth:`summary` says the same in one line per table.
 
@@ -98,12 +109,12 @@ class RetentionData:
             for reason, dropped, first in zip(rows["reason"], rows["rows_dropped"], rows["first_rows"]):
                 if not reason:
                     continue
+                which = ("row " if len(first) == 1 else "rows ") + ", ".join(map(str, first))
                 if dropped:
                     more = ", ..." if dropped > len(first) else ""
-                    which = ("row " if len(first) == 1 else "rows ") + ", ".join(map(str, first))
                     parts.append(f"{int(dropped):,} {reason} ({which}{more})")
-                else:
-                    parts.append(reason)
+                else:  # kept, worth knowing: its first rows when it has them
+                    parts.append(f"{reason} ({which})" if first else reason)
             lines.append(line + (": " + "; ".join(parts) if parts else ""))
         return lines
 
@@ -269,39 +280,67 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
            date_format: str | None, today: _dt.date) -> RetentionData:
     """Check every raw table and gather the typed tables and the quality account."""
     tables: dict[str, pd.DataFrame] = {}
-    summary: dict[str, tuple[int, dict[str, int], dict[str, tuple[int, ...]]]] = {}
     places: dict[str, str] = {}
+    by_table = {raw.table: raw for raw in raws}
+    # a signup date Customers lacks may be taken from the other tables' rows kept
+    # (customer_rule): those are checked first when it comes to that, so refusals and notes
+    # still come in the order of the tables
+    checked: dict[str, CheckedTable] = {}
+    table_notes: dict[str, list[str]] = {raw.table: [] for raw in raws}
+
+    def check(raw: RawTable) -> CheckedTable:
+        if raw.table not in checked:
+            fallback = earliest if raw.table == SIGNUP_FALLBACK.table else None
+            checked[raw.table] = check_table(raw, decimal, date_format, table_notes[raw.table],
+                                             today, fallback)
+        return checked[raw.table]
+
+    def earliest() -> pd.Series | None:
+        return earliest_dates({table: check(by_table[table])
+                               for table, _ in SIGNUP_FALLBACK.sources if table in by_table})
+
     for raw in raws:
-        checked = check_table(raw, decimal, date_format, notes, today)
+        check(raw)
+    for raw in raws:
+        notes.extend(table_notes[raw.table])
+    elsewhere_flag = drop_with_customers(checked, by_table)
+    for raw in raws:
         absent = {col for col, values in raw.columns.items() if values is None}
-        tables[raw.table] = _typed_frame(raw.table, checked.values, checked.keep, absent)
-        summary[raw.table] = (checked.rows_read, checked.dropped, checked.first_rows)
+        tables[raw.table] = _typed_frame(raw.table, checked[raw.table].values,
+                                         checked[raw.table].keep, absent)
         if raw.file:
             places[raw.table] = raw.file + (f", sheet {raw.sheet}" if raw.sheet else "")
-    flags: dict[str, Message] = {}
+    # rows kept but worth knowing about: (reason, first rows), rows_dropped 0
+    flags: dict[str, list[tuple[Message, tuple[int, ...]]]] = {name: [] for name in tables}
     if "Customers" in tables:
+        filled = filled_flag(checked["Customers"], by_table["Customers"])
+        flags["Customers"] += [flag for flag in (filled, elsewhere_flag) if flag is not None]
         known = tables["Customers"]["customer_id"].to_numpy(object)
         for name in CUSTOMER_TABLES:
             if name in tables:
                 ids = pd.Series(tables[name]["customer_id"].to_numpy(object), dtype=object, copy=False)
                 missing = int((~ids.isin(known)).sum())
                 if missing:
-                    flags[name] = Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing))
+                    flags[name].append((Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing)), ()))
     records = []
     for name in TABLES:
         if name not in tables:
             continue
-        rows_read, counts, first_rows = summary[name]
+        done = checked[name]
+        rows_read, counts, first_rows = done.rows_read, done.dropped, done.first_rows
         kept = len(tables[name])
         if not counts:
             records.append((name, rows_read, kept, 0, "", ()))
         for reason, dropped in counts.items():
             records.append((name, rows_read, kept, dropped, reason, first_rows.get(reason, ())))
-        if name in flags:
-            records.append((name, rows_read, kept, 0, flags[name], ()))
-    quality = pd.DataFrame.from_records(records, columns=list(QUALITY_COLUMNS))
-    quality = quality.astype({"table": "str", "rows_read": np.int64, "rows_kept": np.int64,
-                              "rows_dropped": np.int64, "reason": object, "first_rows": object})
+        for reason, first in flags[name]:
+            records.append((name, rows_read, kept, 0, reason, first))
+    # built column by column: pandas 3 would infer text for the reasons and lose the
+    # Message each is (its key, said in the report's language)
+    columns = list(zip(*records)) if records else [()] * len(QUALITY_COLUMNS)
+    dtypes = ("str", np.int64, np.int64, np.int64, object, object)
+    quality = pd.DataFrame({name: pd.Series(list(values), dtype=dtype)
+                            for name, values, dtype in zip(QUALITY_COLUMNS, columns, dtypes)})
     currencies = {raw.currency for raw in raws if raw.currency}
     return RetentionData(tables=tables, quality=quality, source=source, notes=notes, places=places,
                          today=today, currency=currencies.pop() if len(currencies) == 1 else None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,9 @@ from .schema import (
     ORDERED_COLUMNS,
     REASONS,
     REPEATS,
+    SIGNUP_FALLBACK,
     TABLES,
+    DateFallback,
     RepeatRule,
 )
 from .sources.base import RawTable
@@ -48,13 +51,16 @@ FIRST_ROWS = 5
 class CheckedTable:
     """One table checked: its values by column (every row read), the rows kept, how many rows
     were read (completely empty rows are not counted), the rows dropped by reason and, for
-    each reason, the first rows dropped for it (as the user numbers them)."""
+    each reason, the first rows dropped for it (as the user numbers them). ``filled``: the
+    rows kept whose date was taken from the customer's rows elsewhere
+    (:data:`~addin.data.schema.SIGNUP_FALLBACK`), None when nothing was offered."""
 
     values: dict[str, np.ndarray]
     keep: np.ndarray
     rows_read: int
     dropped: dict[str, int]
     first_rows: dict[str, tuple[int, ...]]
+    filled: np.ndarray | None = None
 
 
 class _Verdicts:
@@ -92,15 +98,20 @@ class _Verdicts:
 
 
 def check_table(raw: RawTable, decimal: str | None, date_format: str | None, notes: list[str],
-                today: _dt.date) -> CheckedTable:
+                today: _dt.date,
+                elsewhere: Callable[[], pd.Series | None] | None = None) -> CheckedTable:
     """Read every column of ``raw``, refuse it or decide each row; notes about the guesses.
 
     ``decimal`` (``","``, ``"."`` or None: decided on evidence) is the decimal mark of text
     numbers; ``today`` is the run's date, after which most dates cannot be (see
-    :data:`~addin.data.schema.DATE_RULES`).
+    :data:`~addin.data.schema.DATE_RULES`). ``elsewhere``, for the table of
+    :data:`~addin.data.schema.SIGNUP_FALLBACK`: gives each customer's earliest date in the
+    other tables (customer id -> date, or None), taken where the row's own date is blank or
+    unreadable; called only when some is.
     """
     table, kinds = raw.table, TABLES[raw.table]
     allowed_blank = BLANK_ALLOWED.get(table, ())
+    fallback, filled = SIGNUP_FALLBACK, None
     comma = _decide_decimal(raw, decimal, notes)
     order = _decide_order(raw, date_format, notes)
 
@@ -161,6 +172,10 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
         else:
             if live.any() and not (live & ~p.blank).any():
                 _refuse_empty(raw, col)
+            if elsewhere is not None and (table, col) == (fallback.table, fallback.column):
+                # after the column's refusals: a column mostly unreadable is still refused
+                filled = _fall_back(p, parsed[fallback.key].values, elsewhere, fallback, live)
+                out[col] = p.values
             verdict.drop(p.blank, Message(REASONS["blank"], col=col))
         for which, mask in p.bad.items():
             values = {"year": _floor(raw, col).year} if which == "floor" else {}
@@ -192,7 +207,33 @@ def check_table(raw: RawTable, decimal: str | None, date_format: str | None, not
             _merge(verdict, out, rule)
 
     return CheckedTable(values=out, keep=verdict.alive, rows_read=int(live.sum()),
-                        dropped=verdict.counts(), first_rows=verdict.first_rows(raw.rows))
+                        dropped=verdict.counts(), first_rows=verdict.first_rows(raw.rows),
+                        filled=None if filled is None else filled & verdict.alive)
+
+
+def _fall_back(parsed: Parsed, ids: np.ndarray, elsewhere: Callable[[], pd.Series | None],
+               rule: DateFallback, live: np.ndarray) -> np.ndarray:
+    """Take the date of each row whose cell has one of the rule's problems from ``elsewhere``
+    (its customer's earliest date in the other tables), where there is one: those cells are
+    no longer blank nor bad. Returns the rows whose date was taken."""
+    problem = parsed.blank.copy()
+    for which in rule.problems:
+        if which in parsed.bad:
+            problem |= parsed.bad[which]
+    taken = np.zeros(len(problem), bool)
+    at = np.flatnonzero(problem & live)
+    dates = elsewhere() if len(at) else None
+    if dates is None or not len(dates):
+        return taken
+    found = pd.Series(ids[at], dtype=object).map(dates)
+    found = found.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    has = ~np.isnat(found)
+    taken[at[has]] = True
+    parsed.values = parsed.values.copy()
+    parsed.values[at[has]] = found[has]
+    parsed.blank = parsed.blank & ~taken
+    parsed.bad = {which: mask & ~taken for which, mask in parsed.bad.items()}
+    return taken
 
 
 def _place(raw: RawTable) -> str:
@@ -222,9 +263,10 @@ def _first(found: dict[str, np.ndarray]) -> tuple[str, int]:
     return min(((col, int(idx[0])) for col, idx in found.items()), key=lambda c: c[1])
 
 
-_SET_DECIMAL = "set the decimal mark: decimal=',' or decimal='.' (--decimal on the command line)"
-_SET_ORDER = ("set the date format: date_format='%d/%m/%Y' or date_format='%m/%d/%Y' "
-              "(--date-format on the command line)")
+# the hints name the command line's options, as the notes do (the Python arguments have
+# the same names: decimal=, date_format=)
+_SET_DECIMAL = "give the decimal mark (--decimal , or --decimal .)"
+_SET_ORDER = "give the date format (--date-format %d/%m/%Y or --date-format %m/%d/%Y)"
 
 
 def _decide_decimal(raw: RawTable, decimal: str | None, notes: list[str]) -> bool:
@@ -380,7 +422,7 @@ def _refuse_column(raw: RawTable, col: str, kind: str, parsed: Parsed, live: np.
     }[which]
     hint = ""
     if kind in NUMBER_KINDS and not comma and isinstance(value, str) and re.search(r"\d,\d", value):
-        hint = "; if the file uses a decimal comma, pass decimal=','"
+        hint = "; if the file uses a decimal comma, give it (--decimal ,)"
     raise DataError(
         f"{what}; {n_bad:,} of {n_filled:,} values in this column cannot be read{hint}",
         file=raw.file, sheet=raw.sheet, row=int(raw.rows[first]), column=raw.shown.get(col, col))

@@ -36,6 +36,10 @@ __all__ = [
     "NUMBER_LIMIT",
     "REASONS",
     "UNKNOWN_CUSTOMER",
+    "DateFallback",
+    "SIGNUP_FALLBACK",
+    "CUSTOMER_DROPPED",
+    "CUSTOMER_DROPPED_ELSEWHERE",
     "EXPECTED",
     "TABLE_ALIASES",
     "table_named",
@@ -206,6 +210,46 @@ REASONS: dict[str, str] = {
 #: The quality row of rows kept whose customer_id is not in Customers (its word key;
 #: ``{rows}``: "3 rows").
 UNKNOWN_CUSTOMER = "q_unknown_customer"
+
+
+
+@dataclass(frozen=True)
+class DateFallback:
+    """A required date of a customer that, blank or unreadable, is taken from their rows
+    elsewhere rather than dropping a customer the other tables count.
+
+    The row's ``column`` of ``table``, when its cell has one of the ``problems`` (keys of
+    :data:`REASONS`), becomes the earliest date of the customer among the rows kept of each
+    ``(table, column)`` of ``sources`` (a month counts from its 1st day), matched on ``key``;
+    a customer with no such row is dropped as before. The rows so kept are counted in the
+    quality account under ``reason`` (with ``rows_dropped`` 0).
+    """
+
+    table: str
+    column: str
+    sources: tuple[tuple[str, str], ...]
+    problems: tuple[str, ...]
+    reason: str
+    key: str = "customer_id"
+
+
+#: A Customers row without a readable signup date keeps its customer when they have
+#: Subscriptions or Orders rows: the signup is their first subscribed month or first order.
+#: A date that was read but refused (in the future) is no fallback's: it is a wrong value.
+SIGNUP_FALLBACK = DateFallback(
+    "Customers", "signup_date",
+    sources=(("Subscriptions", "month"), ("Orders", "order_date")),
+    problems=("blank", "date", "impossible", "ambiguous", "range", "excel", "formula"),
+    reason="q_signup_filled",
+)
+
+#: The drop reason of the rows of :data:`CUSTOMER_TABLES` whose customer's Customers row
+#: was dropped (and no other row of Customers keeps them): a customer is counted in every
+#: table or in none. Its words name the Customers rows (``{rows}``).
+CUSTOMER_DROPPED = "q_customer_dropped"
+#: The Customers table's line for the same customers (rows_dropped 0: their Customers rows
+#: are counted under their own reasons), ``{n}`` of them, with their Customers rows.
+CUSTOMER_DROPPED_ELSEWHERE = "q_customer_dropped_elsewhere"
 
 #: What a cell of each kind should hold, as the refusal of a column says it.
 EXPECTED: dict[str, str] = {

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics as M
+from ..data.schema import CUSTOMER_DROPPED_ELSEWHERE, SIGNUP_FALLBACK
 from ..metrics.roi import customer_lifetime
 from .facts import PeriodFacts
 from .missing import measured
@@ -192,3 +193,42 @@ def kpi_table(facts: Callable[[Period], PeriodFacts], period: Period,
 def _same_values(a, b) -> bool:
     """Two KPIs' (current, previous) the same: equal numbers or both blank."""
     return all((x == y) or (np.isnan(x) and np.isnan(y)) for (x, _), (y, _) in zip(a, b))
+
+
+#: The KPIs that count customers or divide by them: their notes say when the data reader
+#: changed who is counted, so that a customer is counted in every table or in none
+#: (:mod:`addin.data.customer_rule`).
+CUSTOMER_RULE_KPIS = ("customers_start", "customers_new", "customers_end", "customers_lost", "arpa")
+#: The quality account's line on Customers -> the note of those KPIs.
+_CUSTOMER_RULE_NOTES = {SIGNUP_FALLBACK.reason: "kpi_signup_filled",
+                        CUSTOMER_DROPPED_ELSEWHERE: "kpi_customer_dropped"}
+
+
+def customer_rule_notes(quality: pd.DataFrame) -> tuple[Note, ...]:
+    """What the data reader's customer rule did, from its quality account: "2 customers
+    counted from their first subscription or order...", "1 customer left out of every
+    table..."; () when it did nothing."""
+    notes = []
+    if isinstance(quality, pd.DataFrame) and len(quality) and "reason" in quality:
+        for table, reason in zip(quality["table"], quality["reason"]):
+            key = getattr(reason, "key", None)
+            if table != "Customers" or not isinstance(key, str):
+                continue
+            note = _CUSTOMER_RULE_NOTES.get(key.removesuffix("_one"))
+            if note is not None:
+                n = int(reason.values["n"])
+                notes.append(Note(f"{note}_one" if n == 1 else note, n=n))
+    return tuple(notes)
+
+
+def with_customer_rule(kpis: pd.DataFrame, quality: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table with :func:`customer_rule_notes` added to the notes of
+    :data:`CUSTOMER_RULE_KPIS` (a copy; ``kpis`` itself when there is nothing to say)."""
+    notes = customer_rule_notes(quality)
+    if not notes or not len(kpis):
+        return kpis
+    kpis = kpis.copy()
+    kpis["note"] = [tuple(note) + tuple(n for n in notes if n not in note)  # said once
+                    if key in CUSTOMER_RULE_KPIS else note
+                    for key, note in zip(kpis["key"], kpis["note"])]
+    return kpis

@@ -389,7 +389,7 @@ LAYOUT: tuple[Sheet, ...] = (
         Block("quality", "quality_title", "A1", max_rows=60, columns=(
             Column("table"), Column("rows_read", unit="count"),
             Column("rows_kept", unit="count"), Column("rows_dropped", unit="count"),
-            Column("reason", width=60, wrap=True),
+            Column("reason", width=60, wrap=True), Column("first_rows", width=24, wrap=True),
         )),
         Block("data_notes", "data_notes_title", "H1", max_rows=60, kind="lines", span=6),
     )),

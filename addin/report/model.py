@@ -76,7 +76,7 @@ NPS_DISTRIBUTION_COLUMNS = ["score", "group", "answers", "share"]
 NPS_MONTHLY_COLUMNS = ["month", "promoters", "passives", "detractors", "answers", "nps",
                        "nps_moe"]
 AGEING_COLUMNS = ["bucket", "invoices", "amount", "share"]
-QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason"]
+QUALITY_COLUMNS = ["table", "rows_read", "rows_kept", "rows_dropped", "reason", "first_rows"]
 DEFINITION_COLUMNS = ["label", "definition", "source_function"]
 WHATIF_COLUMNS = ["key", "label", "unit", "today", *map(cut_column, WHATIF_CUTS), "note"]
 KPI_HISTORY_MONTHS = 12  # months of each KPI behind the KPI sheet's sparklines
@@ -150,6 +150,14 @@ class Report:
     kpi_history: pd.DataFrame = field(default_factory=lambda: empty(["key", "label", "unit"]))
     #: What the cohort tables hold that a reader must know (their first cohort).
     cohort_notes: list[Note] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # who the data reader counted (a signup taken from the first subscription, a
+        # customer left out of every table) is said beside the KPIs that count customers,
+        # from the quality account the report carries; kpis builds on this module
+        from .kpis import with_customer_rule
+
+        self.kpis = with_customer_rule(self.kpis, self.quality)
 
     def kpi(self, key: str) -> pd.Series:
         """The row of one KPI (current, previous, change, note, ...)."""

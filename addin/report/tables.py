@@ -219,17 +219,39 @@ _TABLES = ("Customers", "Subscriptions", "Orders", "NPS", "Invoices", "Activity"
 
 
 def quality(data: RetentionData) -> pd.DataFrame:
-    """The data reader's rows read, kept and dropped per table, and the tables not provided."""
+    """The data reader's account, table by table, then the tables not provided.
+
+    A table's rows read and kept are on its first line only (they are the table's, not a
+    reason's); each reason has its rows dropped and its first rows (``17, 230``, ending
+    ``…`` when more were dropped). A line about rows kept (a signup date taken from the
+    first subscription or order, customer ids missing from Customers) has no rows dropped
+    and, where the reader gives them, the first of those rows.
+    """
     columns = QUALITY_COLUMNS
-    quality = getattr(data, "quality", None)
-    frame = (quality[[c for c in columns if c in quality.columns]].copy()
-             if isinstance(quality, pd.DataFrame) and len(quality) else empty(columns))
-    for column in columns:
-        if column not in frame:
-            frame[column] = np.nan
+    given = getattr(data, "quality", None)
+    rows = []
+    if isinstance(given, pd.DataFrame) and len(given):
+        seen: set[str] = set()
+        first_rows = given["first_rows"] if "first_rows" in given else [()] * len(given)
+        for table, read, kept, dropped, reason, first in zip(
+                given["table"], given["rows_read"], given["rows_kept"], given["rows_dropped"],
+                given["reason"], first_rows):
+            first = tuple(first) if isinstance(first, (tuple, list)) else ()
+            kept_line = bool(reason) and not dropped
+            more = "" if kept_line or dropped <= len(first) else ", …"
+            rows.append({"table": table,
+                         "rows_read": np.nan if table in seen else read,
+                         "rows_kept": np.nan if table in seen else kept,
+                         "rows_dropped": np.nan if kept_line else dropped,
+                         "reason": reason,
+                         "first_rows": ", ".join(map(str, first)) + more if first else ""})
+            seen.add(table)
     present = set(data.tables)
-    missing = [t for t in _TABLES if t not in present]
-    extra = pd.DataFrame([{"table": t, "rows_read": 0, "rows_kept": 0, "rows_dropped": 0,
-                           "reason": Note("not_provided")} for t in missing],
-                         columns=columns)
-    return pd.concat([frame[columns], extra], ignore_index=True) if missing else frame[columns]
+    rows += [{"table": t, "rows_read": 0, "rows_kept": 0, "rows_dropped": 0,
+              "reason": Note("not_provided"), "first_rows": ""} for t in _TABLES if t not in present]
+    if not rows:
+        return empty(columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    # the reasons stay what the reader gave (Messages, said in the report's language)
+    frame["reason"] = pd.Series([row["reason"] for row in rows], dtype=object)
+    return frame
