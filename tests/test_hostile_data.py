@@ -293,7 +293,7 @@ def test_other_encodings_are_refused_naming_the_line(folder, tables, encoding, n
     message = refusal(folder)
     assert message.startswith(f"Customers.csv: line {line}: byte 0x")
     assert message.endswith("save the file as UTF-8, or give its encoding, e.g. "
-                            "encoding='shift_jis' (--encoding on the command line)")
+                            "--encoding shift_jis (encoding='shift_jis' from Python)")
     data = load_data(folder, encoding=encoding, today=TODAY)
     assert data.tables["Customers"]["name"].iloc[10] == name
 
@@ -310,7 +310,7 @@ def test_a_stray_byte_after_64_kib_is_refused_not_a_silent_reread(folder, tables
     line = head.count(b"\n") + 1
     assert message == (f"Customers.csv: line {line}: byte 0xE9 is not UTF-8, while line 2 is "
                        "UTF-8: the file mixes two encodings; save the file as UTF-8, or give its "
-                       "encoding, e.g. encoding='shift_jis' (--encoding on the command line)")
+                       "encoding, e.g. --encoding shift_jis (encoding='shift_jis' from Python)")
     del activity
 
 

@@ -93,8 +93,8 @@ def _not_western(text: str) -> int:
     return -1
 
 
-_SET_ENCODING = ("save the file as UTF-8, or give its encoding, e.g. encoding='shift_jis' "
-                 "(--encoding on the command line)")
+_SET_ENCODING = ("save the file as UTF-8, or give its encoding, e.g. --encoding shift_jis "
+                 "(encoding='shift_jis' from Python)")
 
 
 def _line_of(data: bytes | str, position: int) -> int:
@@ -140,8 +140,8 @@ def decode(data: bytes, name: str, encoding: str | None, notes: list[str]) -> st
         at = data.index(b"\x00")
         raise DataError(f"line {_line_of(data, at)}: the file holds zero bytes, so it is not text "
                         "as a CSV file should be (UTF-16 without a byte-order mark?); save it as "
-                        "CSV UTF-8, or give its encoding, e.g. encoding='utf-16-le' (--encoding on "
-                        "the command line)", file=name)
+                        "CSV UTF-8, or give its encoding, e.g. --encoding utf-16-le (encoding='utf-16-le' "
+                        "from Python)", file=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
