@@ -34,7 +34,8 @@ FACTS: dict[str, dict[str, str]] = {
     # one row per customer and month. orders: rows; days: distinct order days; first_day /
     # last_day: the first and last of them; amount, units, units_returned: sums (NaN when
     # the column is absent); refunds: orders with a negative amount. The sale_ columns count
-    # only the orders with an amount of 0 or more (what the CLV model fits): distinct days,
+    # only the orders with an amount of 0 or more (what the CLV model fits). Without an
+    # amount column the sums are NaN and no order is a sale: distinct days,
     # first and last of them, the amount summed over the first one, and their amount.
     "orders": {"customer_id": "id", "month": "month", "orders": "count", "days": "count",
                "first_day": "day", "last_day": "day", "amount": "money", "units": "money",
@@ -119,7 +120,7 @@ def reduce_tables(tables: Mapping[str, object]) -> Facts:
     polars one). The contract of each frame:
 
     - columns named as in :data:`addin.data.schema.TABLES`; the optional ones (Customers'
-      ``name``, ``segment``, ``churn_date``; Orders' ``units``, ``units_returned``;
+      ``name``, ``segment``, ``churn_date``; Orders' ``amount``, ``units``, ``units_returned``;
       Invoices' ``paid_date``, ``due_date``) may be absent, every other is required;
     - already typed and checked: ids and text as strings, dates and months as dates or
       datetimes (a time of day is ignored; months may be any day of the month), money as
@@ -193,9 +194,11 @@ def _subscriptions(nw, frame, present):
 
 
 def _orders(nw, frame, present):
-    _require("Orders", present, "customer_id", "order_date", "amount")
-    absent = tuple(c for c in ("units", "units_returned") if c not in present)
+    _require("Orders", present, "customer_id", "order_date")
+    absent = tuple(c for c in ("amount", "units", "units_returned") if c not in present)
     counted = [c for c in ("units", "units_returned") if c in present]
+    if "amount" not in present:  # no money: orders still count (repeat customers, gaps)
+        frame = frame.with_columns(nw.lit(None, dtype=nw.Float64()).alias("amount"))
     sale = nw.col("amount") >= 0
     # one row per customer and day first: the CLV model's transaction is a customer's day
     daily = (frame.filter(~nw.col("customer_id").is_null(), ~nw.col("order_date").is_null())
@@ -306,8 +309,7 @@ def _normalised(fact: str, frame: pd.DataFrame) -> pd.DataFrame:
                                else pd.to_numeric(values).fillna(0).astype(np.int64))
     out = pd.DataFrame(columns, index=frame.index)
     if fact == "orders":  # sums over no value: 0 on every engine (pandas says 0, SQL null)
-        for column in ("amount", "sale_amount"):
-            out[column] = out[column].fillna(0.0)
+        out["sale_amount"] = out["sale_amount"].fillna(0.0)
     keys = [c for c, kind in FACTS[fact].items() if kind in ("id", "day", "month")]
     if fact == "nps":
         keys.append("score")
