@@ -277,11 +277,17 @@ def _bounds(nw, frame, table: str, present: set[str]):
                        *(nw.col(c).max().alias(f"{c}_last") for c in dates))
     counted = int(_collected(rows)["rows"].iloc[0])
     values = _collected(ends).iloc[0]
-    firsts = [pd.Timestamp(values[f"{c}_first"]) for c in dates if pd.notna(values[f"{c}_first"])]
-    lasts = [pd.Timestamp(values[f"{c}_last"]) for c in dates if pd.notna(values[f"{c}_last"])]
+    firsts = [_naive(values[f"{c}_first"]) for c in dates if pd.notna(values[f"{c}_first"])]
+    lasts = [_naive(values[f"{c}_last"]) for c in dates if pd.notna(values[f"{c}_last"])]
     if not firsts:
         return None, None, counted
     return min(firsts).floor("D"), max(lasts).floor("D"), counted
+
+
+def _naive(value) -> pd.Timestamp:
+    """A date as a Timestamp without a time zone (Spark hands back its session's)."""
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
 def _normalised(fact: str, frame: pd.DataFrame) -> pd.DataFrame:
