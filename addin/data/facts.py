@@ -298,8 +298,10 @@ def _normalised(fact: str, frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column] if column in frame else None
         if kind in ("id", "text"):
             if values is None:
-                values = pd.Series("" if kind == "text" else None, index=frame.index)
-            columns[column] = values.astype(object).where(values.notna(), None)
+                values = pd.Series("" if kind == "text" else None, index=frame.index,
+                                   dtype=object)
+            textual = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+            columns[column] = values if textual else values.astype(object)
         elif kind in ("day", "month"):
             if values is None:
                 values = pd.Series(pd.NaT, index=frame.index)
