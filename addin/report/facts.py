@@ -176,7 +176,8 @@ class PeriodFacts:
     def repeat(self) -> M.RepeatCustomers:
         """The period's buyers (total) and those with two or more orders up to the period end."""
         ids = self._buyers("ids")
-        orders = np.bincount(ids, weights=self._buyers("orders"), minlength=self.d.n_ids)
+        orders = np.bincount(ids.astype(np.intp), weights=self._buyers("orders"),
+                             minlength=self.d.n_ids)
         return M.RepeatCustomers(int((orders >= 2).sum()), int(len(np.unique(ids))))
 
     def time_between_purchases(self) -> float:
