@@ -40,6 +40,7 @@ PURE_WHEELS = {
     "python-dotenv==1.0.1": "f7b63ef50f1b690dddf550d03497b66d609393b40b564ed0d674909a68ebf16a",
     "pyodide-http==0.2.1": "504f62904536a91049c12d0b9162ebaa187a84a3dd877e17c04fd9bf6ec3b68e",
     "black==26.10.1": "28842f9a8207cc1df6eb983a35a14c5a0dfcd603d214fe82d84bef552afd2e3a",
+    "narwhals==2.29.0": "1c69b3dc30240f6e848c5a673cafc86affa44184ecce721e25b7194663ad10dc",
 }
 
 

@@ -127,7 +127,9 @@ def test_archive_imports_only_what_requirements_txt_installs():
 def test_requirements_txt():
     text = bundle.requirements_txt()
     assert bundle.requirement_names(text) == ["xlwings", "python-dotenv", "pyodide-http", "black",
-                                              "numpy", "pandas", "scipy"]
+                                              "numpy", "pandas", "scipy", "narwhals"]
+    # the report's one reduction (narwhals, on pandas in Lite), the version pyproject allows
+    assert "narwhals==2.29.0" in text.splitlines()
     assert "xlwings==0.37.8  # required" in text.splitlines()  # the version pyproject pins
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert '"xlwings==0.37.8"' in pyproject

@@ -25,7 +25,10 @@ are described for the analyst in ``docs/data-format.md``. The package, by layer:
   and month (the loader guesses only on evidence, or refuses);
 - :mod:`.rules`: applying the schema to a table's rows: the guesses, verdicts, refusals,
   merges;
-- :mod:`.model`: :class:`RetentionData` and :func:`load_data`.
+- :mod:`.model`: :class:`RetentionData` and :func:`load_data`;
+- :mod:`.facts`: the per-customer and per-customer-month facts every report KPI counts on,
+  and :func:`~.facts.reduce_tables`, the one reduction of the rows to them, run by whatever
+  engine holds the rows (pandas, DuckDB, Spark, ibis).
 """
 
 from __future__ import annotations

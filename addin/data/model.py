@@ -10,6 +10,7 @@ import datetime as _dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from ..errors import DataError, InvalidInputError
 from ..i18n import Message, counted
 from .customer_rule import drop_with_customers, earliest_dates, filled_flag
+from .facts import Facts, reduce_tables
 from .mapping import describe, parse_mapping, required_columns
 from .rules import CheckedTable, check_table
 from .schema import (
@@ -74,6 +76,18 @@ class RetentionData:
     places: dict[str, str] = field(default_factory=dict)
     today: _dt.date | None = None
     currency: str | None = None  # the currency a known export names, when all its rows agree
+    #: The reduced facts, when a source hands them over itself (an engine that reduced the
+    #: rows where they live): then ``tables`` may be empty and :attr:`facts` is these.
+    given_facts: Facts | None = None
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The per-customer and per-customer-month facts every report KPI counts on
+        (:mod:`addin.data.facts`): those a source handed over, else ``tables`` reduced once,
+        in process."""
+        if self.given_facts is not None:
+            return self.given_facts
+        return reduce_tables(self.tables)
 
     def get(self, name: str) -> pd.DataFrame | None:
         """The table (any case/spacing of its name), or None when it was not given."""

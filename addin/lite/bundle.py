@@ -46,7 +46,8 @@ SCRIPTS: dict[str, str] = {
 
 #: requirements.txt: what Lite itself needs (its "# required" lines), then what ours import.
 #: numpy, pandas and scipy come with Pyodide (their version is Pyodide's, so unpinned);
-#: xlwings, python-dotenv and black are pure-Python wheels on PyPI.
+#: xlwings, python-dotenv, black and narwhals (the report's one reduction, on pandas here)
+#: are pure-Python wheels on PyPI.
 REQUIREMENTS: tuple[str, ...] = (
     "xlwings==0.37.8  # required",
     "python-dotenv==1.0.1  # required",
@@ -55,6 +56,7 @@ REQUIREMENTS: tuple[str, ...] = (
     "numpy",
     "pandas",
     "scipy",
+    "narwhals==2.29.0",
 )
 
 #: Office keeps document settings up to 2 MB per add-in (Office.Settings); some Excel

@@ -22,10 +22,12 @@ from .mrr import MOVEMENT_COLUMNS, mrr_movements
 from .nps import (
     NpsCounts,
     count_nps_answers,
+    count_nps_tally,
     net_promoter_score,
     nps_from_answers,
     nps_margin_of_error,
     nps_margin_of_error_from_answers,
+    nps_tally,
 )
 from .predictive import (
     MIN_REPEAT_BUYERS,
@@ -36,7 +38,9 @@ from .predictive import (
     fit_clv_model,
     fit_gamma_gamma,
     forecast_clv,
+    fit_clv_model_from_summary,
     rfm_summary,
+    rfm_summary_from_customers,
 )
 from .purchases import (
     RepeatCustomers,
@@ -45,6 +49,7 @@ from .purchases import (
     purchase_gaps,
     repeat_purchase_ratio_from_orders,
     time_between_purchases,
+    time_between_purchases_from_spans,
 )
 from .revenue import (
     average_revenue_per_account,

@@ -93,13 +93,49 @@ def count_nps_answers(answers) -> NpsCounts:
             f"answers[{position}] is {v.show(float(scores[first]))}, expected a whole number "
             "from 0 to 10"
         )
-    tally = np.bincount(scores.astype(np.intp), minlength=11)
+    return _grouped(np.bincount(scores.astype(np.intp), minlength=11), int(skip.sum()))
+
+
+def _grouped(tally: np.ndarray, skipped: int = 0) -> NpsCounts:
+    """Answers per score 0..10 as promoters (9–10), passives (7–8) and detractors (0–6)."""
     return NpsCounts(
         promoters=int(tally[9:].sum()),
         passives=int(tally[7:9].sum()),
         detractors=int(tally[:7].sum()),
-        skipped=int(skip.sum()),
+        skipped=skipped,
     )
+
+
+def count_nps_tally(scores, answers) -> NpsCounts:
+    """Tally answers given as (score, number of answers) pairs: the same as
+    :func:`count_nps_answers` on the answers written out one by one.
+
+    A score that is not a whole number from 0 to 10, or a negative or fractional number of
+    answers, is invalid and named by its position.
+    """
+    return _grouped(nps_tally(scores, answers))
+
+
+def nps_tally(scores, answers) -> np.ndarray:
+    """The number of answers of each score 0..10 from (score, number of answers) pairs."""
+    score = np.asarray(scores, dtype=np.float64).reshape(-1)
+    count = np.asarray(answers, dtype=np.float64).reshape(-1)
+    v.same_length(("scores", "answers"), (score, count))
+    bad = ~((score >= 0) & (score <= 10) & (score == np.floor(score)))
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise v.InvalidInputError(
+            f"scores[{first + 1}] is {v.show(float(score[first]))}, expected a whole number "
+            "from 0 to 10"
+        )
+    wrong = ~((count >= 0) & (count == np.floor(count)))
+    if wrong.any():
+        first = int(np.argmax(wrong))
+        raise v.InvalidInputError(
+            f"answers[{first + 1}] is {v.show(float(count[first]))}, expected a whole number "
+            "of answers, 0 or more"
+        )
+    return np.bincount(score.astype(np.intp), weights=count, minlength=11).astype(np.int64)
 
 
 def nps_from_answers(answers) -> float:

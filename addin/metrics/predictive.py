@@ -47,9 +47,11 @@ __all__ = [
     "GammaGammaFit",
     "ClvModel",
     "rfm_summary",
+    "rfm_summary_from_customers",
     "fit_bg_nbd",
     "fit_gamma_gamma",
     "fit_clv_model",
+    "fit_clv_model_from_summary",
     "forecast_clv",
 ]
 
@@ -198,24 +200,29 @@ def rfm_summary(
     # Per customer: transactions are contiguous and in date order.
     first_tx = np.flatnonzero(np.concatenate(([True], tx_customer[1:] != tx_customer[:-1])))
     last_tx = np.concatenate((first_tx[1:], [len(tx_customer)])) - 1
-    n_tx = last_tx - first_tx + 1
-    repeat_amount = tx_amount.copy()
-    repeat_amount[first_tx] = 0.0
-    repeat_sum = np.add.reduceat(repeat_amount, first_tx)
+    summary = _summary_frame(
+        uniques[tx_customer[first_tx]], tx_day[first_tx] + day0, tx_day[last_tx] + day0,
+        last_tx - first_tx + 1, tx_amount[first_tx], np.add.reduceat(tx_amount, first_tx),
+        cal_day, unit,
+    )
+    summary.attrs.update(skipped=skipped, ignored_orders=ignored)
+    return summary
+
+
+def _summary_frame(customers, first_day, last_day, n_tx, first_amount, total, cal_day, unit):
+    """The RFM table of per-customer transaction aggregates (the one definition of x, t_x,
+    T and the mean repeat spend): day numbers, transactions (purchase days), the first
+    transaction's amount and the amount of all of them."""
     frequency = n_tx - 1
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, repeat_sum / np.maximum(frequency, 1), 0.0)
-
+        monetary = np.where(frequency > 0, (total - first_amount) / np.maximum(frequency, 1), 0.0)
     length = TIME_UNITS[unit]
-    first_day = tx_day[first_tx]
-    recency = (tx_day[last_tx] - first_day) / length
-    age = ((cal_day - day0) - first_day) / length
-
-    customer_index = uniques[tx_customer[first_tx]]
+    recency = (last_day - first_day) / length
+    age = (cal_day - first_day) / length
     try:
-        by_id = np.argsort(customer_index, kind="stable")
+        by_id = np.argsort(customers, kind="stable")
     except TypeError:  # mixed text and numbers: keep the order of first appearance
-        by_id = np.arange(len(customer_index))
+        by_id = np.arange(len(customers))
     summary = pd.DataFrame(
         {
             "frequency": frequency[by_id].astype(np.int64),
@@ -223,15 +230,50 @@ def rfm_summary(
             "T": age[by_id],
             "monetary_value": monetary[by_id],
         },
-        index=pd.Index(customer_index[by_id], name="customer_id"),
+        index=pd.Index(customers[by_id], name="customer_id"),
     )
     summary.attrs.update(
-        skipped=skipped,
-        ignored_orders=ignored,
+        skipped=0,
+        ignored_orders=0,
         time_unit=unit,
-        calibration_end=pd.Timestamp(np.datetime64(cal_day, "D")),
+        calibration_end=pd.Timestamp(np.datetime64(int(cal_day), "D")),
     )
     return summary
+
+
+def rfm_summary_from_customers(customer_ids, first_days, last_days, purchase_days,
+                               first_day_amounts, amounts, calibration_end,
+                               time_unit="W") -> pd.DataFrame:
+    """:func:`rfm_summary` from per-customer aggregates of the orders up to calibration_end
+    (what a database reduces an order log to), one row per customer:
+
+    first and last purchase day, the number of distinct purchase days, the amount of the
+    first purchase day (all its orders) and the amount of all the customer's orders. The
+    same table as :func:`rfm_summary` on the orders: frequency = purchase days − 1, recency
+    = last − first, T = calibration_end − first, monetary value = (amount − first day's
+    amount) / frequency (0 without repeat purchases). Amounts must be 0 or more.
+    """
+    unit = _time_unit(time_unit)
+    ids = v.flat("customer_ids", customer_ids)
+    v.require_rows("customer_ids", ids)
+    first = np.asarray(first_days).astype("datetime64[D]").astype(np.int64).reshape(-1)
+    last = np.asarray(last_days).astype("datetime64[D]").astype(np.int64).reshape(-1)
+    n_tx = np.asarray(purchase_days, dtype=np.int64).reshape(-1)
+    first_amount = np.asarray(first_day_amounts, dtype=np.float64).reshape(-1)
+    total = np.asarray(amounts, dtype=np.float64).reshape(-1)
+    v.same_length(("customer_ids", "first_days", "last_days", "purchase_days",
+                   "first_day_amounts", "amounts"), (ids, first, last, n_tx, first_amount, total))
+    cal_day = _calibration_day(calibration_end)
+    if cal_day is None:
+        raise v.InvalidInputError("calibration_end is blank, expected the date the orders end")
+    if len(total) and (min(total.min(), first_amount.min()) < 0 or n_tx.min() < 1):
+        raise v.InvalidInputError("amounts are 0 or more and every customer has a purchase day")
+    if last.max() > cal_day:
+        raise v.InvalidInputError(
+            f"calibration_end is {_show_day(cal_day)}, before the last purchase "
+            f"({_show_day(int(last.max()))}): give the aggregates of the orders up to it"
+        )
+    return _summary_frame(ids, first, last, n_tx, first_amount, total, cal_day, unit)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -311,6 +353,39 @@ def _enough_repeat_buyers(model: str, repeat: int, total: int, what: str) -> Non
         )
 
 
+def _polished(penalised, theta: np.ndarray, steps: int = 4) -> np.ndarray:
+    """Newton steps on the gradient from BFGS's answer, while they shrink it.
+
+    BFGS stops where the mean log-likelihood stops changing in its last digits, which leaves
+    the parameters uncertain in their 8th or 9th: the same orders summed in another order (by
+    day, or by month in a database) would move the fit by that much. The gradient's zero is
+    known far more precisely, so a few Newton steps (Hessian by central differences of the
+    analytic gradient) make the fit a function of the data, not of its summation order.
+    """
+    value, grad = penalised(theta)
+    norm = float(np.max(np.abs(grad)))
+    for _ in range(steps):
+        h = 1e-5
+        hessian = np.empty((len(theta), len(theta)))
+        for i in range(len(theta)):
+            step = np.zeros(len(theta))
+            step[i] = h
+            hessian[:, i] = (penalised(theta + step)[1] - penalised(theta - step)[1]) / (2 * h)
+        hessian = (hessian + hessian.T) / 2
+        try:
+            move = np.linalg.solve(hessian, -grad)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(move)) or np.max(np.abs(move)) > 1e-3:
+            break
+        new_value, new_grad = penalised(theta + move)
+        new_norm = float(np.max(np.abs(new_grad)))
+        if not (np.isfinite(new_value) and new_norm < norm):
+            break
+        theta, grad, norm = theta + move, new_grad, new_norm
+    return theta
+
+
 def _maximise(objective, starts, model: str, names: tuple[str, ...], hint: str):
     """Minimise a mean negative log-likelihood over log-parameters; clear errors on failure.
 
@@ -347,7 +422,7 @@ def _maximise(objective, starts, model: str, names: tuple[str, ...], hint: str):
         if result.success or np.all(np.abs(gradient) < 1e-6):
             if np.any(np.abs(result.x) >= _LOG_BOUND - 1e-3):
                 _degenerate(model, names, result.x, hint)
-            return result.x
+            return _polished(penalised, result.x)
     if last is not None and np.all(np.isfinite(last.x)) and np.any(np.abs(last.x) > _FAR):
         # stalled on a ridge towards infinity: the likelihood keeps rising as some parameters
         # grow (or shrink) without bound, e.g. a, b → ∞ when everyone drops out alike
@@ -806,6 +881,12 @@ def fit_clv_model(
     repeat spend (946 customers on CDNOW, reproducing p = 6.25, q = 3.74, γ = 15.44).
     """
     summary = rfm_summary(customer_ids, order_dates, amounts, calibration_end, time_unit)
+    return fit_clv_model_from_summary(summary)
+
+
+def fit_clv_model_from_summary(summary: pd.DataFrame) -> ClvModel:
+    """Fit BG/NBD and Gamma-Gamma to an RFM table (:func:`rfm_summary` or
+    :func:`rfm_summary_from_customers`): the second step of :func:`fit_clv_model`."""
     x = summary["frequency"].to_numpy(dtype=float)
     tx = summary["recency"].to_numpy()
     age = summary["T"].to_numpy()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import i18n
+from ..data.facts import Facts, reduce_tables, typed_frames
 from ..errors import InvalidInputError
 from . import tables
 from .customer_value import most_valuable_customers
@@ -44,12 +45,21 @@ SUMMARY_LINES: tuple[tuple[str, ...], ...] = (
 SUMMARY_CLAUSES = 2
 
 
-def _choose_segment(frames: dict[str, pd.DataFrame], segment: str | None) -> str | None:
+def facts_of(data: RetentionData) -> Facts:
+    """The reduced facts of ``data``: its own (:attr:`RetentionData.facts`, reduced once), or
+    those of its ``tables`` (pandas tables handed over as they are)."""
+    facts = getattr(data, "facts", None)
+    if isinstance(facts, Facts):
+        return facts
+    return reduce_tables(typed_frames(dict(getattr(data, "tables", {}) or {})))
+
+
+def _choose_segment(facts: Facts, segment: str | None) -> str | None:
     """The segment as spelled in Customers.segment (matched ignoring case), or None for all."""
     if segment is None or segment == "":
         return None
-    customers = frames.get("Customers")
-    if customers is None or "segment" not in customers.columns:
+    customers = facts.customers
+    if customers is None or not facts.has("segment", "customers"):
         raise InvalidInputError(
             f"segment {segment!r} needs the segment column of the Customers table, which the data lacks"
         )
@@ -69,8 +79,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
                  progress: Callable[[str], None] | None = None) -> Report:
     """The retention report of ``period`` (default: the last complete month) for ``segment``.
 
-    ``data`` is a :class:`addin.data.RetentionData` (anything with a ``tables`` dict of
-    DataFrames and, optionally, ``quality``, ``notes`` and ``source``). ``settings``:
+    ``data`` is a :class:`addin.data.RetentionData` (its reduced ``facts``), or anything
+    with a ``tables`` dict of pandas DataFrames and, optionally, ``quality``, ``notes`` and
+    ``source``. ``settings``:
     ``gross_margin`` (a fraction, for CLV from churn and the what-if; default 100 % with a
     note), ``program_cost`` (of the retention programme, for the what-if's ROI; default none:
     the ROI is n/a with a note), ``confidence`` (of the NPS margin of error, default 0.95)
@@ -87,9 +98,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     step = progress or (lambda name: None)
 
     step("prepare")
-    frames = dict(getattr(data, "tables", {}) or {})
-    chosen = _choose_segment(frames, segment)
-    prepared = PreparedData(frames, chosen)
+    reduced = facts_of(data)
+    chosen = _choose_segment(reduced, segment)
+    prepared = PreparedData(reduced, chosen)
     if prepared.extent is None:
         raise InvalidInputError("the data has no dated rows: nothing to report")
     first, last_day, data_last_month, complete = prepared.extent
@@ -156,7 +167,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         "value": [f"{the_period.label} ({the_period.start.isoformat()} / {the_period.end.isoformat()})",
                   the_period.previous.label,
                   chosen if chosen is not None else Note("all_segments"),
-                  _source_note(data, frames), data_range],
+                  _source_note(data, reduced), data_range],
     })
     return Report(
         period=the_period,
@@ -175,7 +186,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
         nps_distribution=distribution,
         nps_monthly=nps_monthly,
         ageing=ageing,
-        quality=tables.quality(data),
+        quality=tables.quality(data, reduced.tables),
         definitions=definitions(),
         notes=notes,
         data_notes=[n if isinstance(n, str) else str(n) for n in (getattr(data, "notes", None) or [])],
@@ -201,15 +212,15 @@ def _summary(kpis: pd.DataFrame) -> list[tuple[str, ...]]:
     return lines
 
 
-def _source_note(data: RetentionData, frames: dict[str, pd.DataFrame]) -> Note:
+def _source_note(data: RetentionData, facts: Facts) -> Note:
     """What was read, as the reader knows it: the file or folder (its name, not a path
     relative to where the command ran), the tables and the rows read."""
     quality = getattr(data, "quality", None)
     if isinstance(quality, pd.DataFrame) and len(quality) and "rows_read" in quality:
         rows = int(quality.drop_duplicates("table")["rows_read"].sum())
     else:
-        rows = sum(len(frame) for frame in frames.values())
-    counted = {"tables": len(frames), "rows": rows}
+        rows = sum(facts.rows.values())
+    counted = {"tables": len(facts.tables), "rows": rows}
     source = str(getattr(data, "source", "") or "")
     if source == SAMPLE_SOURCE:
         return Note("source_sample", **counted)

@@ -16,7 +16,7 @@ from .. import metrics as M
 from ..errors import MetricError
 from .missing import Missing, needs
 from .model import TOP_COLUMNS, Note, Quantity, empty
-from .period import Period, day_date
+from .period import Period, day_date, month_of_day
 from .prepared import PreparedData
 
 TOP_CUSTOMERS = 20  # rows of the most valuable customers
@@ -28,6 +28,26 @@ def _shown(data: PreparedData, customer: object) -> str:
     else the id."""
     name = data.names.get(customer)
     return f"{name} ({customer})" if name else str(customer)
+
+
+def _rfm_summary(data: PreparedData, stop: int, sold: np.ndarray, end: str) -> pd.DataFrame:
+    """The core's RFM table of the customers' sales in the first ``stop`` monthly order
+    facts (those ``sold``): each customer's first and last sale day, sale days, the amount
+    of their first sale day (of their first month with a sale) and of all their sales."""
+    orders = data.orders
+    pick = {k: orders[k][:stop][sold] for k in ("ids", "first_sale_day", "last_sale_day",
+                                                  "sale_days", "first_sale_day_amount",
+                                                  "sale_amount")}
+    # by customer, then by month: a customer's first row is their first month with a sale
+    order = np.lexsort((pick["first_sale_day"], pick["ids"]))
+    pick = {k: v[order] for k, v in pick.items()}
+    ids = pick["ids"]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    return M.rfm_summary_from_customers(
+        data.id_values[ids[starts]], pick["first_sale_day"][starts],
+        np.maximum.reduceat(pick["last_sale_day"], starts),
+        np.add.reduceat(pick["sale_days"], starts), pick["first_sale_day_amount"][starts],
+        np.add.reduceat(pick["sale_amount"], starts), end, time_unit="W")
 
 
 def most_valuable_customers(data: PreparedData,
@@ -43,26 +63,20 @@ def most_valuable_customers(data: PreparedData,
         return no_table, [Missing("needs_columns", columns="amount", table="Orders").note]
     end_day = min(period.end_day, data.extent[1])
     end = day_date(end_day).isoformat()
-    stop = int(np.searchsorted(orders["day"], end_day, "right"))
-    amount = orders["amount"][:stop]
-    negative = amount < 0  # NaN compares False: a blank amount is the core's to skip
-    keep = ~negative
+    stop = int(np.searchsorted(orders["month"], month_of_day(end_day), "right"))
     notes = []
-    if negative.any():
-        notes.append(Note("clv_negative", n=int(negative.sum())))
-    if not keep.any():
+    refunds = int(orders["refunds"][:stop].sum())
+    if refunds:  # a refund is not a purchase: the model fits the orders of 0 or more
+        notes.append(Note("clv_negative", n=refunds))
+    sold = orders["sale_days"][:stop] > 0
+    if not sold.any():
         return no_table, [Note("clv_no_orders", end=end), *notes]
-    ids = data.id_values[orders["ids"][:stop][keep]]
-    days = orders["day"][:stop][keep].astype("datetime64[D]")
-    amount = amount[keep]
+    summary = None
     try:
-        model = M.fit_clv_model(ids, days, amount, calibration_end=end, time_unit="W")
+        summary = _rfm_summary(data, stop, sold, end)
+        model = M.fit_clv_model_from_summary(summary)
         forecast = M.forecast_clv(model, CLV_HORIZON_WEEKS)
     except MetricError as error:
-        try:
-            summary = M.rfm_summary(ids, days, amount, calibration_end=end, time_unit="W")
-        except MetricError:
-            summary = None
         repeat = None if summary is None else int((summary["frequency"] > 0).sum())
         if repeat is not None and repeat < M.MIN_REPEAT_BUYERS:
             reason = Note("clv_too_few", needed=M.MIN_REPEAT_BUYERS, end=end, have=repeat,

@@ -17,7 +17,7 @@ from .. import metrics as M
 from ..metrics.roi import customer_lifetime
 from .missing import Missing, Undefined, needs
 from .model import Quantity
-from .period import Period, month_dates, month_day
+from .period import Period, month_dates
 from .prepared import PreparedData, rows_between
 
 
@@ -158,33 +158,43 @@ class PeriodFacts:
 
     @cached_property
     def order_slice(self) -> slice:
-        """The orders dated within the period (Orders are sorted by day)."""
-        return rows_between(self._orders()["day"], self.p.start_day, self.p.end_day)
+        """The monthly order facts of the period's months (sorted by month)."""
+        return rows_between(self._orders()["month"], self.p.first, self.p.last)
 
     @cached_property
     def buyers_orders(self) -> np.ndarray:
-        """Mask over the orders up to the period end: the orders of the period's buyers."""
+        """Mask over the order facts up to the period end: those of the period's buyers."""
         orders, cut = self._orders(), self.order_slice
         bought = np.zeros(self.d.n_ids, dtype=bool)
         bought[orders["ids"][cut]] = True
         return bought[orders["ids"][:cut.stop]]
 
+    def _buyers(self, column: str) -> np.ndarray:
+        """``column`` of the order facts of the period's buyers, up to the period end."""
+        orders, stop = self._orders(), self.order_slice.stop
+        return orders[column][:stop][self.buyers_orders]
+
     @cached_property
     def repeat(self) -> M.RepeatCustomers:
         """The period's buyers (total) and those with two or more orders up to the period end."""
-        mask, stop = self.buyers_orders, self.order_slice.stop
-        ids = self.d.orders["ids"][:stop][mask]
-        return M.count_repeat_customers(ids) if len(ids) else M.RepeatCustomers(0, 0)
+        ids = self._buyers("ids")
+        orders = np.bincount(ids.astype(np.intp), weights=self._buyers("orders"),
+                             minlength=self.d.n_ids)
+        return M.RepeatCustomers(int((orders >= 2).sum()), int(len(np.unique(ids))))
 
     def time_between_purchases(self) -> float:
         """Days between purchases (the core's) of the period's buyers, over their orders up to
-        the period end."""
-        mask, stop = self.buyers_orders, self.order_slice.stop
-        if not mask.any():
+        the period end: each buyer's first and last order day and their order days."""
+        ids = self._buyers("ids")
+        if not len(ids):
             raise Undefined("undefined_no_orders")
-        orders = self.d.orders
-        return M.time_between_purchases(orders["ids"][:stop][mask],
-                                        orders["day"][:stop][mask].astype("datetime64[D]"))
+        buyers, local = np.unique(ids, return_inverse=True)
+        first = np.full(len(buyers), np.iinfo(np.int64).max)
+        last = np.full(len(buyers), np.iinfo(np.int64).min)
+        np.minimum.at(first, local, self._buyers("first_day"))
+        np.maximum.at(last, local, self._buyers("last_day"))
+        days = np.bincount(local, weights=self._buyers("days")).astype(np.int64)
+        return M.time_between_purchases_from_spans(first, last, days)
 
     def return_rate(self) -> float:
         """Units returned / units sold, of the period's orders."""
@@ -193,26 +203,27 @@ class PeriodFacts:
         return M.product_return_rate(float(np.nansum(orders["returned"][cut])),
                                      float(np.nansum(orders["units"][cut])))
 
-    def order_revenue(self, first_day: int, last_day: int) -> tuple[float, np.ndarray]:
-        """(Orders' amount, the buyers' codes) of the orders dated ``first_day`` to ``last_day``."""
+    def order_revenue(self, first: int, last: int) -> tuple[float, np.ndarray]:
+        """(Orders' amount, the buyers' codes) of the months ``first`` to ``last``."""
         orders = self._orders("amount")
-        rows = rows_between(orders["day"], first_day, last_day)
+        rows = rows_between(orders["month"], first, last)
         return float(np.nansum(orders["amount"][rows])), orders["ids"][rows]
 
     # ------------------------------------------------------------------ NPS
     @cached_property
-    def nps_scores(self) -> np.ndarray:
-        """The answers dated within the period."""
+    def nps_tally(self) -> np.ndarray:
+        """The period's answers of each score 0..10 (the core checks every score is 0-10)."""
         if self.d.nps is None:
             raise needs("NPS")
-        return self.d.nps["score"][rows_between(self.d.nps["day"], self.p.start_day,
-                                                 self.p.end_day)]
+        nps = self.d.nps
+        rows = rows_between(nps["month"], self.p.first, self.p.last)
+        return M.nps_tally(nps["score"][rows], nps["answers"][rows])
 
     @cached_property
     def nps_counts(self) -> M.NpsCounts:
         """Promoters, passives and detractors of the period's answers."""
-        scores = self.nps_scores
-        return M.count_nps_answers(scores) if len(scores) else M.NpsCounts(0, 0, 0)
+        tally = self.nps_tally
+        return M.count_nps_tally(np.arange(11), tally)
 
     # ------------------------------------------------------------------ invoices
     @cached_property
@@ -221,9 +232,8 @@ class PeriodFacts:
         inv = self.d.invoices
         if inv is None:
             raise needs("Invoices")
-        end = self.p.end_day
-        open_ = self.d.open_invoices(end)
-        issued = (inv["issue"] >= self.p.start_day) & (inv["issue"] <= end)
+        open_ = self.d.open_invoices(self.p.last)
+        issued = (inv["issue_month"] >= self.p.first) & (inv["issue_month"] <= self.p.last)
         return float(inv["amount"][open_].sum()), float(inv["amount"][issued].sum())
 
     # ------------------------------------------------------------------ CLV, cost, activity
@@ -243,7 +253,7 @@ class PeriodFacts:
                 revenue += float(column.sum())
                 paid[self.d.subs["owner"][column > 0]] = True
         if self.d.orders is not None and self.d.orders["amount"] is not None:
-            amount, ids = self.order_revenue(month_day(first), self.p.end_day)
+            amount, ids = self.order_revenue(first, self.p.last)
             revenue += amount
             paid[ids] = True
         return M.customer_lifetime_value(revenue, int(paid.sum()), self.lifespan_years())

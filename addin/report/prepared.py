@@ -1,36 +1,41 @@
 """The data of one segment, prepared once for every period the report counts.
 
-:class:`PreparedData` turns the data model's DataFrames into numpy arrays: dates become day
-numbers, months month numbers, customer ids one integer code, Orders and NPS answers are
-sorted by day and Subscriptions become a customer × month grid of MRR. Every period's facts
-(:mod:`addin.report.facts`) and every table then count on these arrays.
+:class:`PreparedData` turns the reduced data (:class:`addin.data.facts.Facts`: per-customer
+and per-customer-per-month facts, whatever engine reduced them) into numpy arrays: dates
+become day numbers, months month numbers, customer ids one integer code, the monthly facts
+of Orders and NPS are sorted by month and Subscriptions become a customer × month grid of
+MRR. Every period's counts (:mod:`addin.report.facts`) and every table then count on these
+arrays; a period is whole months, so its rows are a slice found by binary search.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from .. import metrics as M
+from ..data.facts import MONTHLY_TABLES, Facts, reduce_tables, typed_frames
 from ..errors import MetricError
 from .period import NAT, NEVER, month_day, month_of_day, months_of
 
 
 def _days(series: pd.Series) -> np.ndarray:
     """A date column as int64 day numbers, NAT where blank."""
-    if not pd.api.types.is_datetime64_any_dtype(series):
-        series = pd.to_datetime(series, errors="coerce")
-    if getattr(series.dt, "tz", None) is not None:
-        series = series.dt.tz_localize(None)
     return series.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
-def rows_between(day: np.ndarray, first_day: int, last_day: int) -> slice:
-    """The rows of a day-sorted array dated ``first_day`` to ``last_day``, both included."""
-    return slice(int(np.searchsorted(day, first_day, "left")),
-                 int(np.searchsorted(day, last_day, "right")))
+def _months(series: pd.Series) -> np.ndarray:
+    """A month column (1st of the month) as int64 month numbers, NAT where blank."""
+    return months_of(_days(series))
+
+
+def rows_between(sorted_values: np.ndarray, first: int, last: int) -> slice:
+    """The rows of a sorted array valued ``first`` to ``last``, both included."""
+    return slice(int(np.searchsorted(sorted_values, first, "left")),
+                 int(np.searchsorted(sorted_values, last, "right")))
 
 
 def _by_month(table: pd.DataFrame) -> pd.DataFrame:
@@ -40,81 +45,81 @@ def _by_month(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _numbers(series: pd.Series) -> np.ndarray:
-    """A number column as float64, NaN where blank or not a number."""
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    """A number column as float64, NaN where blank."""
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _in_month_order(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """A monthly fact sorted by month (stable: each month keeps the fact's order)."""
+    return frame.iloc[np.argsort(_months(frame[month]), kind="stable")]
 
 
 class PreparedData:
     """The data of one segment as numpy arrays, prepared once for every period.
 
-    Dates are day numbers, months month numbers; customer ids of Subscriptions and Orders
-    share one integer code; Orders and NPS are sorted by day so that a period is a slice
-    found by binary search; Subscriptions are a customer x month grid of MRR.
+    Built from the reduced :class:`~addin.data.facts.Facts` of the whole data: the segment's
+    customers and the facts of those customers (ids missing from Customers belong to no
+    segment); the extent is always the whole data's, so a segment never moves the period.
+    Customer ids of Subscriptions and Orders share one integer code.
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame], segment: str | None):
+    def __init__(self, facts: Facts | Mapping[str, pd.DataFrame], segment: str | None):
+        if not isinstance(facts, Facts):  # pandas tables as they are: reduced here
+            facts = reduce_tables(typed_frames(facts))
         self.segment = segment
-        # Rows of the segment: its customers, and the other tables' rows of those customers
-        # (rows of ids missing from Customers belong to no segment).
-        keep: dict[str, np.ndarray] = {}
-        if segment is not None:
-            customers = tables["Customers"]
-            in_segment = (customers["segment"] == segment).to_numpy(dtype=bool, na_value=False)
-            keep["Customers"] = in_segment
-            chosen = customers["customer_id"][in_segment]
-            for name in ("Subscriptions", "Orders", "NPS", "Invoices"):
-                if name in tables:
-                    keep[name] = tables[name]["customer_id"].isin(chosen).to_numpy(dtype=bool)
-
-        def rows(name: str) -> np.ndarray:
-            return keep[name] if name in keep else np.ones(len(tables[name]), dtype=bool)
+        self.facts = facts
+        frames = {name: getattr(facts, name) for name in
+                  ("customers", "subscriptions", "orders", "nps", "invoices")}
+        if segment is not None and frames["customers"] is not None:
+            customers = frames["customers"]
+            frames["customers"] = customers = customers[customers["segment"] == segment]
+            chosen = customers["customer_id"]
+            for name in ("subscriptions", "orders", "nps", "invoices"):
+                if frames[name] is not None:
+                    frames[name] = frames[name][frames[name]["customer_id"].isin(chosen)]
+        if frames["orders"] is not None:
+            frames["orders"] = _in_month_order(frames["orders"], "month")
+        if frames["nps"] is not None:
+            frames["nps"] = _in_month_order(frames["nps"], "month")
 
         # Subscriptions and Orders share one integer code per customer (CLV counts customers
-        # with either); the other tables need no codes.
+        # with either); the other facts need no codes.
         codes: dict[str, np.ndarray] = {}
-        coded = [n for n in ("Subscriptions", "Orders") if n in tables]
+        coded = [n for n in ("subscriptions", "orders") if frames[n] is not None]
         self.n_ids = 0
         self.id_values = np.zeros(0, dtype=object)  # the customer id of each code
         if coded:
             all_codes, uniques = pd.factorize(
-                pd.concat([tables[n]["customer_id"][rows(n)] for n in coded], ignore_index=True))
+                pd.concat([frames[n]["customer_id"] for n in coded], ignore_index=True))
             self.n_ids = len(uniques)
             self.id_values = np.asarray(uniques, dtype=object)
             at = 0
             for name in coded:
-                size = int(rows(name).sum())
+                size = len(frames[name])
                 codes[name] = all_codes[at:at + size].astype(np.int64)
                 at += size
-                keep[name] = rows(name).copy()
-                keep[name][keep[name]] = codes[name] >= 0  # a blank id cannot be counted
-                codes[name] = codes[name][codes[name] >= 0]
 
         self.customers = self.subs = self.orders = self.nps = self.invoices = None
         self.activity = self.costs = None
 
-        if "Customers" in tables:
-            frame, mask = tables["Customers"], rows("Customers")
-            signup = _days(frame["signup_date"])[mask]
-            churn = _days(frame["churn_date"])[mask] if "churn_date" in frame else np.full(mask.sum(), NAT)
+        if frames["customers"] is not None:
+            frame = frames["customers"]
+            signup = _days(frame["signup_date"])
+            churn = _days(frame["churn_date"])
             known = signup != NAT  # a customer without a signup date cannot be placed in time
             signup, churn = signup[known], churn[known]
-            names = frame["name"] if "name" in frame else pd.Series("", index=frame.index)
             self.customers = {
-                "id": frame["customer_id"].to_numpy(dtype=object)[mask][known],
-                "name": names.fillna("").astype(str).to_numpy(dtype=object)[mask][known],
+                "id": frame["customer_id"].to_numpy(dtype=object)[known],
+                "name": frame["name"].fillna("").astype(str).to_numpy(dtype=object)[known],
                 "signup_day": signup,
                 "signup_month": months_of(signup),
                 "churn_day": np.where(churn == NAT, NEVER, churn),
                 "churn_month": np.where(churn == NAT, NEVER, months_of(churn)),
             }
 
-        if "Subscriptions" in tables:
-            frame, mask = tables["Subscriptions"], rows("Subscriptions")
-            month = months_of(_days(frame["month"]))[mask]
-            mrr = _numbers(frame["mrr"])[mask]
-            ids = codes["Subscriptions"]
-            ok = (month != NAT) & ~np.isnan(mrr)
-            month, mrr, ids = month[ok], mrr[ok], ids[ok]
+        if frames["subscriptions"] is not None:
+            frame = frames["subscriptions"]
+            month, mrr, ids = _months(frame["month"]), _numbers(frame["mrr"]), codes["subscriptions"]
             if len(month):
                 local, owners = pd.factorize(ids)
                 origin, n_months = int(month.min()), int(month.max() - month.min()) + 1
@@ -125,78 +130,59 @@ class PreparedData:
             self.subs = {"ids": ids, "month": month, "mrr": mrr, "owner": np.asarray(owners),
                          "origin": origin, "grid": grid}
 
-        if "Orders" in tables:
-            frame, mask = tables["Orders"], rows("Orders")
-            day = _days(frame["order_date"])[mask]
-            ok = day != NAT
-            order = np.argsort(day[ok], kind="stable")
-            pick = lambda col: (_numbers(frame[col])[mask][ok][order] if col in frame else None)  # noqa: E731
+        if frames["orders"] is not None:
+            frame = frames["orders"]
             self.orders = {
-                "day": day[ok][order],
-                "ids": codes["Orders"][ok][order],
-                "amount": pick("amount"),
-                "units": pick("units"),
-                "returned": pick("units_returned"),
+                "month": _months(frame["month"]),
+                "ids": codes["orders"],
+                "orders": frame["orders"].to_numpy(np.int64),
+                "days": frame["days"].to_numpy(np.int64),
+                "first_day": _days(frame["first_day"]),
+                "last_day": _days(frame["last_day"]),
+                "amount": _numbers(frame["amount"]) if facts.has("amount", "orders") else None,
+                "units": _numbers(frame["units"]) if facts.has("units", "orders") else None,
+                "returned": (_numbers(frame["units_returned"])
+                             if facts.has("units_returned", "orders") else None),
+                "refunds": frame["refunds"].to_numpy(np.int64),
+                "sale_days": frame["sale_days"].to_numpy(np.int64),
+                "first_sale_day": _days(frame["first_sale_day"]),
+                "last_sale_day": _days(frame["last_sale_day"]),
+                "first_sale_day_amount": _numbers(frame["first_sale_day_amount"]),
+                "sale_amount": _numbers(frame["sale_amount"]),
             }
 
-        if "NPS" in tables:
-            frame, mask = tables["NPS"], rows("NPS")
-            day = _days(frame["date"])[mask]
-            score = _numbers(frame["score"])[mask]
-            ok = day != NAT
-            order = np.argsort(day[ok], kind="stable")
-            self.nps = {"day": day[ok][order], "score": score[ok][order]}
+        if frames["nps"] is not None:
+            frame = frames["nps"]
+            self.nps = {"month": _months(frame["month"]), "score": _numbers(frame["score"]),
+                        "answers": frame["answers"].to_numpy(np.int64)}
 
-        if "Invoices" in tables:
-            frame, mask = tables["Invoices"], rows("Invoices")
-            issue = _days(frame["issue_date"])[mask]
-            due = _days(frame["due_date"])[mask] if "due_date" in frame else issue
-            paid = _days(frame["paid_date"])[mask] if "paid_date" in frame else np.full(len(issue), NAT)
-            amount = _numbers(frame["amount"])[mask]
-            ok = (issue != NAT) & ~np.isnan(amount)
+        if frames["invoices"] is not None:
+            frame = frames["invoices"]
+            paid = _months(frame["paid_month"])
             self.invoices = {
-                "issue": issue[ok],
-                "due": np.where(due[ok] == NAT, issue[ok], due[ok]),
-                "paid": np.where(paid[ok] == NAT, NEVER, paid[ok]),
-                "amount": amount[ok],
+                "issue_month": _months(frame["issue_month"]),
+                "due": _days(frame["due_date"]),
+                "paid_month": np.where(paid == NAT, NEVER, paid),
+                "count": frame["invoices"].to_numpy(np.int64),
+                "amount": _numbers(frame["amount"]),
             }
 
-        if "Activity" in tables:
-            frame = tables["Activity"]
-            day = _days(frame["date"])
-            users = pd.factorize(frame["user_id"])[0]
-            ok = (day != NAT) & (users >= 0)
-            self.activity = {"day": day[ok], "users": users[ok]}
+        if facts.activity is not None:
+            frame = facts.activity
+            self.activity = {"day": _days(frame["date"]),
+                             "users": pd.factorize(frame["user_id"])[0]}
 
-        if "Costs" in tables:
-            frame = tables["Costs"]
-            month = months_of(_days(frame["month"]))
-            spend = _numbers(frame["retention_spend"])
-            ok = (month != NAT) & ~np.isnan(spend)
-            self.costs = pd.Series(spend[ok]).groupby(month[ok]).sum()
+        if facts.costs is not None:
+            frame = facts.costs
+            self.costs = pd.Series(_numbers(frame["retention_spend"]),
+                                   index=_months(frame["month"]))
 
     # ------------------------------------------------------------------ extent of the data
 
-    def _date_arrays(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """(daily event day arrays, monthly tables' month arrays)."""
-        daily, monthly = [], []
-        if self.orders is not None:
-            daily.append(self.orders["day"])
-        if self.nps is not None:
-            daily.append(self.nps["day"])
-        if self.invoices is not None:
-            daily += [self.invoices["issue"], self.invoices["paid"][self.invoices["paid"] != NEVER]]
-        if self.activity is not None:
-            daily.append(self.activity["day"])
-        if self.subs is not None:
-            monthly.append(self.subs["month"])
-        if self.costs is not None:
-            monthly.append(self.costs.index.to_numpy(dtype=np.int64))
-        return [a for a in daily if len(a)], [a for a in monthly if len(a)]
-
     @cached_property
     def extent(self) -> tuple[int, int, int, int] | None:
-        """(first month, last day, last month, last complete month) of the data, or None.
+        """(first month, last day, last month, last complete month) of the whole data (never
+        a segment's: the report's period does not move with the segment), or None.
 
         The last complete month: with daily data (orders, answers, invoices, activity) the
         month of the latest date if that date is the month's last day, else the month before;
@@ -204,16 +190,20 @@ class PreparedData:
         and churn dates count only when there is no other table (signups long before the
         other data would stretch the window).
         """
-        daily, monthly = self._date_arrays()
-        if not daily and not monthly and self.customers is not None:
-            churned = self.customers["churn_day"]
-            daily = [a for a in (self.customers["signup_day"], churned[churned != NEVER]) if len(a)]
-        if not daily and not monthly:
+        bounds = dict(self.facts.bounds)
+        if len(bounds) > 1 or "Customers" not in bounds:
+            bounds.pop("Customers", None)
+        if not bounds:
             return None
-        first = min([month_of_day(a.min()) for a in daily] + [int(a.min()) for a in monthly])
-        last_month = max([month_of_day(a.max()) for a in daily] + [int(a.max()) for a in monthly])
+        days = {t: (int(_days(pd.Series([a]))[0]), int(_days(pd.Series([b]))[0]))
+                for t, (a, b) in bounds.items()}
+        daily = [d for t, d in days.items() if t not in MONTHLY_TABLES]
+        monthly = [(month_of_day(a), month_of_day(b)) for t, (a, b) in days.items()
+                   if t in MONTHLY_TABLES]
+        first = min([month_of_day(a) for a, _ in daily] + [a for a, _ in monthly])
+        last_month = max([month_of_day(b) for _, b in daily] + [b for _, b in monthly])
         if daily:
-            last_day = max(int(a.max()) for a in daily)
+            last_day = max(b for _, b in daily)
             complete = month_of_day(last_day + 1) - 1
         else:
             complete = last_month
@@ -222,10 +212,10 @@ class PreparedData:
 
     # ------------------------------------------------------------------ helpers
 
-    def open_invoices(self, day: int) -> np.ndarray:
-        """Mask of the invoices open at the end of ``day``: issued by then, not yet paid."""
+    def open_invoices(self, month: int) -> np.ndarray:
+        """Mask of the invoices open at the end of ``month``: issued by then, not yet paid."""
         inv = self.invoices
-        return (inv["issue"] <= day) & (inv["paid"] > day)
+        return (inv["issue_month"] <= month) & (inv["paid_month"] > month)
 
     def mrr_column(self, month: int) -> np.ndarray:
         """Each subscriber's MRR in ``month`` (0 outside the data)."""

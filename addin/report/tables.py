@@ -77,10 +77,10 @@ def cohorts(data: PreparedData,
         keep = (subs["month"] <= period.last) & (subs["mrr"] > 0)
         ids, when = subs["ids"][keep], subs["month"][keep].astype("datetime64[M]")
         values, source = subs["mrr"][keep], "Subscriptions"
-    elif data.orders is not None and len(data.orders["day"]):
+    elif data.orders is not None and len(data.orders["month"]):
         orders = data.orders
-        keep = orders["day"] <= period.end_day
-        ids, when = orders["ids"][keep], orders["day"][keep].astype("datetime64[D]")
+        keep = orders["month"] <= period.last
+        ids, when = orders["ids"][keep], orders["month"][keep].astype("datetime64[M]")
         values = orders["amount"][keep] if orders["amount"] is not None else None
         source = "Orders"
     else:
@@ -161,8 +161,7 @@ def nps_tables(facts: Callable[[Period], PeriodFacts], data: PreparedData, perio
     except MetricError:
         distribution = empty(NPS_DISTRIBUTION_COLUMNS)
     else:
-        scores = facts(period).nps_scores
-        tally = np.bincount(scores[~np.isnan(scores)].astype(np.intp), minlength=11)
+        tally = facts(period).nps_tally
         groups = ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2
         distribution = pd.DataFrame({
             "score": np.arange(11),
@@ -195,10 +194,9 @@ def ageing(data: PreparedData, period: Period) -> pd.DataFrame:
     inv = data.invoices
     if inv is None:
         return empty(AGEING_COLUMNS)
-    end = period.end_day
-    open_ = data.open_invoices(end)
-    late = end - inv["due"][open_]
-    amount = inv["amount"][open_]
+    open_ = data.open_invoices(period.last)
+    late = period.end_day - inv["due"][open_]
+    amount, count = inv["amount"][open_], inv["count"][open_]
     total = float(amount.sum())
     rows = []
     for key, low, high in _BUCKETS:
@@ -208,9 +206,9 @@ def ageing(data: PreparedData, period: Period) -> pd.DataFrame:
         if high is not None:
             mask &= late <= high
         money = float(amount[mask].sum())
-        rows.append({"bucket": Note(key), "invoices": int(mask.sum()),
+        rows.append({"bucket": Note(key), "invoices": int(count[mask].sum()),
                      "amount": money, "share": money / total if total else np.nan})
-    rows.append({"bucket": Note("total"), "invoices": int(open_.sum()),
+    rows.append({"bucket": Note("total"), "invoices": int(count.sum()),
                  "amount": total, "share": 1.0 if total else np.nan})
     return pd.DataFrame(rows, columns=AGEING_COLUMNS)
 
@@ -218,8 +216,9 @@ def ageing(data: PreparedData, period: Period) -> pd.DataFrame:
 _TABLES = ("Customers", "Subscriptions", "Orders", "NPS", "Invoices", "Activity", "Costs")
 
 
-def quality(data: RetentionData) -> pd.DataFrame:
-    """The data reader's account, table by table, then the tables not provided.
+def quality(data: RetentionData, present: list[str]) -> pd.DataFrame:
+    """The data reader's account, table by table, then the tables not provided (those not
+    among ``present``).
 
     A table's rows read and kept are on its first line only (they are the table's, not a
     reason's); each reason has its rows dropped and its first rows (``17, 230``, ending
@@ -246,7 +245,7 @@ def quality(data: RetentionData) -> pd.DataFrame:
                          "reason": reason,
                          "first_rows": ", ".join(map(str, first)) + more if first else ""})
             seen.add(table)
-    present = set(data.tables)
+    present = set(present)
     rows += [{"table": t, "rows_read": 0, "rows_kept": 0, "rows_dropped": 0,
               "reason": Note("not_provided"), "first_rows": ""} for t in _TABLES if t not in present]
     if not rows:

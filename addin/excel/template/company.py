@@ -17,6 +17,7 @@ import pandas as pd
 
 from ... import metrics as m
 from ...cells import spill_rows
+from ...data.facts import reduce_tables
 from ...report import DEFAULT_SETTINGS, KPIS
 from ...report.facts import PeriodFacts
 from ...report.period import Period, day_date, month_dates
@@ -52,7 +53,7 @@ class Company:
 def company_values(tables: dict[str, pd.DataFrame]) -> Company:
     """The Calculator's values, the Per customer rows and the spilled tables of ``tables``,
     for the report's default period: the last complete month of the data."""
-    prepared = PreparedData(tables, None)
+    prepared = PreparedData(reduce_tables(tables), None)
     data_first, last_day, _, complete = prepared.extent
     period = Period("month", complete, complete)
     facts = PeriodFacts(prepared, period, {**DEFAULT_SETTINGS, "gross_margin": GROSS_MARGIN})
