@@ -84,6 +84,26 @@ class _Column:
     problems: list[tuple[Message, nw.Expr]]
 
 
+class _Steps:
+    """Intermediate columns, computed in rounds: an expression names the columns of earlier
+    rounds instead of repeating their expressions, so the SQL an engine is sent grows with
+    the number of checks, not with their nesting (a date's parts are used many times)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.rounds: list[dict[str, nw.Expr]] = [{}]
+
+    def put(self, name: str, expr: nw.Expr) -> nw.Expr:
+        """Compute ``expr`` in this round as a column; the expression naming that column."""
+        full = f"{self.prefix}{name}"
+        self.rounds[-1][full] = expr
+        return nw.col(full)
+
+    def then(self) -> None:
+        """Start the next round: its expressions may name this round's columns."""
+        self.rounds.append({})
+
+
 def _text(expr: nw.Expr, dtype) -> nw.Expr:
     """A column as text: whole numbers without ``.0`` (the number 101 is the id ``"101"``)."""
     if dtype.is_integer():
@@ -100,9 +120,10 @@ def _blank_number(expr: nw.Expr, dtype) -> nw.Expr:
     return expr.is_null() | expr.is_nan() if dtype.is_float() else expr.is_null()
 
 
-def _id_or_text(table: str, col: str, kind: str, expr: nw.Expr, dtype) -> _Column:
-    value = _text(expr, dtype)
-    blank = _blank_number(expr, dtype) if dtype.is_numeric() else value.is_null() | (value == "")
+def _id_or_text(table: str, col: str, kind: str, expr: nw.Expr, dtype, steps: _Steps) -> _Column:
+    value = steps.put("text", _text(expr, dtype))
+    blank = steps.put("blank", _blank_number(expr, dtype) if dtype.is_numeric()
+                      else expr.is_null() | (expr.cast(nw.String).str.strip_chars() == ""))
     problems = []
     if dtype == nw.String:
         if kind == "id":
@@ -119,7 +140,8 @@ def _days_in_month(year: nw.Expr, month: nw.Expr) -> nw.Expr:
             .otherwise(nw.when(month.is_in([4, 6, 9, 11])).then(nw.lit(30)).otherwise(nw.lit(31))))
 
 
-def _date(table: str, col: str, kind: str, expr: nw.Expr, dtype, today: _dt.date) -> _Column:
+def _date(table: str, col: str, kind: str, expr: nw.Expr, dtype, today: _dt.date,
+          steps: _Steps) -> _Column:
     month = kind == "month"
     optional = col in BLANK_ALLOWED.get(table, ())
     problems: list[tuple[Message, nw.Expr]] = []
@@ -128,19 +150,24 @@ def _date(table: str, col: str, kind: str, expr: nw.Expr, dtype, today: _dt.date
     elif dtype == nw.Datetime:
         day, blank = expr.cast(nw.Date), expr.is_null()  # the date as written, time dropped
     elif dtype == nw.String:
-        text = expr.str.strip_chars()
-        blank = text.is_null() | text.str.to_lowercase().is_in(sorted(BLANK_TOKENS))
+        text = steps.put("text", expr.str.strip_chars())
+        steps.then()
         if month:  # 2026-09 is the month's 1st
-            text = nw.when(text.str.contains(_ISO_MONTH)).then(
-                nw.concat_str([text, nw.lit("-01")])).otherwise(text)
-        shaped = text.str.contains(_ISO_DATE)
+            text = steps.put("month", nw.when(text.str.contains(_ISO_MONTH)).then(
+                nw.concat_str([text, nw.lit("-01")])).otherwise(text))
+            steps.then()
+        blank = steps.put("blank", text.is_null() | text.str.to_lowercase().is_in(sorted(BLANK_TOKENS)))
+        shaped = steps.put("shaped", text.str.contains(_ISO_DATE))
         # the parts are read only where the text has the shape, so no engine sees a bad cast
-        digits = nw.when(shaped).then(text)
-        year = digits.str.slice(0, 4).cast(nw.Int64)
-        mon = digits.str.slice(5, 2).cast(nw.Int64)
-        dom = digits.str.slice(8, 2).cast(nw.Int64)
-        real = shaped & (mon >= 1) & (mon <= 12) & (dom >= 1) & (dom <= _days_in_month(year, mon))
-        day = nw.when(real).then(digits.str.slice(0, 10)).cast(nw.Date)
+        digits = nw.when(text.str.contains(_ISO_DATE)).then(text)
+        year = steps.put("y", digits.str.slice(0, 4).cast(nw.Int64))
+        mon = steps.put("m", digits.str.slice(5, 2).cast(nw.Int64))
+        dom = steps.put("d", digits.str.slice(8, 2).cast(nw.Int64))
+        steps.then()
+        real = steps.put("real", shaped & (mon >= 1) & (mon <= 12) & (dom >= 1)
+                         & (dom <= _days_in_month(year, mon)))
+        steps.then()
+        day = nw.when(real).then(text.str.slice(0, 10)).cast(nw.Date)
         excel = text.is_in(sorted(EXCEL_ERRORS))
         problems += [
             (Message(REASONS["excel"], col=col), excel),
@@ -153,13 +180,19 @@ def _date(table: str, col: str, kind: str, expr: nw.Expr, dtype, today: _dt.date
         blank = _blank_number(expr, dtype) if dtype.is_numeric() else expr.is_null()
         day = nw.lit(None, nw.Date)
         problems.append((Message(REASONS["date"], col=col), ~blank))
-    year = day.dt.year()
+    day = steps.put("day", day)
+    steps.then()
     if optional:  # 9999-12-31: "no date yet"
-        blank = blank | (year >= NO_DATE_YEAR)
-    out_of_range = (day < nw.lit(FIRST_DATE)) | (day > nw.lit(LAST_DATE))
+        blank = blank | (day.dt.year() >= NO_DATE_YEAR)
+    blank = steps.put("blank", blank)
+    out_of_range = steps.put("range", (day < nw.lit(FIRST_DATE)) | (day > nw.lit(LAST_DATE)))
+    steps.then()
     problems.append((Message(REASONS["range"], col=col), out_of_range & ~blank))
+    day = nw.when(~blank & ~out_of_range).then(day)  # the rules below see real dates only
     if month:
         day = day.dt.truncate("1mo").cast(nw.Date)
+    day = steps.put("value", day)
+    steps.then()
     rule = DATE_RULES[table][col]
     if not rule.future:
         limit = today.replace(day=1) if month else today
@@ -170,11 +203,10 @@ def _date(table: str, col: str, kind: str, expr: nw.Expr, dtype, today: _dt.date
     if rule.floor > FIRST_DATE:
         problems.append((Message(REASONS["floor"], col=col, year=rule.floor.year),
                          day < nw.lit(rule.floor)))
-    value = nw.when(~blank & ~out_of_range).then(day)
-    return _Column(value, blank, problems)
+    return _Column(day, blank, problems)
 
 
-def _number(table: str, col: str, kind: str, expr: nw.Expr, dtype) -> _Column:
+def _number(table: str, col: str, kind: str, expr: nw.Expr, dtype, steps: _Steps) -> _Column:
     problems: list[tuple[Message, nw.Expr]] = []
     if dtype.is_numeric():
         blank = _blank_number(expr, dtype)
@@ -182,21 +214,24 @@ def _number(table: str, col: str, kind: str, expr: nw.Expr, dtype) -> _Column:
         if dtype.is_float():
             problems.append((Message(REASONS["number"], col=col), ~blank & ~value.is_finite()))
     elif dtype == nw.String:
-        text = expr.str.strip_chars()
-        lower = text.str.to_lowercase()
-        blank = text.is_null() | lower.is_in(sorted(BLANK_TOKENS - DASHES))
-        number = text.str.contains(_NUMBER)
+        text = steps.put("text", expr.str.strip_chars())
+        steps.then()
+        blank = text.is_null() | text.str.to_lowercase().is_in(sorted(BLANK_TOKENS - DASHES))
+        number = steps.put("shaped", text.str.contains(_NUMBER))
+        dash = steps.put("dash", text.is_in(sorted(DASHES)))
+        excel = steps.put("excel", text.is_in(sorted(EXCEL_ERRORS)))
         # a lone dash is Excel's accounting zero, as the file reader reads it
         value = (nw.when(text.is_in(sorted(DASHES))).then(nw.lit(0.0))
-                 .otherwise(nw.when(number).then(text).cast(nw.Float64)))
-        excel = text.is_in(sorted(EXCEL_ERRORS))
+                 .otherwise(nw.when(text.str.contains(_NUMBER)).then(text).cast(nw.Float64)))
         problems += [(Message(REASONS["excel"], col=col), excel),
-                     (Message(REASONS["number"], col=col),
-                      ~blank & ~excel & ~number & ~text.is_in(sorted(DASHES)))]
+                     (Message(REASONS["number"], col=col), ~blank & ~excel & ~number & ~dash)]
     else:
         blank = expr.is_null()
         value = nw.lit(None, nw.Float64)
         problems.append((Message(REASONS["number"], col=col), ~blank))
+    blank = steps.put("blank", blank)
+    value = steps.put("number", value)
+    steps.then()
     finite = value.is_finite()
     failing = {
         "negative": finite & (value < 0),
@@ -214,13 +249,13 @@ def _number(table: str, col: str, kind: str, expr: nw.Expr, dtype) -> _Column:
     return _Column(value, blank, problems)
 
 
-def _column(table: str, col: str, source: str, dtype, today: _dt.date) -> _Column:
+def _column(table: str, col: str, source: str, dtype, today: _dt.date, steps: _Steps) -> _Column:
     kind, expr = TABLES[table][col], nw.col(source)
     if kind in ("id", "text"):
-        return _id_or_text(table, col, kind, expr, dtype)
+        return _id_or_text(table, col, kind, expr, dtype, steps)
     if kind in ("date", "month"):
-        return _date(table, col, kind, expr, dtype, today)
-    return _number(table, col, kind, expr, dtype)
+        return _date(table, col, kind, expr, dtype, today, steps)
+    return _number(table, col, kind, expr, dtype, steps)
 
 
 def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None], *,
@@ -240,12 +275,23 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
     """
     schema = frame.collect_schema()
     checked: dict[str, _Column] = {}
-    for col in TABLES[table]:
+    rounds: list[dict[str, nw.Expr]] = []
+    for i, col in enumerate(TABLES[table]):
         source = columns.get(col)
         if source is None:
             checked[col] = _Column(nw.lit("", nw.String), nw.lit(True), [])
-        else:
-            checked[col] = _column(table, col, source, schema[source], today)
+            continue
+        steps = _Steps(f"__retention_{i}_")
+        found = _column(table, col, source, schema[source], today, steps)
+        value = steps.put("final", found.value)  # named once: the checks across columns use it
+        checked[col] = _Column(value, found.blank, found.problems)
+        for r, computed in enumerate(steps.rounds):
+            if r == len(rounds):
+                rounds.append({})
+            rounds[r].update(computed)
+    for computed in rounds:
+        if computed:
+            frame = frame.with_columns(**computed)
 
     reasons: list[Message] = [Message("q_blank", col="")]  # index 0: an empty row, not counted
     codes: list[nw.Expr] = []
