@@ -136,7 +136,7 @@ def _checked(opened, options: EngineOptions) -> EngineSource:
         found = opened.tables[table]
         columns = resolve_columns(table, found.columns, options, found.place)
         checked = check_frame(table, nw.from_native(found.native), columns, place=found.place,
-                              today=options.today, order=found.order)
+                              today=options.today, order=found.order, settle=found.settle)
         tables[table] = checked.frame
         quality.append((table, checked.rows_read, checked.rows_kept, checked.dropped))
         places[table] = found.place

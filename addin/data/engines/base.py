@@ -43,12 +43,14 @@ class EngineOptions:
 class EngineTable:
     """One table found in an engine source, before checks: the native frame (a DuckDB
     relation, an ibis table, a Spark DataFrame), its column names, the columns giving its
-    rows' order (None: it has none) and how errors name it."""
+    rows' order (None: it has none), how errors name it, and what to apply to the checked
+    rows before they are counted (see :func:`~.checks.check_frame`)."""
 
     native: object
     columns: list[str]
     place: str
     order: list[str] | None = None
+    settle: Callable[[object], object] | None = None
 
 
 @dataclass

@@ -259,12 +259,16 @@ def _column(table: str, col: str, source: str, dtype, today: _dt.date, steps: _S
 
 
 def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None], *,
-                place: str, today: _dt.date, order: list[str] | None = None) -> CheckedFrame:
+                place: str, today: _dt.date, order: list[str] | None = None,
+                settle=None) -> CheckedFrame:
     """Type and check ``table`` in its engine; count in the engine what is dropped and why.
 
     ``columns`` maps each canonical column to the source's column name (None: an optional
     column the source leaves out, blank in every row). ``order``: the source's columns that
-    give its rows' order (a file name and a row number), or None when it has none. ``place``
+    give its rows' order (a file name and a row number), or None when it has none.
+    ``settle`` (native frame -> native frame), when given, is applied to the checked rows
+    before they are counted and filtered: an engine whose optimiser would otherwise copy
+    every check into every filter (Spark) keeps them there once. ``place``
     names the source in an error. Raises DataError when more than half of a column's values
     cannot be read (the file reader refuses such a column too).
 
@@ -283,6 +287,7 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
             continue
         steps = _Steps(f"__retention_{i}_")
         found = _column(table, col, source, schema[source], today, steps)
+        steps.then()
         value = steps.put("final", found.value)  # named once: the checks across columns use it
         checked[col] = _Column(value, found.blank, found.problems)
         for r, computed in enumerate(steps.rounds):
@@ -320,6 +325,8 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
         *[nw.col(c).alias(f"{ORDER}{i}") for i, c in enumerate(order or ())],
         nw.coalesce(*codes).alias(REASON) if len(codes) > 1 else codes[0].alias(REASON),
     )
+    if settle is not None:
+        staged = nw.from_native(settle(staged.to_native()))
     tally = dict(staged.group_by(REASON).agg(nw.len().alias("n")).collect().rows())
     rows_read = sum(n for code, n in tally.items() if code != _EMPTY)
     dropped = {reasons[code]: int(n) for code, n in sorted(tally.items(), key=lambda c: (c[0] is None, c[0] or 0))

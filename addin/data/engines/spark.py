@@ -76,7 +76,7 @@ def _parquet(session, found: dict[str, list[Path]]) -> dict[str, EngineTable]:
     for table, files in found.items():
         frame = session.read.parquet(*[str(f) for f in files])
         place = shown_name(files[0] if len(files) == 1 else files[0].parent)
-        tables[table] = EngineTable(frame, list(frame.columns), place)
+        tables[table] = EngineTable(frame, list(frame.columns), place, settle=_settle)
     return tables
 
 
@@ -93,11 +93,20 @@ def _catalogue(session, options: EngineOptions, label: str) -> dict[str, EngineT
         if schema and not entry.isTemporary:
             name = f"{_quoted(schema)}.{name}"
         frame = session.table(name)
-        tables[table] = EngineTable(frame, list(frame.columns), f"{label} table {entry.name}")
+        tables[table] = EngineTable(frame, list(frame.columns), f"{label} table {entry.name}",
+                                    settle=_settle)
     if not tables:
         raise DataError("no table or view named after ours in the Spark catalogue"
                         + (f" (schema {schema})" if schema else ""), file=label)
     return tables
+
+
+def _settle(frame):
+    """The checked rows kept by the executors (memory, else their disk) the first time they
+    are counted: Spark's optimiser would otherwise copy every check into every filter and
+    aggregation after it (plans that take minutes to compile), and each later query (the
+    counts, the repeated keys, the reduction) would read and check the rows again."""
+    return frame.localCheckpoint(eager=False)
 
 
 def _quoted(name: str) -> str:
