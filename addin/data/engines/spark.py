@@ -74,8 +74,11 @@ def _open(source: object, options: EngineOptions) -> Opened:
 def _parquet(session, found: dict[str, list[Path]]) -> dict[str, EngineTable]:
     tables = {}
     for table, files in found.items():
-        frame = session.read.parquet(*[str(f) for f in files])
         place = shown_name(files[0] if len(files) == 1 else files[0].parent)
+        try:
+            frame = session.read.parquet(*[str(f) for f in files])
+        except Exception as error:  # e.g. pandas' nanosecond timestamps, which Spark refuses
+            raise DataError(f"Spark cannot read it: {_first_line(error)}", file=place) from None
         tables[table] = EngineTable(frame, list(frame.columns), place, settle=_settle)
     return tables
 
