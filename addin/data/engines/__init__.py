@@ -1,0 +1,157 @@
+"""Sources read by a query engine: the rows are read, typed and checked where they live, and
+only counts (and, later, the reduced facts) come back.
+
+One module per engine, each an :class:`~.base.EngineKind` in :data:`ENGINES`:
+
+- :mod:`.postgres`: ``postgresql://user@host:port/db`` (or ``postgres://``), through ibis;
+- :mod:`.spark`: ``spark:`` (tables of the session's catalogue) or ``spark:PATH`` (Parquet);
+- :mod:`.duckdb`: embedded, the default: Parquet files and folders, DuckDB database files.
+
+:mod:`.checks` types and checks a table once for every engine (narwhals expressions);
+:mod:`.base` holds what they share. A CSV folder or a workbook is not an engine source:
+:func:`open_engine_source` says None and the file reader (:mod:`addin.data.sources`) reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import InvalidInputError
+from ...i18n import Message, counted
+from ..schema import CUSTOMER_TABLES, TABLES, UNKNOWN_CUSTOMER
+from .base import EngineKind, EngineOptions
+from .duckdb import DUCKDB
+from .postgres import POSTGRES
+from .spark import SPARK
+
+__all__ = ["ENGINES", "EngineSource", "open_engine_source"]
+
+#: The engines, in the order they are asked whether they take a source.
+ENGINES: tuple[EngineKind, ...] = (POSTGRES, SPARK, DUCKDB)
+
+
+@dataclass
+class EngineSource:
+    """An engine source opened and checked.
+
+    ``label`` names the source as the report does (a database URL without its password);
+    ``tables`` holds each table found as a native lazy frame of the engine (a DuckDB
+    relation, an ibis table, a Spark DataFrame) with the rows kept only, our column names
+    and types: ids and text as text, dates as dates (months on the 1st), money as floats,
+    counts and scores as integers. ``quality``: one ``(table, rows_read, rows_kept,
+    {reason: rows dropped})`` per table, counted in the engine, the reasons the same
+    :class:`~addin.i18n.Message` keys as the file reader's (no row numbers: a database has
+    none); rows kept whose customer_id is not in Customers are a reason with 0 rows
+    dropped, as there. ``places`` says where each table was read. :meth:`close` lets the
+    engine go (the tables cannot be read after it).
+    """
+
+    label: str
+    tables: dict[str, Any]
+    quality: list[tuple[str, int, int, dict[Message, int]]]
+    places: dict[str, str] = field(default_factory=dict)
+    _close: Any = None
+
+    def close(self) -> None:
+        """Close the connection or session this source opened (a shared one is left open)."""
+        if self._close is not None:
+            closing, self._close = self._close, None
+            closing()
+
+    def __enter__(self) -> EngineSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_engine_source(source: str | os.PathLike, *,
+                       mapping: Mapping[str, Mapping[str, str]] | None = None,
+                       schema: str | None = None, spark_conf: Mapping[str, str] | None = None,
+                       today: _dt.date | None = None) -> EngineSource | None:
+    """Open ``source`` in its engine and check its tables there, or None when it is not an
+    engine source (a CSV folder, a workbook: the file reader reads those).
+
+    Arguments
+    ---------
+    source
+        ``postgresql://user@host:port/db`` (password from the URL, else ``PGPASSWORD``,
+        else ``~/.pgpass``); ``spark:`` or ``spark:PATH``; a Parquet file or folder, or a
+        DuckDB database file.
+    mapping
+        table -> {our column: the source's column name}, for columns named otherwise.
+    schema
+        The database schema holding the tables (default: the search path's first).
+    spark_conf
+        Settings of the Spark session (``{"spark.executor.memory": "4g"}``).
+    today
+        The run's date (default: the computer's), after which events are refused.
+
+    Raises
+    ------
+    SourceUnreachableError
+        A database or Spark session that cannot be reached (naming the host and the cause).
+    DataError
+        A table the source cannot give: a column missing, a column mostly unreadable.
+    """
+    for kind in ENGINES:
+        if kind.accepts(source):
+            break
+    else:
+        return None
+    options = EngineOptions(mapping=dict(mapping or {}), schema=schema,
+                            spark_conf=dict(spark_conf or {}), today=_check_today(today))
+    opened = kind.open(source, options)
+    try:
+        return _checked(opened, options)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def _check_today(today: object) -> _dt.date:
+    if today is None:
+        return _dt.date.today()
+    if isinstance(today, _dt.datetime):
+        return today.date()
+    if isinstance(today, _dt.date):
+        return today
+    raise InvalidInputError(f"today is {today!r}, expected a date such as 2026-09-30")
+
+
+def _checked(opened, options: EngineOptions) -> EngineSource:
+    import narwhals as nw
+
+    from .base import resolve_columns
+    from .checks import check_frame
+
+    tables, quality, places = {}, [], {}
+    for table in TABLES:
+        if table not in opened.tables:
+            continue
+        found = opened.tables[table]
+        columns = resolve_columns(table, found.columns, options, found.place)
+        checked = check_frame(table, nw.from_native(found.native), columns, place=found.place,
+                              today=options.today, order=found.order, settle=found.settle)
+        tables[table] = checked.frame
+        quality.append((table, checked.rows_read, checked.rows_kept, checked.dropped))
+        places[table] = found.place
+    for i, (table, read, kept, dropped) in enumerate(quality):
+        if table in CUSTOMER_TABLES and "Customers" in tables:
+            missing = _unknown_customers(tables[table], tables["Customers"])
+            if missing:
+                dropped[Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing))] = 0
+    return EngineSource(label=opened.label, tables={t: f.to_native() for t, f in tables.items()},
+                        quality=quality, places=places, _close=opened.close)
+
+
+def _unknown_customers(frame, customers) -> int:
+    """Rows of ``frame`` whose customer_id is not in Customers, counted in the engine."""
+    import narwhals as nw
+
+    known = customers.select("customer_id").unique()
+    return int(frame.join(known, on="customer_id", how="anti").select(nw.len()).collect().item())

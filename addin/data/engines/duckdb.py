@@ -1,0 +1,88 @@
+"""DuckDB, embedded (no server): Parquet files and folders, and DuckDB database files.
+
+- a Parquet file named after a table (``orders.parquet``), or a folder holding such files
+  or folders of parts (``orders/part-0.parquet``, read in name order);
+- a DuckDB database file (``.duckdb``, ``.db``) whose tables or views are named after ours
+  (any case), opened read-only.
+
+The rows stay in DuckDB: the checks and the reduction are queries on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import DataError
+from ..schema import table_named
+from ..sources.base import shown_name
+from .base import EngineKind, EngineOptions, EngineTable, Opened, as_path, parquet_tables
+
+__all__ = ["DUCKDB"]
+
+_DATABASE_SUFFIXES = (".duckdb", ".db")
+# the columns DuckDB adds to say where each Parquet row was: its file and its row there
+_FILE, _ROW = "filename", "file_row_number"
+
+
+def _accepts(source: object) -> bool:
+    path = as_path(source)
+    if path is None or not path.exists():
+        return False
+    if path.is_file() and path.suffix.lower() in _DATABASE_SUFFIXES:
+        return True
+    return bool(parquet_tables(path))
+
+
+def _open(source: object, options: EngineOptions) -> Opened:
+    import duckdb
+
+    path = as_path(source)
+    label = shown_name(path)
+    if path.is_file() and path.suffix.lower() in _DATABASE_SUFFIXES:
+        return _open_database(path, label)
+    con = duckdb.connect()
+    tables = {}
+    try:
+        for table, files in parquet_tables(path).items():
+            place = shown_name(files[0] if len(files) == 1 else files[0].parent)
+            # paths go to DuckDB as values, never pasted into SQL text
+            relation = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True)
+            names = [c for c in relation.columns if c not in (_FILE, _ROW)]
+            tables[table] = EngineTable(relation, names, place, order=[_FILE, _ROW])
+    except duckdb.Error as error:
+        con.close()
+        raise DataError(f"cannot be read as Parquet ({_first_line(error)})", file=label) from None
+    return Opened(label, tables, con.close)
+
+
+def _open_database(path: Path, label: str) -> Opened:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise DataError(f"cannot be opened as a DuckDB database ({_first_line(error)})",
+                        file=label) from None
+    tables = {}
+    listed = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
+                         "ORDER BY table_schema = current_schema() DESC, table_schema, table_name"
+                         ).fetchall()
+    for schema, name in listed:
+        table = table_named(name)
+        if table is None or table in tables:
+            continue
+        relation = con.table(f"{_quoted(schema)}.{_quoted(name)}")
+        tables[table] = EngineTable(relation, list(relation.columns), f"{label}, table {name}")
+    return Opened(label, tables, con.close)
+
+
+def _quoted(name: str) -> str:
+    """A name from the database's own catalogue as an SQL identifier (quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+DUCKDB = EngineKind("duckdb", _accepts, _open)
