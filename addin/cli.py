@@ -252,7 +252,21 @@ def _report(args: argparse.Namespace) -> int:
     return _written(args, lambda step: export_report(
         args.data, args.output, decimal=args.decimal, date_format=args.date_format,
         encoding=args.encoding, progress=step, loaded=None if args.quiet else _dropped,
-        mapping=args.map, **_report_settings(args)))
+        mapping=args.map, schema=args.schema, spark_conf=_spark_conf(args.spark_conf),
+        **_report_settings(args)))
+
+
+def _spark_conf(pairs: list[tuple[str, str]] | None) -> dict[str, str] | None:
+    """``--spark-conf key=value`` options as a dict (None when none was given)."""
+    return dict(pairs) if pairs else None
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    """``key=value`` of ``--spark-conf`` (anything else: bad usage, exit code 2)."""
+    key, equals, value = text.partition("=")
+    if not equals or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not key=value, e.g. spark.executor.memory=4g")
+    return key.strip(), value.strip()
 
 
 def _dropped(data) -> None:
@@ -333,7 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "as an Excel workbook (no Excel needed).")
     report.add_argument("data", metavar="DATA", nargs="+",
                         help="a workbook (.xlsx/.xlsm), a folder of CSV files or a CSV file; "
-                             "several are read together (one table each)")
+                             "several are read together (one table each); or one source a "
+                             "query engine reads: Parquet files or a folder of them, a DuckDB "
+                             "file, postgresql://user@host/db, spark: or spark:PATH "
+                             "(docs/scale.md)")
     _options(report, None)
     _report_options(report)
     # the column mapping (addin.data.mapping checks it, for every edge alike)
@@ -341,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the header holding one of our columns, e.g. --map "
                              "Orders.customer_id=Kunde (repeatable; wins over a workbook's "
                              "Columns table); see docs/data-format.md")
+    # engine sources (addin.data.engines)
+    report.add_argument("--schema", metavar="NAME",
+                        help="with postgresql://...: the schema holding the tables (default: "
+                             "the search path's first)")
+    report.add_argument("--spark-conf", action="append", type=_key_value, metavar="KEY=VALUE",
+                        help="with spark:: a setting of the Spark session, e.g. "
+                             "spark.executor.memory=4g (repeatable)")
     report.set_defaults(run=_report)
 
     demo = commands.add_parser(

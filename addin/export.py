@@ -52,7 +52,8 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
                   progress: Callable[[str], None] | None = None,
                   loaded: Callable[[object], None] | None = None,
                   kpis: str | os.PathLike | TextIO | None = None,
-                  mapping=None):
+                  mapping=None, schema: str | None = None,
+                  spark_conf: Mapping[str, str] | None = None):
     """Write the retention report of ``source`` to ``output``; returns (Report, path written).
 
     ``source`` is what :func:`addin.data.load_data` reads (a workbook, a folder of CSV files,
@@ -62,7 +63,8 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     data); ``gross_margin`` a fraction (0.7); ``program_cost`` the retention programme's cost;
     ``currency`` the ISO code of the money amounts (``EUR``; default: the data's, if it
     names one, else none).
-    ``decimal``, ``date_format`` and ``encoding`` override what the reader detects.
+    ``decimal``, ``date_format`` and ``encoding`` override what the reader detects;
+    ``schema`` and ``spark_conf`` are for a database or Spark source (see load_data).
     ``progress(step)`` is called as each step starts ("read", …, "write"); ``loaded(data)``
     once the data is read and checked (the command line prints what was dropped).
     The settings left None (``lang`` too) are taken from a workbook's Settings cells, else
@@ -81,7 +83,7 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     step("read")
     data = source if isinstance(source, RetentionData) else load_data(
         source, decimal=decimal, date_format=date_format, encoding=encoding,
-        mapping=workbook_mapping(source, mapping))
+        mapping=workbook_mapping(source, mapping), schema=schema, spark_conf=spark_conf)
     if loaded is not None:
         loaded(data)
     given = {"period": period, "segment": segment, "lang": lang, "gross_margin": gross_margin,

@@ -102,6 +102,8 @@ class RetentionData:
     def segments(self) -> list[str]:
         """The distinct non-blank Customers.segment values, sorted; [] without Customers."""
         customers = self.tables.get("Customers")
+        if customers is None and self.given_facts is not None:  # an engine's: its facts
+            customers = self.given_facts.customers
         if customers is None or "segment" not in customers:
             return []
         values = customers["segment"].dropna().unique().tolist()
@@ -112,7 +114,7 @@ class RetentionData:
         first rows dropped, e.g. ``Orders (Orders.csv): 487 rows read, 485 kept, 2 dropped:
         1 negative amount (row 12); 1 date in the future in order_date (row 45)``."""
         lines = []
-        for name in self.tables:
+        for name in dict.fromkeys(self.quality["table"]):  # the tables read, in order
             rows = self.quality[self.quality["table"] == name]
             if not len(rows):
                 continue
@@ -124,7 +126,9 @@ class RetentionData:
                 if not reason:
                     continue
                 which = ("row " if len(first) == 1 else "rows ") + ", ".join(map(str, first))
-                if dropped:
+                if dropped and not first:  # a database has no row numbers
+                    parts.append(f"{int(dropped):,} {reason}")
+                elif dropped:
                     more = ", ..." if dropped > len(first) else ""
                     parts.append(f"{int(dropped):,} {reason} ({which}{more})")
                 else:  # kept, worth knowing: its first rows when it has them
@@ -167,15 +171,22 @@ class RetentionData:
 def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[str, pd.DataFrame], *,
               decimal: str | None = None, date_format: str | None = None,
               encoding: str | None = None, today: _dt.date | str | None = None,
-              mapping: Mapping | Sequence[str] | None = None) -> RetentionData:
-    """Read, check and type the retention tables from workbooks, CSV files and folders, or
-    DataFrames.
+              mapping: Mapping | Sequence[str] | None = None, schema: str | None = None,
+              spark_conf: Mapping[str, str] | None = None) -> RetentionData:
+    """Read, check and type the retention tables from workbooks, CSV files and folders,
+    DataFrames, Parquet files, a DuckDB file, a PostgreSQL database or Spark.
 
     Arguments
     ---------
     source
         An ``.xlsx``/``.xlsm`` workbook, a folder of CSV files, one CSV file, a list of
-        such paths, or a dict of DataFrames keyed by table name. A CSV file is a known export
+        such paths, or a dict of DataFrames keyed by table name. Read by a query engine, the
+        rows checked and reduced to facts where they live (``tables`` is then empty, the
+        report counts on :attr:`RetentionData.facts`; docs/scale.md): a Parquet file named
+        after a table or a folder of them (``orders.parquet``, ``orders/*.parquet``), a
+        DuckDB database file (``.duckdb``), ``postgresql://user@host/db`` (password from the
+        URL, ``PGPASSWORD`` or ``~/.pgpass``, never shown) or ``spark:`` / ``spark:PATH``.
+        A CSV file is a known export
         (Shopify orders, Stripe subscriptions) by its header, else the table it is named
         after (``Orders.csv``), else the table whose columns its header holds. One table
         given twice is refused, naming both, unless both are files of one export (joined).
@@ -206,6 +217,9 @@ def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[
         ``["Orders.customer_id=Kunde", ...]``, as ``--map`` takes them); see
         :mod:`addin.data.mapping`. A mapped header that is not in its table's file, or a
         mapped table no input gives, is refused.
+    schema, spark_conf
+        For a database: the schema holding the tables (default: the search path's first);
+        for Spark: the session's settings (``{"spark.executor.memory": "4g"}``).
 
     Raises
     ------
@@ -220,6 +234,12 @@ def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[
         raise InvalidInputError(f"encoding is {encoding!r}, expected a name such as 'cp1252'")
     today = _check_today(today)
     mapping = parse_mapping(mapping)
+    engine = _from_engine(source, mapping, today, schema, spark_conf)
+    if engine is not None:
+        return engine
+    if schema is not None or spark_conf:
+        raise InvalidInputError("schema and spark_conf are for a database or Spark source "
+                                "(postgresql://..., spark:)")
     notes: list[str] = []
     raws, label = read_source(source, ReadOptions(decimal=decimal, encoding=encoding, mapping=mapping),
                               notes)
@@ -349,12 +369,44 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
             records.append((name, rows_read, kept, dropped, reason, first_rows.get(reason, ())))
         for reason, first in flags[name]:
             records.append((name, rows_read, kept, 0, reason, first))
+    currencies = {raw.currency for raw in raws if raw.currency}
+    return RetentionData(tables=tables, quality=_quality_frame(records), source=source, notes=notes,
+                         places=places, today=today,
+                         currency=currencies.pop() if len(currencies) == 1 else None)
+
+
+def _quality_frame(records: list[tuple]) -> pd.DataFrame:
+    """:attr:`RetentionData.quality` from its rows (table, read, kept, dropped, reason, first)."""
     # built column by column: pandas 3 would infer text for the reasons and lose the
     # Message each is (its key, said in the report's language)
     columns = list(zip(*records)) if records else [()] * len(QUALITY_COLUMNS)
     dtypes = ("str", np.int64, np.int64, np.int64, object, object)
-    quality = pd.DataFrame({name: pd.Series(list(values), dtype=dtype)
-                            for name, values, dtype in zip(QUALITY_COLUMNS, columns, dtypes)})
-    currencies = {raw.currency for raw in raws if raw.currency}
-    return RetentionData(tables=tables, quality=quality, source=source, notes=notes, places=places,
-                         today=today, currency=currencies.pop() if len(currencies) == 1 else None)
+    return pd.DataFrame({name: pd.Series(list(values), dtype=dtype)
+                         for name, values, dtype in zip(QUALITY_COLUMNS, columns, dtypes)})
+
+
+def _from_engine(source: object, mapping: dict, today: _dt.date, schema: str | None,
+                 spark_conf: Mapping[str, str] | None) -> RetentionData | None:
+    """The data of a source a query engine reads (a Parquet file or folder, a DuckDB file, a
+    PostgreSQL URL, ``spark:``), checked and reduced to facts where the rows live: only the
+    counts and the facts come back (:mod:`addin.data.engines`, :mod:`addin.data.facts`).
+    None when ``source`` is not such a source (the file reader reads it)."""
+    if isinstance(source, (list, tuple)) and len(source) == 1:  # the command line's one PATH
+        source = source[0]
+    if not isinstance(source, (str, os.PathLike)):
+        return None
+    from .engines import open_engine_source
+
+    opened = open_engine_source(source, mapping=mapping, schema=schema, spark_conf=spark_conf,
+                                today=today)
+    if opened is None:
+        return None
+    with opened:  # the tables are lazy: reduced before the engine lets them go
+        facts = reduce_tables(opened.tables)
+    records = []
+    for table, read, kept, dropped in opened.quality:
+        if not any(dropped.values()):
+            records.append((table, read, kept, 0, "", ()))
+        records += [(table, read, kept, count, reason, ()) for reason, count in dropped.items()]
+    return RetentionData(tables={}, quality=_quality_frame(records), source=opened.label,
+                         places=dict(opened.places), today=today, given_facts=facts)
