@@ -19,7 +19,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ...i18n import Message
-from ..exports import EXPORTS, read_export, recognise
+from ..exports import EXPORTS, read_export, read_exports, recognise
 from ..schema import NUMBER_KINDS, TABLES, table_named
 from ..values import BLANK_TOKENS, DASHES, holds, show
 from .base import RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
@@ -106,7 +106,7 @@ def read_csv_folder(folder: Path, options: ReadOptions, notes: list[str]) -> lis
         raise DataError(f"no table found: expected CSV files named {', '.join(t + '.csv' for t in TABLES)}",
                         file=shown_name(folder))
     raws = [read_csv_file(files[t], t, options, notes) for t in TABLES if t in files]
-    raws += [read_export(export, paths, options, notes) for export, paths in exports.items()]
+    raws += read_exports(exports, options, notes)  # together: one may read another's rows
     if ignored:
         notes.append(Message("data_ignored", names=", ".join(ignored), tables=", ".join(TABLES)))
     return raws
