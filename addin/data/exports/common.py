@@ -19,6 +19,8 @@ def column(read, *spellings: str, required: bool = True) -> pd.Series | None:
     from . import header_key
     for spelling in spellings:
         key = header_key(spelling)
+        if read.read_only is not None and key not in read.read_only:
+            raise AssertionError(f"{spelling!r} is not among the columns its export reads")
         if key in read.frame.columns:
             return read.frame[key]
     if required:
@@ -29,7 +31,7 @@ def column(read, *spellings: str, required: bool = True) -> pd.Series | None:
 def date_part(values: pd.Series) -> pd.Series:
     """The date as written in a timestamp (``2026-03-04 21:15:09 -0500`` -> ``2026-03-04``):
     the time and zone are dropped, never converted, so the day is the one the export shows."""
-    return values.str.split(r"[ T]", n=1, regex=True).str[0].fillna("")
+    return values.str.replace(r"(?s)[ T].*", "", regex=True).fillna("")
 
 
 def number(values: pd.Series) -> pd.Series:

@@ -125,20 +125,27 @@ def convert_subscriptions(read: ExportRows, label: str, options: ReadOptions,
     spans = subscription_spans(read, today)
     months = spans.months
     subs, at = np.nonzero(spans.live())
-    rows = pd.DataFrame({"customer_id": spans.customer[subs], "month": at,
-                         "mrr": spans.mrr[subs], "row": read.rows.to_numpy()[subs]})
-    out = rows.groupby(["customer_id", "month"], sort=False).agg(mrr=("mrr", "sum"), row=("row", "min"))
-    out = out.reset_index().sort_values(["month", "row"], kind="stable")
+    # one (customer, month) pair as one integer, so that adding up needs no text keys
+    customers, names = pd.factorize(spans.customer)
+    pair = customers[subs].astype(np.int64) * max(len(months), 1) + at
+    row = read.rows.to_numpy(np.int64)[subs]
+    order = np.lexsort((row, pair))
+    pair, row, mrr = pair[order], row[order], spans.mrr[subs][order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else np.array([], int)
+    pair, row = pair[starts], row[starts]  # the first row of a pair is its lowest
+    mrr = np.add.reduceat(mrr, starts) if len(starts) else mrr
+    month = pair % max(len(months), 1)
+    by_month = np.lexsort((row, month))
     currency = column(read, "Currency", required=False)
-    codes = set() if currency is None else {c.lower() for c in currency if c}
+    codes = set() if currency is None else set(currency.str.lower().unique()) - {""}
     columns = {
-        "customer_id": pd.Series(out["customer_id"].to_numpy(object), dtype=object),
-        "month": pd.Series(months.strftime("%Y-%m-01").to_numpy(object)[out["month"].to_numpy()]
-                           if len(out) else [], dtype=object),
-        "mrr": pd.Series(out["mrr"].round(6).to_numpy(np.float64), dtype=object),
+        "customer_id": pd.Series(np.asarray(names, dtype=object)[pair[by_month] // max(len(months), 1)],
+                                 dtype=object),
+        "month": pd.Series(months.to_timestamp(how="start").to_numpy("datetime64[ns]")[month[by_month]]),
+        "mrr": pd.Series(mrr[by_month].round(6)),
     }
-    return RawTable(table="Subscriptions", columns=columns, n=len(out),
-                    rows=out["row"].to_numpy(np.int64), file=label, sheet=None,
+    return RawTable(table="Subscriptions", columns=columns, n=len(pair),
+                    rows=row[by_month], file=label, sheet=None,
                     shown={"customer_id": "Customer ID", "month": "Start (UTC)",
                            "mrr": "Amount x Quantity"},
                     stripped=True, text_blanks=True, may_have_errors=False, decimal_hint=".",
@@ -151,4 +158,8 @@ STRIPE_SUBSCRIPTIONS = Export(
     keys=(("id",), ("Customer ID",), ("Status",), ("Interval",), ("Amount",), ("Quantity",),
           _START),
     convert=convert_subscriptions,
+    columns=("Customer ID", "Status", "Interval", "Interval Count", "Amount", "Quantity",
+             "Currency", *_START, "Trial End (UTC)", "Trial End", "Ended At (UTC)", "Ended At",
+             "Canceled At (UTC)", "Canceled At", "Created (UTC)", "Created",
+             "Current Period Start (UTC)", "Current Period Start"),
 )

@@ -93,4 +93,5 @@ STRIPE_CUSTOMERS = Export(
     keys=(("id",), ("Email",), ("Created (UTC)", "Created"), ("Delinquent",)),
     convert=convert_customers,
     needs=(STRIPE_SUBSCRIPTIONS.name,),
+    columns=("id", "Name"),
 )

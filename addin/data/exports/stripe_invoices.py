@@ -81,4 +81,6 @@ STRIPE_INVOICES = Export(
     name="Stripe invoices", table="Invoices",
     keys=(("id",), _CUSTOMER, ("Amount Due",), ("Status",), _ISSUE[:2]),
     convert=convert_invoices,
+    columns=("id", *_CUSTOMER, *_ISSUE, "Status", "Due Date (UTC)", "Due Date", "Paid At (UTC)",
+             "Paid At", "Amount Due", "Currency"),
 )
