@@ -124,22 +124,20 @@ def convert_subscriptions(read: ExportRows, label: str, options: ReadOptions,
     """The Subscriptions table of a Stripe subscriptions export (the rules above)."""
     spans = subscription_spans(read, today)
     months = spans.months
-    subs, at = np.nonzero(spans.live())
-    # one (customer, month) pair as one integer, so that adding up needs no text keys
+    subs, at = np.nonzero(spans.live())  # by subscription, so by row in the file
+    # a (customer, month) pair as one integer: adding up needs no text keys
     customers, names = pd.factorize(spans.customer)
-    pair = customers[subs].astype(np.int64) * max(len(months), 1) + at
-    row = read.rows.to_numpy(np.int64)[subs]
-    order = np.lexsort((row, pair))
-    pair, row, mrr = pair[order], row[order], spans.mrr[subs][order]
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else np.array([], int)
-    pair, row = pair[starts], row[starts]  # the first row of a pair is its lowest
-    mrr = np.add.reduceat(mrr, starts) if len(starts) else mrr
-    month = pair % max(len(months), 1)
+    width = max(len(months), 1)
+    pair = customers[subs].astype(np.int64) * width + at
+    pair, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    mrr = np.bincount(inverse, weights=spans.mrr[subs], minlength=len(pair))
+    row = read.rows.to_numpy(np.int64)[subs[first]]  # a pair's first subscription: its lowest row
+    month = pair % width
     by_month = np.lexsort((row, month))
     currency = column(read, "Currency", required=False)
     codes = set() if currency is None else set(currency.str.lower().unique()) - {""}
     columns = {
-        "customer_id": pd.Series(np.asarray(names, dtype=object)[pair[by_month] // max(len(months), 1)],
+        "customer_id": pd.Series(np.asarray(names, dtype=object)[pair[by_month] // width],
                                  dtype=object),
         "month": pd.Series(months.to_timestamp(how="start").to_numpy("datetime64[ns]")[month[by_month]]),
         "mrr": pd.Series(mrr[by_month].round(6)),
