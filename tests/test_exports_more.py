@@ -310,3 +310,41 @@ def test_mixed_folder_gives_one_report(tmp_path, capsys):
     assert out.exists()
     shown = capsys.readouterr()
     assert "NPS (Customer NPS.csv): 7 rows read, 6 kept, 1 dropped" in shown.out + shown.err
+
+
+def test_shopify_unreadable_total_is_named_by_the_checks(tmp_path):
+    def bad_total(rows):
+        at = rows[0].index("Total")
+        rows[3][at] = "twenty"  # order #1002, row 4
+        return rows
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    _rewrite(SHOPIFY / "orders_export_1.csv", folder / "orders_export_1.csv", bad_total)
+    data = load_data(folder, today=TODAY)
+    assert data.tables["Orders"]["order_id"].tolist() == ["#1001"]
+    reasons = _reasons(data, "Orders")
+    assert reasons.pop("cancelled order") == (5,)
+    assert list(reasons.values()) == [(4,)]
+    assert "amount" in list(reasons)[0]
+
+
+def test_stripe_subscriptions_none_counted(tmp_path):
+    def incomplete(rows):
+        at = rows[0].index("Status")
+        return [rows[0]] + [r[:at] + ["incomplete"] + r[at + 1:] for r in rows[1:]]
+    folder = tmp_path / "s"
+    folder.mkdir()
+    _rewrite(SUBSCRIPTIONS, folder / "subscriptions.csv", incomplete)
+    shutil.copy(CUSTOMERS, folder / "customers.csv")
+    assert len(load_data(folder / "subscriptions.csv", today=TODAY).tables["Subscriptions"]) == 0
+    with pytest.raises(DataError, match=r"^customers\.csv: none of its 7 customers ever paid, by "
+                                        r"the Stripe subscriptions export \(subscriptions\.csv\)"):
+        load_data(folder, today=TODAY)
+
+
+def test_stripe_billing_folder_gives_customers_invoices_and_subscriptions(tmp_path):
+    data = load_data(_folder(tmp_path, CUSTOMERS, INVOICES, SUBSCRIPTIONS), today=TODAY)
+    assert sorted(data.tables) == ["Customers", "Invoices", "Subscriptions"]
+    # every invoice kept is a customer's: cus_E (never paid) has only in_5, a draft, dropped
+    assert _reasons(data, "Invoices") == {"draft invoice": (8,), "void invoice": (9,)}
+    assert not any("not in Customers" in r for r in _reasons(data, "Invoices"))

@@ -39,12 +39,13 @@ def customer_dates(subscriptions: ExportRows) -> tuple[pd.Series, pd.Series]:
     of their first paid month) and churn date (NaT while a subscription still runs at the
     data's end), both indexed by customer id."""
     spans = subscription_spans(subscriptions)
+    if not len(spans.months):  # no subscription counts in any month: nobody paid
+        nobody = pd.Series([], index=pd.Index([], dtype=object), dtype="datetime64[ns]")
+        return nobody, nobody
     live = spans.live() & (spans.mrr > 0)[:, None]
     paid = live.any(axis=1)
     first = pd.Series(live.argmax(axis=1)[paid]).groupby(spans.customer[paid]).min()
     signup = pd.Series(spans.months.to_timestamp(how="start")[first.to_numpy()], index=first.index)
-    if not len(spans.months):
-        return signup, pd.Series(pd.NaT, index=signup.index)
     # a subscription still runs at the data's end when it counts and has not ended by then
     running = spans.counted & ~(spans.end <= spans.month_ends[-1])
     counted = pd.DataFrame({"customer": spans.customer[spans.counted],
@@ -65,6 +66,12 @@ def convert_customers(read: ExportRows, label: str, options: ReadOptions) -> Raw
     signup, churn = customer_dates(subscriptions)
     ids = column(read, "id")
     never_paid = (ids != "") & ~ids.isin(signup.index)
+    if never_paid.any() and never_paid.sum() == (ids != "").sum():
+        raise DataError(f"none of its {int(never_paid.sum()):,} customers ever paid, by the Stripe "
+                        f"subscriptions export ({', '.join(subscriptions.files.unique())}): no "
+                        "subscription of theirs counts in any month (only trials, free plans or "
+                        "incomplete payments); check that the two exports are of one account",
+                        file=label)
     name = column(read, "Name", required=False)
 
     def iso(dates: pd.Series) -> pd.Series:
