@@ -32,8 +32,15 @@ from ..sources.base import RawTable, ReadOptions, regular_file, shown_name
 from ..sources.encoding import decode
 from ..values import INVISIBLE, holds
 
-__all__ = ["Export", "EXPORTS", "ExportRows", "recognise", "read_export", "read_exports",
-           "header_key"]
+__all__ = [
+    "EXPORTS",
+    "Export",
+    "ExportRows",
+    "header_key",
+    "read_export",
+    "read_exports",
+    "recognise",
+]
 
 
 def header_key(header: object) -> str:
@@ -117,12 +124,13 @@ def _read_one(path: Path, options: ReadOptions, notes: list[str],
     controls = holds(text, "not text")  # one search of the file spares a check of every cell
     try:
         # bytes, not text: pandas' C parser reads them directly, twice as fast on a big export
-        return pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str, keep_default_na=False, na_filter=False,
-                           index_col=False, skip_blank_lines=True, engine="c",
-                           usecols=None if wanted is None else (lambda h: header_key(h) in wanted)
-                           ), controls
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str,
+                            keep_default_na=False, na_filter=False, index_col=False,
+                            skip_blank_lines=True, engine="c",
+                            usecols=None if wanted is None else (lambda h: header_key(h) in wanted))
     except (pd.errors.ParserError, ValueError) as error:
         raise DataError(f"cannot be read as CSV: {' '.join(str(error).split())}", file=name) from None
+    return frame, controls
 
 
 def _read_rows(export: Export, paths: Sequence[Path], options: ReadOptions,

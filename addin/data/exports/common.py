@@ -37,7 +37,14 @@ def date_part(values: pd.Series) -> pd.Series:
 def number(values: pd.Series) -> pd.Series:
     """Numbers as exports write them (``1234.50``, blank for none): floats, NaN where blank
     or unreadable."""
-    return pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce")
+    text = values.str.replace(",", "", regex=False)
+    filled = (text != "").to_numpy(bool)
+    out = np.full(len(text), np.nan)
+    try:  # every filled cell a plain number, as exports write them: one fast cast
+        out[filled] = text[filled].astype(np.float64).to_numpy(np.float64)
+    except (ValueError, TypeError):
+        return pd.to_numeric(text, errors="coerce")
+    return pd.Series(out, index=values.index)
 
 
 def refuse_at(read, bad: pd.Series, problem) -> None:

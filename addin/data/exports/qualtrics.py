@@ -28,7 +28,7 @@ from ..sources.base import RawTable, ReadOptions
 from . import Export, ExportRows, header_key
 from .common import column, date_part, score_text
 
-__all__ = ["QUALTRICS_RESPONSES", "convert_responses", "CUSTOMER_ID_COLUMNS"]
+__all__ = ["CUSTOMER_ID_COLUMNS", "QUALTRICS_RESPONSES", "convert_responses"]
 
 #: The embedded-data columns taken as the customer's id, before the recipient's email.
 CUSTOMER_ID_COLUMNS = ("customer_id", "CustomerID", "Customer ID")

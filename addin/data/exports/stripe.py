@@ -32,7 +32,7 @@ from ..sources.base import RawTable, ReadOptions
 from . import Export, ExportRows
 from .common import column, dates, number
 
-__all__ = ["STRIPE_SUBSCRIPTIONS", "convert_subscriptions", "subscription_spans", "Spans", "PER_MONTH"]
+__all__ = ["PER_MONTH", "STRIPE_SUBSCRIPTIONS", "Spans", "convert_subscriptions", "subscription_spans"]
 
 #: How many times an interval fits in a month.
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 365 / 12}
