@@ -7,13 +7,21 @@ and one line here. The CSV reader (:mod:`addin.data.sources.csv`) asks :func:`re
 about every file whose header matches none of our tables, and :func:`read_export` reads the
 files of one export together (Shopify splits a big export into ``orders_export_1.csv``,
 ``orders_export_2.csv``: their rows are joined).
+
+Two things an export may state besides its keys: :attr:`Export.header_rows`, when its header
+takes more than one row (Qualtrics writes three, SurveyMonkey two: the rows after the first
+reach the conversion as :attr:`ExportRows.extra_headers`, and data rows keep the numbers they
+have in the file), and :attr:`Export.needs`, the other exports whose rows its conversion reads
+when they are given in the same run (:func:`read_exports`: Stripe's customers export takes its
+signup and churn dates from the subscriptions export). Every export's rows are read before any
+is converted, so the order of the files does not matter.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,9 +30,17 @@ from ...cells import name_key
 from ...errors import DataError
 from ..sources.base import RawTable, ReadOptions, regular_file, shown_name
 from ..sources.encoding import decode
-from ..values import INVISIBLE
+from ..values import INVISIBLE, holds
 
-__all__ = ["Export", "EXPORTS", "ExportRows", "recognise", "read_export", "header_key"]
+__all__ = [
+    "EXPORTS",
+    "Export",
+    "ExportRows",
+    "header_key",
+    "read_export",
+    "read_exports",
+    "recognise",
+]
 
 
 def header_key(header: object) -> str:
@@ -42,17 +58,36 @@ class ExportRows:
     rows: pd.Series  # row number in its file (the header is row 1)
     files: pd.Series  # the file each row came from
     headers: dict[str, str]  # header_key -> the header as written (for messages)
+    # file -> its header rows after the first, each as header_key -> cell (header_rows > 1)
+    extra_headers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # the rows of the exports this one needs (Export.needs) that the run gives, by export name
+    given: dict[str, ExportRows] = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # where a conversion adds what the report should say
+    read_only: frozenset[str] | None = None  # the header keys read (Export.columns), None: all
+    controls: bool = True  # some cell may hold a character that is not text
 
 
 @dataclass(frozen=True)
 class Export:
     """One known export: its name, the table it gives, the columns that recognise it (each a
-    tuple of the spellings seen across versions) and its conversion to a :class:`RawTable`."""
+    tuple of the spellings seen across versions) and its conversion to a :class:`RawTable`.
+
+    ``header_rows``: how many rows its header takes (the first holds the column names the keys
+    are matched against). ``needs``: the names of other exports whose rows the conversion
+    reads from :attr:`ExportRows.given` when the run gives them (it decides what to do when
+    they are not given). ``columns``: every spelling of every column the conversion reads;
+    only those are read from the file (a Shopify export has 67 columns, its conversion reads
+    8: reading them all takes most of the time). Empty: all columns are read (a survey's
+    questions are found among them). :func:`~.common.column` refuses a spelling not listed,
+    so the list cannot fall behind the conversion unnoticed."""
 
     name: str
     table: str
     keys: tuple[tuple[str, ...], ...]
     convert: Callable[[ExportRows, str, ReadOptions], RawTable]
+    header_rows: int = 1
+    needs: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
     def matches(self, headers: Sequence[object]) -> bool:
         """Whether ``headers`` hold one spelling of every key column."""
@@ -61,9 +96,14 @@ class Export:
 
 
 def _exports() -> tuple[Export, ...]:
+    from .qualtrics import QUALTRICS_RESPONSES
     from .shopify import SHOPIFY_ORDERS
     from .stripe import STRIPE_SUBSCRIPTIONS
-    return (SHOPIFY_ORDERS, STRIPE_SUBSCRIPTIONS)
+    from .stripe_customers import STRIPE_CUSTOMERS
+    from .stripe_invoices import STRIPE_INVOICES
+    from .surveymonkey import SURVEYMONKEY_RESPONSES
+    return (SHOPIFY_ORDERS, STRIPE_SUBSCRIPTIONS, STRIPE_INVOICES, STRIPE_CUSTOMERS,
+            QUALTRICS_RESPONSES, SURVEYMONKEY_RESPONSES)
 
 
 #: The known exports, in the order they are tried.
@@ -75,34 +115,72 @@ def recognise(headers: Sequence[object]) -> Export | None:
     return next((export for export in EXPORTS if export.matches(headers)), None)
 
 
-def _read_one(path: Path, options: ReadOptions, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _read_one(path: Path, options: ReadOptions, notes: list[str],
+              wanted: frozenset[str] | None) -> tuple[pd.DataFrame, bool]:
+    """The file's cells as text, and whether it holds a character that is not text."""
     name = shown_name(path.name)
     regular_file(path, name)
     text = decode(path.read_bytes(), name, options.encoding, notes)
+    controls = holds(text, "not text")  # one search of the file spares a check of every cell
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            index_col=False, skip_blank_lines=True, engine="c")
+        # bytes, not text: pandas' C parser reads them directly, twice as fast on a big export
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str,
+                            keep_default_na=False, na_filter=False, index_col=False,
+                            skip_blank_lines=True, engine="c",
+                            usecols=None if wanted is None else (lambda h: header_key(h) in wanted))
     except (pd.errors.ParserError, ValueError) as error:
         raise DataError(f"cannot be read as CSV: {' '.join(str(error).split())}", file=name) from None
-    return frame, list(frame.columns)
+    return frame, controls
+
+
+def _read_rows(export: Export, paths: Sequence[Path], options: ReadOptions,
+               notes: list[str]) -> ExportRows:
+    """The files ``paths`` of ``export``, read as text and joined in order."""
+    frames, rows, files, headers, extra = [], [], [], {}, {}
+    wanted = frozenset(map(header_key, export.columns)) if export.columns else None
+    controls = False
+    for path in paths:
+        frame, has_controls = _read_one(path, options, notes, wanted)
+        controls |= has_controls
+        columns = list(frame.columns)
+        keys = [header_key(c) for c in columns]
+        headers.update({k: str(c).strip() for k, c in zip(keys, columns)})
+        frame.columns = keys
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+        frame = frame.apply(lambda cells: cells.str.strip()) if len(frame) else frame
+        more = export.header_rows - 1  # header rows after the first: not data
+        extra[shown_name(path.name)] = frame.iloc[:more].to_dict("records")
+        frame = frame.iloc[more:].reset_index(drop=True)
+        frames.append(frame)
+        # the header rows are rows 1..header_rows: data rows keep their numbers in the file
+        first = export.header_rows + 1
+        rows.append(pd.Series(range(first, len(frame) + first)))
+        files.append(pd.Series([shown_name(path.name)] * len(frame), dtype=object))
+    frame = pd.concat(frames, ignore_index=True).fillna("")
+    return ExportRows(frame=frame, rows=pd.concat(rows, ignore_index=True),
+                      files=pd.concat(files, ignore_index=True), headers=headers,
+                      extra_headers=extra, notes=notes, read_only=wanted, controls=controls)
+
+
+def read_exports(groups: Mapping[Export, Sequence[Path]], options: ReadOptions,
+                 notes: list[str]) -> list[RawTable]:
+    """Each export of ``groups`` (an export -> its files, joined in order) converted to its
+    table. All are read first, so that a conversion is given the rows of the exports it
+    :attr:`~Export.needs` when the run has them."""
+    reads = {export: _read_rows(export, paths, options, notes) for export, paths in groups.items()}
+    by_name = {export.name: read for export, read in reads.items()}
+    tables = []
+    for export, read in reads.items():
+        read.given = {name: by_name[name] for name in export.needs if name in by_name}
+        label = ", ".join(shown_name(p.name) for p in groups[export])
+        table = export.convert(read, label, options)
+        table.may_have_controls = read.controls
+        tables.append(table)
+    return tables
 
 
 def read_export(export: Export, paths: Sequence[Path], options: ReadOptions,
                 notes: list[str]) -> RawTable:
     """The files ``paths`` of ``export``, read as text and joined in order, converted to the
-    export's table."""
-    frames, rows, files, headers = [], [], [], {}
-    for path in paths:
-        frame, columns = _read_one(path, options, notes)
-        keys = [header_key(c) for c in columns]
-        headers.update({k: str(c).strip() for k, c in zip(keys, columns)})
-        frame.columns = keys
-        frame = frame.loc[:, ~frame.columns.duplicated()]
-        frames.append(frame.map(str.strip) if len(frame) else frame)
-        rows.append(pd.Series(range(2, len(frame) + 2)))
-        files.append(pd.Series([shown_name(path.name)] * len(frame), dtype=object))
-    frame = pd.concat(frames, ignore_index=True).fillna("")
-    read = ExportRows(frame=frame, rows=pd.concat(rows, ignore_index=True),
-                      files=pd.concat(files, ignore_index=True), headers=headers)
-    label = ", ".join(shown_name(p.name) for p in paths)
-    return export.convert(read, label, options)
+    export's table (alone: no other export's rows are given)."""
+    return read_exports({export: paths}, options, notes)[0]

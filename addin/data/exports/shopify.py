@@ -32,7 +32,7 @@ def convert_orders(read: ExportRows, label: str, options: ReadOptions) -> RawTab
     names = column(read, "Name")
     first = ~names.duplicated() & (names != "")
     quantity = number(column(read, "Lineitem quantity")).fillna(0)
-    units = quantity.groupby(names).sum()
+    units = quantity.groupby(names.to_numpy(), sort=False).transform("sum")  # each row: its order's
     orders = read.frame.loc[first]
     name = names[first]
     total_text = column(read, "Total")[first]
@@ -40,21 +40,23 @@ def convert_orders(read: ExportRows, label: str, options: ReadOptions) -> RawTab
     refunded_col = column(read, "Refunded Amount", required=False)
     refunded = number(refunded_col[first]).fillna(0) if refunded_col is not None else 0.0
     # an unreadable Total is passed on as written, for the checks to name it
-    amount = pd.Series(np.where(total.notna(), (total - refunded).round(2), total_text),
-                       index=orders.index, dtype=object).where(total_text != "", None)
+    amount = (total - refunded).round(2)
+    if (total.isna() & (total_text != "")).any():
+        amount = pd.Series(np.where(total.notna(), amount, total_text),
+                           index=orders.index, dtype=object).where(total_text != "", None)
     cancelled = column(read, "Cancelled at", required=False)
     dropped = None
     if cancelled is not None and (cancelled[first] != "").any():
         dropped = {Message("q_cancelled"): (cancelled[first] != "").to_numpy()}
     currency = column(read, "Currency", required=False)
-    codes = set() if currency is None else {c.upper() for c in currency[first] if c}
+    codes = set() if currency is None else set(currency[first].str.upper().unique()) - {""}
     order_date = date_part(column(read, "Created at")[first])
     columns = {
         "order_id": name.reset_index(drop=True).astype(object),
         "customer_id": column(read, "Email")[first].str.lower().reset_index(drop=True).astype(object),
         "order_date": order_date.where(order_date != "", None).reset_index(drop=True).astype(object),
         "amount": amount.reset_index(drop=True),
-        "units": name.map(units).reset_index(drop=True).astype(object),
+        "units": units[first].reset_index(drop=True),
         "units_returned": None,  # not in the export: the column is absent
     }
     shown = {"order_id": "Name", "customer_id": "Email", "order_date": "Created at",
@@ -72,4 +74,6 @@ SHOPIFY_ORDERS = Export(
     keys=(("Name",), ("Email",), ("Financial Status",), ("Created at",), ("Lineitem quantity",),
           ("Total",)),
     convert=convert_orders,
+    columns=("Name", "Email", "Created at", "Lineitem quantity", "Total", "Refunded Amount",
+             "Cancelled at", "Currency"),
 )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ...i18n import Message
-from ..exports import EXPORTS, read_export, recognise
+from ..exports import EXPORTS, read_exports, recognise
 from ..schema import NUMBER_KINDS, TABLES, table_named
 from ..values import BLANK_TOKENS, DASHES, holds, show
 from .base import Found, RawTable, ReadOptions, SourceKind, column_label, regular_file, shown_name
@@ -46,7 +46,7 @@ def read_csv_source(path: Path, options: ReadOptions, notes: list[str]) -> list[
     """A folder of CSV files, or one CSV file: each one of our tables (by its name, else by
     its header) or a known export (by its header)."""
     found = gather(find_csv(path, options, notes), where=shown_name(path) if path.is_dir() else None)
-    return [read_found(f, options, notes) for f in found]
+    return read_found(found, options, notes)
 
 
 def find_csv(path: Path, options: ReadOptions, notes: list[str], *, full_names: bool = False
@@ -116,14 +116,22 @@ def gather(found: list[Found], where: str | None = None) -> list[Found]:
     return [tables[t] for t in TABLES if t in tables]
 
 
-def read_found(found: Found, options: ReadOptions, notes: list[str]) -> RawTable:
-    """The table ``found`` read: a known export's files joined and converted, a CSV file of
-    ours, or the table a workbook already gave."""
-    if found.raw is not None:
-        return found.raw
-    if found.export is not None:
-        return read_export(found.export, list(found.paths), options, notes)
-    return read_csv_file(found.paths[0], found.table, options, notes)
+def read_found(found: list[Found], options: ReadOptions, notes: list[str]) -> list[RawTable]:
+    """The tables ``found`` read, in order: a CSV file of ours, the table a workbook already
+    gave, or a known export's files joined and converted -- the exports all together, so that
+    one may read another's rows (Stripe's customers need its subscriptions)."""
+    groups = {item.export: list(item.paths) for item in found
+              if item.export is not None and item.raw is None}
+    converted = dict(zip(groups, read_exports(groups, options, notes))) if groups else {}
+    tables = []
+    for item in found:
+        if item.raw is not None:
+            tables.append(item.raw)
+        elif item.export is not None:
+            tables.append(converted[item.export])
+        else:
+            tables.append(read_csv_file(item.paths[0], item.table, options, notes))
+    return tables
 
 
 def _header(path: Path, options: ReadOptions) -> list[str]:

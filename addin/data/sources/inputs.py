@@ -50,5 +50,5 @@ def read_inputs(sources: Sequence[object], options: ReadOptions, notes: list[str
             continue
         for raw in read_workbook(path, options, notes):
             found.append(Found(raw.table, f"{shown_name(path)}, sheet {raw.sheet}", raw=raw))
-    raws = [read_found(item, options, notes) for item in gather(found)]
+    raws = read_found(gather(found), options, notes)
     return raws, ", ".join(shown_name(p) for p in paths)
