@@ -170,7 +170,9 @@ class _Progress:
 
             from tqdm import tqdm
 
+            # every update redraws once the delay is over (four stages: no cost to limit)
             self.bar = tqdm(total=len(STAGES), file=stream, leave=False, delay=self.DELAY,
+                            mininterval=0, miniters=0,
                             bar_format="retention report: {desc:<10}{bar:24} {n_fmt}/{total_fmt} "
                                        "[{elapsed}]")
             # tqdm draws a delayed bar only when it is updated: a stage that lasts minutes
