@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...cells import column_number
@@ -141,9 +142,10 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?
 # an empty one (<v/>, as programs write it; Excel's empty text result is <v></v>, a value)
 _UNSAVED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
-_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{3}\d')
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})\d')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
+# a cell's reference: only cells have an r attribute starting with a letter (a row's is digits)
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+# a row's number: the r attributes made of digits alone (a cell's starts with letters)
+_ROW_NUMBER = re.compile(rb' r="([0-9]{1,7})"')
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,64})</(?:\w+:)?v>")
 _ROOT = re.compile(rb"<[A-Za-z_]")
@@ -184,9 +186,9 @@ def refuse_declarations(head: bytes, part: str) -> None:
 
 
 def _scan_block(data: bytes, marks: SheetMarks) -> None:
-    marks.far_cells += sum(1 for _ in _FAR_CELL.finditer(data))
-    columns = set(_CELL_COLUMN.findall(data))
+    columns = Counter(_CELL_COLUMN.findall(data))  # letters -> cells
     if columns:
+        marks.far_cells += sum(n for letters, n in columns.items() if len(letters) == 3)
         marks.last_column = max(marks.last_column, max(_column(c) for c in columns))
     rows = _ROW_NUMBER.findall(data)
     if rows:
@@ -197,13 +199,14 @@ def _scan_block(data: bytes, marks: SheetMarks) -> None:
             if ref is not None and value is not None and _column(ref.group(1)):
                 marks.errors[int(ref.group(2)), _column(ref.group(1))] = value.group(1).decode(
                     "utf-8", "replace")
-    for found in _UNSAVED.finditer(data):
-        at = found.start()
-        f_start = data.rfind(b"<", 0, at) if data[at + 1:at + 2] == b"/" else at
-        c_start = data.rfind(b"<", 0, f_start)
-        ref = _CELL_REF.search(data, c_start, f_start)
-        if ref is not None and _column(ref.group(1)):
-            marks.unsaved_formulas.add((int(ref.group(2)), _column(ref.group(1))))
+    if b"f>" in data or b"<f " in data or b":f " in data:  # a formula at all (a quick look)
+        for found in _UNSAVED.finditer(data):
+            at = found.start()
+            f_start = data.rfind(b"<", 0, at) if data[at + 1:at + 2] == b"/" else at
+            c_start = data.rfind(b"<", 0, f_start)
+            ref = _CELL_REF.search(data, c_start, f_start)
+            if ref is not None and _column(ref.group(1)):
+                marks.unsaved_formulas.add((int(ref.group(2)), _column(ref.group(1))))
     if b"mergeCell" in data:
         for found in _MERGE.finditer(data):
             c1, r1 = _column(found.group(1)), int(found.group(2))

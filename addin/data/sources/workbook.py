@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +203,32 @@ class _CalamineSheet:
     def reset_dimensions(self) -> None:
         """Nothing to reset: calamine's range is the cells stored, not a declared size."""
 
+    def columns(self, min_row: int, width: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Columns A.. (``width`` of them) of the rows from ``min_row`` on, as object arrays,
+        leaving out the rows blank in all of them: (one array per column, their row numbers).
+        The same values :meth:`iter_rows` gives, a column at a time (no Python loop per row)."""
+        if self._rows is None:
+            self._rows = self.sheet.to_python(skip_empty_area=True) if self.sheet.height else []
+        rows = self._rows[max(min_row - 1 - self.first_row, 0):]
+        first, n = max(min_row, self.first_row + 1), len(rows)
+        stored = len(rows[0]) if rows else 0
+        arrays, blank_everywhere = [], np.ones(n, dtype=bool)
+        for position in range(width):
+            at = position - self.first_col
+            values = np.full(n, None, dtype=object)
+            blank = np.ones(n, dtype=bool)
+            if 0 <= at < stored:
+                values[:] = list(map(itemgetter(at), rows))
+                blank = values == ""
+                values[blank] = None
+            for (row, column), text in self.errors.items():
+                if column == position + 1 and 0 <= row - first < n:
+                    values[row - first], blank[row - first] = text, False
+            arrays.append(values)
+            blank_everywhere &= blank
+        keep = ~blank_everywhere
+        return [values[keep] for values in arrays], np.arange(first, first + n, dtype=np.int64)[keep]
+
     def iter_rows(self, min_row: int = 1, max_row: int | None = None, min_col: int = 1,
                   max_col: int | None = None, values_only: bool = True):
         """Rows ``min_row``..``max_row`` (1-based, to the last stored by default) of columns
@@ -209,7 +236,7 @@ class _CalamineSheet:
         if not self.sheet.height:
             return
         if self._rows is None:
-            self._rows = self.sheet.to_python(skip_empty_area=True)
+            self._rows = self.sheet.to_python(skip_empty_area=True)  # the used range, once
         width = None if max_col is None else max_col - min_col + 1
         start = max(min_col - 1 - self.first_col, 0)
         lead = max(self.first_col - (min_col - 1), 0)  # columns left of calamine's range
@@ -370,6 +397,15 @@ def _read_sheet(sheet, table: str, file: str, marks: SheetMarks) -> RawTable:
     fill = _Fill(marks.merges, 1, needed)
     if fill:  # the header row may start a merged range
         fill.apply(header_position + 1, list(header[:needed]) + [None] * (needed - len(header)))
+    elif isinstance(sheet, _CalamineSheet):  # no merged range to fill: a column at a time
+        arrays, row_numbers = sheet.columns(header_position + 2, needed)
+        return RawTable(
+            table=table, n=len(row_numbers), rows=row_numbers, file=file, sheet=sheet.title,
+            columns={c: pd.Series(arrays[p], dtype=object) if p is not None else None
+                     for c, p in positions.items()},
+            shown={c: column_label(p, header[p]) for c, p in positions.items() if p is not None},
+            text_blanks=True, formulas=_unsaved(marks, row_numbers, positions, 1),
+        )
     data_rows: list[tuple] = []
     numbers: list[int] = []
     empty = (None,) * needed
