@@ -22,8 +22,8 @@ Exit codes, so that a scheduler can tell them apart (one line on stderr saying w
 ==== =====================================================================================
 0    done
 1    anything unexpected (one line, no traceback)
-2    bad usage: an unknown option, a setting the command line gives that cannot be used
-     (``--period 2026-13``, a period outside the data, a segment not in it), an unknown
+2    bad usage: an unknown option, a setting that cannot be used (``--period 2026-13``, a
+     period outside the data, a segment not in it, a workbook's Settings cell), an unknown
      ``{field}`` in an output name
 3    bad data: a file, sheet, row or column at fault (:class:`addin.errors.DataError`);
      nothing written
@@ -491,7 +491,7 @@ def _exit_code(error: MetricError) -> int:
                        (DataError, EXIT_BAD_DATA)):
         if isinstance(error, kind):
             return code
-    return EXIT_USAGE  # a setting, period or segment the command line gave
+    return EXIT_USAGE  # a setting, period or segment that cannot be used
 
 
 def main(argv: list[str] | None = None) -> int:
