@@ -140,6 +140,15 @@ def _cell_parts(archive: zipfile.ZipFile) -> list[str]:
     return [n for n in archive.namelist() if n.startswith("xl/") and n.endswith(".xml")]
 
 
+def _calamine():
+    """python-calamine, or None where it cannot be installed (Pyodide: openpyxl reads)."""
+    try:
+        import python_calamine
+    except ImportError:
+        return None
+    return python_calamine
+
+
 class _Books:
     """The workbook opened by each reader only when a sheet needs it: python-calamine for a
     sheet whose used range fits :data:`DENSE_CELLS`, openpyxl's read-only stream otherwise."""
@@ -149,7 +158,7 @@ class _Books:
         self.calamine = self.openpyxl = self.handle = None
 
     def sheet(self, title: str, marks: SheetMarks):
-        if marks.last_row * marks.last_column <= DENSE_CELLS:
+        if marks.last_row * marks.last_column <= DENSE_CELLS and _calamine() is not None:
             if self.calamine is None:
                 from python_calamine import CalamineError, CalamineWorkbook
 
