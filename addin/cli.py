@@ -18,12 +18,36 @@ the same reader as the Refresh button's; ``retention report BOOK.xlsx`` on a wor
 template's Settings names reads those cells too, and an option given wins over its cell.
 ``--kpis FILE.json`` (``-``: standard output) writes the KPIs as JSON beside the workbook.
 
-Exit codes: 0 done; 2 bad usage, bad input or a refused output (one line on stderr saying
-what and where, nothing written); 1 anything unexpected (one line, no traceback); stopped
-by a signal, 128 + its number as shells report it: 130 Ctrl-C (SIGINT), 143 SIGTERM (``kill``,
-``timeout``, CI), 129 SIGHUP (the terminal closed) -- one line on stderr, no traceback, and no
-partial or temporary file left (a report being written is not replaced). A signal ignored when
-the command starts (``nohup`` ignores SIGHUP) stays ignored.
+Exit codes, so that a scheduler can tell them apart (one line on stderr saying what and where):
+
+==== =====================================================================================
+0    done
+1    anything unexpected (one line, no traceback)
+2    bad usage: an unknown option, a setting that cannot be used (``--period 2026-13``, a
+     period outside the data, a segment not in it, a workbook's Settings cell), an unknown
+     ``{field}`` in an output name
+3    bad data: a file, sheet, row or column at fault (:class:`addin.errors.DataError`);
+     nothing written
+4    the source cannot be reached (a database or engine that does not answer or refuses
+     the login: :class:`addin.errors.SourceUnreachableError`); try again later
+5    output refused: an existing file that will not be replaced, a folder that does not
+     exist or cannot be written (:class:`addin.excel.output.OutputRefused`)
+128+ stopped by a signal, 128 + its number as shells report it: 130 Ctrl-C (SIGINT), 143
+     SIGTERM (``kill``, ``timeout``, CI), 129 SIGHUP (the terminal closed)
+==== =====================================================================================
+
+Stopped by a signal: one line on stderr, no traceback, and no partial or temporary file left
+(a report being written is not replaced). A signal ignored when the command starts (``nohup``
+ignores SIGHUP) stays ignored.
+
+**Output names.** ``-o 'reports/retention-{period}{segment}.xlsx'`` (and ``--kpis``) fills in
+the report's period (``2026-03``, ``2026-Q1``, ``2026``) and ``-<segment>`` when one is chosen
+(empty otherwise); see :func:`addin.export.fill_output_name`. The output's folder must exist:
+a missing one is refused (exit code 5), never created, so a typo cannot scatter reports.
+
+**Progress.** On a terminal, a run longer than a second shows a bar on stderr with its stage
+(reading, reducing, computing, writing); never with ``-q``, with ``--kpis -``, or when stderr
+is a file or a pipe.
 
 An existing report is replaced without ``--force`` only if this command wrote it and nobody has
 changed it since (:mod:`addin.excel.output`); any other file is never replaced.
@@ -38,17 +62,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import settings
-from .errors import MetricError
+from .errors import DataError, MetricError, SourceUnreachableError
 from .excel.addin_builder import ADDIN_FILE
-from .excel.output import Stopped, stopping_on_signals
+from .excel.output import OutputRefused, Stopped, stopping_on_signals
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
-EXIT_REFUSED = 2  # also argparse's code for bad usage
+EXIT_USAGE = 2  # argparse's own code for bad usage
+EXIT_BAD_DATA = 3
+EXIT_UNREACHABLE = 4
+EXIT_OUTPUT_REFUSED = 5
 EXIT_SIGHUP = 128 + 1  # stopped by a signal: 128 + its number, as shells report it
 EXIT_SIGINT = 128 + 2
 EXIT_SIGTERM = 128 + 15
+
+#: ``retention --help``'s account of the exit codes (the module's docstring has the long one).
+EXIT_CODES_HELP = """exit codes:
+  0    done
+  1    unexpected error
+  2    bad usage (an option, a setting given, an unknown {field} in an output name)
+  3    bad data (a file, sheet, row or column at fault; nothing written)
+  4    source unreachable (a database or engine: try again later)
+  5    output refused (an existing file not replaced, a folder missing or not writable)
+  128+ stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)"""
 
 # --------------------------------------------------------------------------- examples
 
@@ -117,27 +154,46 @@ def _examples(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A progress bar of the report's steps on stderr; silent when quiet or not a terminal."""
+    """The run's stage (:data:`addin.export.STAGES`: reading, reducing, computing, writing)
+    as a tqdm bar on ``stream`` (stderr): shown only on a terminal, and only once the run has
+    lasted :attr:`DELAY` seconds, so a quick run prints nothing."""
 
-    STEPS = ("read", "prepare", "KPIs", "trend", "cohorts", "MRR movements", "NPS", "ageing",
-             "retention ROI", "predictive CLV", "write")
+    DELAY = 1.0  # seconds before the bar appears
 
-    def __init__(self, quiet: bool):
-        self.bar = None
-        if not quiet and sys.stderr.isatty():
+    def __init__(self, shown: bool, stream=None):
+        from .export import STAGES
+
+        self.stages, self.bar, self.timer = STAGES, None, None
+        stream = sys.stderr if stream is None else stream
+        if shown and stream.isatty():
+            import threading
+
             from tqdm import tqdm
 
-            self.bar = tqdm(total=len(self.STEPS), file=sys.stderr, leave=False,
-                            bar_format="{desc:<36}{bar:30} {n_fmt}/{total_fmt} [{elapsed}]")
+            # every update redraws once the delay is over (four stages: no cost to limit)
+            self.bar = tqdm(total=len(STAGES), file=stream, leave=False, delay=self.DELAY,
+                            mininterval=0, miniters=0,
+                            bar_format="retention report: {desc:<10}{bar:24} {n_fmt}/{total_fmt} "
+                                       "[{elapsed}]")
+            # tqdm draws a delayed bar only when it is updated: a stage that lasts minutes
+            # would show nothing, so a timer updates it once the delay is over
+            self.timer = threading.Timer(self.DELAY, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _show(self) -> None:
+        if self.bar is not None and not self.bar.disable:
+            self.bar.update(0)
 
     def step(self, name: str) -> None:
-        """Step ``name`` starts (the one before it is done)."""
-        if self.bar is not None:
-            if self.bar.desc:
-                self.bar.update(1)
-            self.bar.set_description_str(f"retention report: {name}")
+        """Stage ``name`` starts (the ones before it are done)."""
+        if self.bar is not None and name in self.stages:
+            self.bar.set_description_str(name, refresh=False)  # a refresh ignores the delay
+            self.bar.update(self.stages.index(name) - self.bar.n)
 
     def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
         if self.bar is not None:
             self.bar.close()
 
@@ -186,10 +242,24 @@ def _period(text: str) -> str | None:
         return text
 
 
+def _output_name(text: str) -> str:
+    """-o and --kpis: a file name that may hold {period} and {segment}
+    (:func:`addin.export.output_fields`); another {field} is bad usage (exit code 2)."""
+    from .export import output_fields
+
+    try:
+        output_fields(text)
+    except MetricError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def _options(parser: argparse.ArgumentParser, default_output: str | None) -> None:
     parser.add_argument("-o", "--output", metavar="REPORT.xlsx", required=default_output is None,
-                        default=default_output,
-                        help="the workbook to write" + (f" (default {default_output})" if default_output else ""))
+                        default=default_output, type=_output_name,
+                        help="the workbook to write" + (f" (default {default_output})" if default_output else "")
+                        + "; {period} and {segment} in the name are filled in, e.g. "
+                          "'reports/retention-{period}{segment}.xlsx'; its folder must exist")
     parser.add_argument("--period", type=_period,
                         help="2026-09 (a month), 2026-Q3 (a quarter) or 2026 (a year); "
                         "default: the last complete month in the data")
@@ -206,7 +276,7 @@ def _options(parser: argparse.ArgumentParser, default_output: str | None) -> Non
     parser.add_argument("--currency", type=_currency, metavar="CODE",
                         help="currency of the money amounts, an ISO code such as EUR, USD or GBP: "
                              "every amount is shown with it (default: the data's, else none)")
-    parser.add_argument("--kpis", metavar="FILE.json",
+    parser.add_argument("--kpis", metavar="FILE.json", type=_output_name,
                         help="also write the KPIs as JSON to FILE.json (- for standard output); "
                              "see docs/kpis-json.md")
     parser.add_argument("--force", action="store_true",
@@ -233,7 +303,7 @@ def _report_settings(args: argparse.Namespace) -> dict:
 
 
 def _written(args: argparse.Namespace, run: Callable[[Callable[[str], None]], tuple]) -> int:
-    progress = _Progress(args.quiet)
+    progress = _Progress(not args.quiet and args.kpis != "-")
     try:
         report, path = run(progress.step)
     finally:
@@ -322,8 +392,8 @@ def _lite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class OutputError(MetricError):
-    """A file the command will not write (its message says why)."""
+class OutputError(OutputRefused):
+    """A file the command will not write (its message says why; exit code 5)."""
 
 
 # --------------------------------------------------------------------------- the parser
@@ -334,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retention",
         description="Customer-retention metrics: worked examples, reports and the Excel template.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -427,20 +498,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """The subcommand, with the command's error policy: one line on stderr, no traceback."""
+    """The subcommand, with the command's error policy: one line on stderr, no traceback, and
+    an exit code per kind of failure (the module's docstring)."""
     try:
         return args.run(args)
-    except MetricError as error:  # bad input, a refused output: the message says where
+    except MetricError as error:  # the message says what and where
         print(f"retention: {error}", file=sys.stderr)
-        return EXIT_REFUSED
-    except OSError as error:  # a path that cannot be read or written: say which, no traceback
+        return _exit_code(error)
+    except OSError as error:  # an input that cannot be read (writing raises OutputRefused)
         where = f" {error.filename}" if error.filename else ""
-        print(f"retention: cannot read or write{where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_REFUSED
+        print(f"retention: cannot read{where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_DATA
     except Exception as error:  # noqa: BLE001 - one line for the user, not a traceback
         text = " ".join(str(error).split()) or type(error).__name__
         print(f"retention: unexpected error ({type(error).__name__}): {text}", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def _exit_code(error: MetricError) -> int:
+    """The exit code of one of the package's refusals; the most specific kind first
+    (an unreachable source is also a DataError)."""
+    for kind, code in ((SourceUnreachableError, EXIT_UNREACHABLE), (OutputRefused, EXIT_OUTPUT_REFUSED),
+                       (DataError, EXIT_BAD_DATA)):
+        if isinstance(error, kind):
+            return code
+    return EXIT_USAGE  # a setting, period or segment that cannot be used
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,17 +26,31 @@ too (read as the Refresh button reads it), and ``mapping`` wins for a column in 
 **The KPIs as JSON.** With ``kpis`` (a path ending in ``.json``, or a text stream such as
 ``sys.stdout``) the KPIs are also written as :mod:`addin.export_json` describes
 (docs/kpis-json.md), after the workbook.
+
+**Names filled in.** ``output`` and ``kpis`` may hold ``{period}`` and ``{segment}``
+(``reports/retention-{period}{segment}.xlsx``), filled in once the report knows them
+(:func:`fill_output_name`); the folder must exist (a missing one is refused, not created).
+
+**Stages.** ``progress`` is told each of :data:`STAGES` as it starts.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import string
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
 #: The settings a workbook's Settings cells may give, by export_report's argument.
 WORKBOOK_SETTINGS = ("period", "segment", "lang", "gross_margin", "program_cost", "currency")
+#: The stages of a run, in order, as ``progress`` is told them: the rows read; reduced to
+#: per-customer facts (:class:`addin.report.prepared.PreparedData`); the report computed from
+#: them; the files written.
+STAGES = ("reading", "reducing", "computing", "writing")
+#: The fields an output name may hold (:func:`fill_output_name`).
+OUTPUT_FIELDS = ("period", "segment")
 
 
 def _no_progress(step: str) -> None:
@@ -65,8 +79,11 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
     names one, else none).
     ``decimal``, ``date_format`` and ``encoding`` override what the reader detects;
     ``schema`` and ``spark_conf`` are for a database or Spark source (see load_data).
-    ``progress(step)`` is called as each step starts ("read", …, "write"); ``loaded(data)``
+    ``progress(stage)`` is called as each of :data:`STAGES` starts; ``loaded(data)``
     once the data is read and checked (the command line prints what was dropped).
+    ``output`` (and ``kpis``) may hold ``{period}`` and ``{segment}`` (:func:`fill_output_name`):
+    such a name is checked in full once the report is built, since the period may come from
+    the data.
     The settings left None (``lang`` too) are taken from a workbook's Settings cells, else
     their defaults (the last complete month, all segments, English, 100 % margin noted, no
     programme cost, the data's currency). ``kpis``: where to write the KPIs as JSON too.
@@ -77,10 +94,15 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
 
     step = progress or _no_progress
     protect = [] if isinstance(source, (RetentionData, Mapping)) else _paths(source)
-    out = check_output(output, force=force, protect=protect)  # refuse before the slow part
-    if kpis is not None and not hasattr(kpis, "write"):
-        _check_kpis_output(kpis, force=force, protect=[*protect, out])
-    step("read")
+    to_fill = bool(output_fields(output))
+    kpis_to_fill = kpis is not None and not hasattr(kpis, "write") and bool(output_fields(kpis))
+    if to_fill:
+        _check_before_filling(output)
+    else:
+        out = check_output(output, force=force, protect=protect)  # refuse before the slow part
+    if kpis is not None and not hasattr(kpis, "write") and not kpis_to_fill:
+        _check_kpis_output(kpis, force=force, protect=[*protect, None if to_fill else out])
+    step("reading")
     data = source if isinstance(source, RetentionData) else load_data(
         source, decimal=decimal, date_format=date_format, encoding=encoding,
         mapping=workbook_mapping(source, mapping), schema=schema, spark_conf=spark_conf)
@@ -94,11 +116,72 @@ def export_report(source, output: str | os.PathLike, *, period: str | None = Non
                            "program_cost": chosen["program_cost"],
                            "currency": chosen["currency"]},
                           progress=step)
-    step("write")
+    if to_fill:
+        output = check_output(fill_output_name(output, report), force=force, protect=protect)
+    if kpis_to_fill:
+        kpis = _check_kpis_output(fill_output_name(kpis, report), force=force,
+                                  protect=[*protect, output])
+    step("writing")
     written = write_report(report, output, force=force, protect=protect)
     if kpis is not None:
         write_kpis(report, kpis)
     return report, written
+
+
+def output_fields(name: str | os.PathLike) -> set[str]:
+    """The fields ``name`` holds (``{period}``, ``{segment}``; ``{{`` is a brace itself).
+
+    InvalidInputError for another field, a field with a format (``{period:>8}``) or a brace
+    left open, naming the fields known.
+    """
+    from .errors import InvalidInputError
+
+    text = os.fspath(name)
+    if isinstance(text, bytes) or "{" not in text and "}" not in text:
+        return set()
+    known = ", ".join("{" + field + "}" for field in OUTPUT_FIELDS)
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as error:
+        raise InvalidInputError(f"{text!r}: {error} (a name may hold {known}; "
+                                "{{ and }} for a brace itself)") from None
+    fields = set()
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in OUTPUT_FIELDS or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise InvalidInputError(f"{text!r}: unknown field {shown}; an output name may hold {known}")
+        fields.add(field)
+    return fields
+
+
+def fill_output_name(name: str | os.PathLike, report) -> Path:
+    """``name`` with ``{period}`` as the report's period (``2026-03``, ``2026-Q1``, ``2026``)
+    and ``{segment}`` as ``-`` and its segment when one was chosen, empty otherwise.
+
+    The segment is made safe for a file name on every system: each run of characters other
+    than letters, digits, ``.``, ``-`` and ``_`` becomes ``_`` (``SMB / EU`` → ``-SMB_EU``).
+    """
+    output_fields(name)  # refuses what it cannot fill
+    segment = ""
+    if report.segment:
+        safe = re.sub(r"[^\w.-]+", "_", str(report.segment)).strip("._")[:80]
+        segment = f"-{safe or 'segment'}"
+    return Path(os.fspath(name).format(period=report.period.label, segment=segment))
+
+
+def _check_before_filling(output: str | os.PathLike) -> None:
+    """What can be refused of an output name before its fields are known: its suffix, and a
+    folder that does not exist when the folder's own name holds no field."""
+    from .excel.output import OutputRefused
+
+    out = Path(os.fspath(output))
+    if out.suffix.lower() != ".xlsx":
+        raise OutputRefused(f"{out}: the report is an .xlsx workbook, give an output name ending in .xlsx")
+    folder = out.parent
+    if not output_fields(str(folder)) and not folder.is_dir():
+        raise OutputRefused(f"{out}: the folder {folder.resolve()} does not exist")
 
 
 def workbook_settings(source, given: Mapping[str, object]) -> dict[str, object]:
@@ -156,6 +239,8 @@ def _check_kpis_output(path: str | os.PathLike, *, force: bool, protect: list) -
                             "for standard output)")
     if out.is_dir():
         raise OutputRefused(f"{out} is a folder, give the KPIs file's name")
+    if not out.resolve().parent.is_dir():
+        raise OutputRefused(f"{out}: the folder {out.resolve().parent} does not exist")
     for item in protect:
         if item is not None and str(item) and out.resolve() == Path(item).resolve():
             raise OutputRefused(f"{out} is the input data or the report: refusing to overwrite it")

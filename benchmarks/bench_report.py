@@ -3,11 +3,12 @@
     python benchmarks/bench_report.py [--customers 50000] [--orders 1000000] [--nps 200000]
                                       [--invoices 300000] [--with-activity] [--keep DIR]
 
-1. The sample generator (addin.sample_data) makes the company: 50,000 customers over 24
-   months of subscriptions, ~1,000,000 orders, 200,000 NPS answers, 300,000 invoices and
-   the monthly Costs, written as CSV files to a temporary folder. Activity (one row per user
-   per day: ~4 million rows at this size) is not part of the target and is left out unless
-   ``--with-activity``.
+1. The streaming generator (``benchmarks/generate.py``) writes the company as CSV files to a
+   temporary folder, a chunk at a time: per 1,000,000 orders, 50,000 customers over 24
+   months of subscriptions, 200,000 NPS answers, 300,000 invoices, and the monthly Costs
+   (``--orders`` sets the size, the rest follows). Activity (one row per user per day: ~4
+   million rows at this size) is not part of the target; ``--with-activity`` makes the
+   company with the sample generator (addin.sample_data) instead, in memory, with it.
 2. The whole command ``retention report FOLDER -o report.xlsx -q`` runs in a child process:
    wall time and its peak resident memory (``ru_maxrss`` of that child from ``os.wait4``,
    the kernel's high-water mark of the process's RSS -- not tracemalloc, which sees only
@@ -112,7 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.stages_only:  # the child process of step 3
         print(json.dumps(_stages(args.stages_only, args.out_dir)))
         return 0
-    if args.generate:  # the child process of step 1
+    if args.generate and not args.with_activity:  # the child process of step 1, streaming
+        from generate import generate
+
+        rows = generate(Path(args.generate).parent, args.orders, 1_000_000, 17, {"csv"})
+        print(json.dumps(rows))
+        return 0
+    if args.generate:  # the child process of step 1, with Activity: in memory
         from addin.sample_data import generate_company, write_csv_folder
 
         tables = generate_company(customers=args.customers,
@@ -128,12 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     # includes what it had before exec, i.e. a copy of this process.
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-report-"))
     work.mkdir(parents=True, exist_ok=True)
-    folder = work / "data"
+    folder = work / "data" / "csv"  # where generate.py writes the CSV files
     options = ["--customers", str(args.customers), "--orders", str(args.orders), "--nps",
                str(args.nps), "--invoices", str(args.invoices)]
     if args.with_activity:
         options.append("--with-activity")
-    code, seconds, _, stdout, stderr = _measured(
+    if folder.parent.exists():  # --keep DIR of an earlier run: made again
+        for path in sorted(folder.parent.rglob("*"), reverse=True):
+            path.rmdir() if path.is_dir() else path.unlink()
+    folder.mkdir(parents=True) if args.with_activity else folder.parent.mkdir(parents=True)
+    code, seconds, gen_peak, stdout, stderr = _measured(
         [sys.executable, __file__, "--generate", str(folder), *options])
     if code:
         print(stderr, file=sys.stderr)
@@ -141,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = json.loads(stdout)
     print(f"data: {', '.join(f'{k} {v:,}' for k, v in sizes.items())} "
           f"({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:,.0f} MB of CSV, made in "
-          f"{seconds:.1f} s)")
+          f"{seconds:.1f} s, generator's peak RSS {gen_peak:,.0f} MB)")
 
     out = work / "report.xlsx"
     if out.exists():
@@ -183,4 +194,5 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # generate.py beside this file
     sys.exit(main())

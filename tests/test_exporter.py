@@ -403,7 +403,7 @@ def test_refuses_to_overwrite_the_input(tmp_path, capsys):
     data = data_workbook(tmp_path / "data.xlsx")
     before = data.read_bytes()
     code, out, err = run(capsys, "report", str(data), "-o", str(data), "--force")
-    assert code == 2 and "is the input data" in err and err.count("\n") == 1
+    assert code == 5 and "is the input data" in err  # output refused and err.count("\n") == 1
     assert data.read_bytes() == before
     # a previous report given as the input is protected too
     report = build_report(RetentionData.from_frames(hand_frames(), source=str(data)), "2026-09")
@@ -571,14 +571,14 @@ def test_hostile_input_is_refused_and_nothing_written(tmp_path, capsys, name):
     source = make(tmp_path / name, tmp_path)
     out = tmp_path / "report.xlsx"
     code, stdout, err = run(capsys, "report", str(source), "-o", str(out))
-    assert code == 2, err
+    assert code == 3, err  # bad data
     assert err.startswith("retention: ") and err.count("\n") == 1 and message in err
     assert not out.exists() and leftovers(tmp_path) == []
 
 
 def test_missing_input(tmp_path, capsys):
     code, _, err = run(capsys, "report", str(tmp_path / "nothing.xlsx"), "-o", str(tmp_path / "r.xlsx"))
-    assert code == 2 and "no such file or folder" in err
+    assert code == 3 and "no such file or folder" in err
     assert not (tmp_path / "r.xlsx").exists()
 
 

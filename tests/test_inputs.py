@@ -89,7 +89,7 @@ def test_one_table_from_two_inputs_is_refused_naming_both(company, tmp_path, cap
     assert str(error.value) == (f"two sources for table Orders: {folder / 'Orders.csv'} and "
                                 f"{book}, sheet Orders; keep one")
     out = tmp_path / "report.xlsx"
-    assert main(["report", str(folder), str(book), "-o", str(out)]) == 2
+    assert main(["report", str(folder), str(book), "-o", str(out)]) == 3  # bad data
     assert "two sources for table Orders" in capsys.readouterr().err
     assert not out.exists()
     with pytest.raises(DataError, match="an input is given twice"):

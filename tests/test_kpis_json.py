@@ -153,7 +153,7 @@ def test_a_kpis_file_that_may_not_be_written_is_refused_before_anything(tmp_path
     (tmp_path / "other.json").write_text('{"mine": 1}', encoding="utf-8")
     out = tmp_path / "r.xlsx"
     code = main(["report", str(data), "-o", str(out), "--kpis", str(tmp_path / name)])
-    assert code == 2
+    assert code == 5  # output refused
     assert "retention:" in capsys.readouterr().err
     assert not out.exists()
     assert (tmp_path / "other.json").read_text(encoding="utf-8") == '{"mine": 1}'

@@ -114,7 +114,7 @@ def test_an_analysts_edit_is_never_lost_without_force(tmp_path, report, capsys, 
     with pytest.raises(OutputRefused, match="changed since it was written.*--force"):
         write_report(report, path)
     code, _, err = run(capsys, "demo", "-o", str(path), "-q")
-    assert code == 2 and "changed since it was written" in err and err.count("\n") == 1
+    assert code == 5 and "changed since it was written" in err and err.count("\n") == 1
     assert path.read_bytes() == edited
     assert run(capsys, "demo", "-o", str(path), "-q", "--force")[0] == 0
     assert is_unchanged_report(path)
@@ -258,10 +258,11 @@ def test_failed_write_leaves_nothing_and_keeps_the_previous_report(tmp_path, rep
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    # the output's fault, refused as such (the command's exit code 5), saying why
+    with pytest.raises(OutputRefused, match="report.xlsx: cannot be written .No space left on device"):
         write_report(report, path, force=True)
     assert path.read_bytes() == before
-    with pytest.raises(OSError):
+    with pytest.raises(OutputRefused, match="No space left on device"):
         write_report(report, tmp_path / "new.xlsx")
     assert not (tmp_path / "new.xlsx").exists()
     assert leftovers(tmp_path) == []

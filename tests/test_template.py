@@ -1386,14 +1386,14 @@ def test_cli_builds_and_refuses_to_overwrite_other_files(tmp_path, monkeypatch, 
     monkeypatch.setattr(tpl.build, "generate_company", lambda: small)
     other = tmp_path / "mine.xlsx"
     other.write_bytes(b"an analyst's own workbook")
-    assert main(["template", "-o", str(other)]) == 2
+    assert main(["template", "-o", str(other)]) == 5  # output refused
     assert "--force" in capsys.readouterr().err
     assert other.read_bytes() == b"an analyst's own workbook"
     assert main(["template", "-o", str(other), "--force"]) == 0
     assert tpl.is_generated_template(other)
     assert main(["template", "-o", str(other), "--lang", "it"]) == 0  # its own: rebuilt
     assert _cells(other, ("Settings",))[("Settings", "B8")] == "it"
-    assert main(["template", "-o", str(tmp_path / "x.csv")]) == 2
+    assert main(["template", "-o", str(tmp_path / "x.csv")]) == 5
     assert tpl.default_path("en") == ROOT / "workbook_templates" / "retention_template.xlsx"
     assert tpl.default_path("it") == ROOT / "workbook_templates" / "retention_template_it.xlsx"
     with pytest.raises(KeyError):

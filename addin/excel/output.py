@@ -244,6 +244,8 @@ def check_output(path: str | os.PathLike, *, force: bool = False,
                 "again by Excel or LibreOffice): pass --force to replace it, or choose another name")
     if not resolved.parent.is_dir():
         raise OutputRefused(f"{out}: the folder {resolved.parent} does not exist")
+    if not os.access(resolved.parent, os.W_OK | os.X_OK):
+        raise OutputRefused(f"{out}: the folder {resolved.parent} cannot be written")
     return out
 
 
@@ -352,41 +354,45 @@ def write_atomically(path: str | os.PathLike, save: Callable[[Path], object], *,
     The temporary file is created beside the target (a symbolic link's target, which is the
     file replaced) and removed whatever happens, signals included. With ``stamp`` the saved
     workbook's :data:`UNSTAMPED` fingerprint is replaced by the real one. A replaced file keeps
-    its permissions; a file that appears, or changes, while we write is not replaced
+    its permissions; a file that appears, or changes, while we write is not replaced, and a
+    file that cannot be written (a full disk, a folder we may not write) is refused
     (OutputRefused). The caller checks the path first (:func:`check_output`). Returns ``path``.
     """
     out = Path(path)
     target = Path(os.path.realpath(out)) if out.is_symlink() else out
     before = _state(target)
-    temporaries: list[Path] = []
     try:
-        with _signals_held():
-            temporaries.append(_temporary_beside(target))
-        save(temporaries[-1])
-        if stamp:
+        temporaries: list[Path] = []
+        try:
             with _signals_held():
                 temporaries.append(_temporary_beside(target))
-            _stamp(temporaries[0], temporaries[-1])
-        final = temporaries[-1]
-        _flush(final)
-        if before is not None:  # after the flush: the mode may be read-only
-            os.chmod(final, stat.S_IMODE(os.stat(target).st_mode))
-        with _signals_held():
-            if before is None:
-                try:
-                    os.link(final, target)  # fails if the name was taken in the meantime
-                except FileExistsError:
-                    raise OutputRefused(f"{out} appeared while the report was written: not replaced")
-                except OSError:  # a file system without hard links
+            save(temporaries[-1])
+            if stamp:
+                with _signals_held():
+                    temporaries.append(_temporary_beside(target))
+                _stamp(temporaries[0], temporaries[-1])
+            final = temporaries[-1]
+            _flush(final)
+            if before is not None:  # after the flush: the mode may be read-only
+                os.chmod(final, stat.S_IMODE(os.stat(target).st_mode))
+            with _signals_held():
+                if before is None:
+                    try:
+                        os.link(final, target)  # fails if the name was taken in the meantime
+                    except FileExistsError:
+                        raise OutputRefused(f"{out} appeared while the report was written: not replaced")
+                    except OSError:  # a file system without hard links
+                        os.replace(final, target)
+                elif _state(target) != before:
+                    raise OutputRefused(f"{out} changed while the report was written: not replaced")
+                else:
                     os.replace(final, target)
-            elif _state(target) != before:
-                raise OutputRefused(f"{out} changed while the report was written: not replaced")
-            else:
-                os.replace(final, target)
-    finally:
-        with _signals_held():
-            for temporary in temporaries:
-                temporary.unlink(missing_ok=True)
+        finally:
+            with _signals_held():
+                for temporary in temporaries:
+                    temporary.unlink(missing_ok=True)
+    except OSError as error:  # a full disk, a folder we may not write: the output's fault
+        raise OutputRefused(f"{out}: cannot be written ({error.strerror or error})") from None
     return out
 
 

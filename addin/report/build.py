@@ -87,7 +87,9 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     the ROI is n/a with a note), ``confidence`` (of the NPS margin of error, default 0.95)
     and ``currency`` (the ISO code of the money amounts; default: the data's ``currency``
     when it names one, else none).
-    ``progress`` is called with the name of each step as it starts. ``lang`` is the language
+    ``progress`` is called with the name of each stage as it starts: ``reducing`` (the rows
+    become per-customer facts) and ``computing`` (the tables from the facts), two of
+    :data:`addin.export.STAGES`. ``lang`` is the language
     the report is to be rendered in (:mod:`addin.report.render` reads ``Report.lang``).
 
     Raises InvalidInputError for a bad period, segment or language, or a period outside the
@@ -97,7 +99,7 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     step = progress or (lambda name: None)
 
-    step("prepare")
+    step("reducing")  # the rows become per-customer facts, once (when not yet)
     reduced = facts_of(data)
     chosen = _choose_segment(reduced, segment)
     prepared = PreparedData(reduced, chosen)
@@ -136,26 +138,19 @@ def build_report(data: RetentionData, period: str | Period | None = None, segmen
             known[of] = PeriodFacts(prepared, of, settings)
         return known[of]
 
-    step("KPIs")
+    step("computing")
     kpis = kpi_table(facts, the_period, settings)
-    step("trend")
     trend = tables.trend(facts, prepared, the_period)
-    step("cohorts")
     logos, revenue, cohort_source, cohort_notes = tables.cohorts(prepared, the_period)
     if cohort_source:
         notes.append(Note("cohort_source", table=cohort_source))
     history = tables.kpi_history(facts, kpis, the_period)
-    step("MRR movements")
     movements = tables.mrr_movements(prepared, the_period)
     if len(movements) == 0 and prepared.subs is not None:
         notes.append(Note("no_movements"))
-    step("NPS")
     distribution, nps_monthly = tables.nps_tables(facts, prepared, the_period, settings)
-    step("ageing")
     ageing = tables.ageing(prepared, the_period)
-    step("retention ROI")
     whatif = retention_whatif(facts(the_period), settings)
-    step("predictive CLV")
     top_customers, clv_notes = most_valuable_customers(prepared, the_period)
 
     source = str(getattr(data, "source", "") or "")

@@ -1,6 +1,7 @@
-"""What a workbook's XML says that openpyxl's read-only mode does not: its sheets and where
-their parts are, its Excel Tables, its date system, and for one sheet its merged ranges and
-the cells holding a formula whose value was never saved.
+"""What a workbook's XML says that the cell reader (python-calamine) does not: its sheets and
+where their parts are, its Excel Tables, its date system, and for one sheet its merged ranges,
+the cells holding a formula whose value was never saved, its error values (``#N/A``), and how
+far its cells reach (to bound what the reader is asked for).
 
 Everything here is refused in one line rather than skipped: a sheet whose part is missing or
 points outside the package (openpyxl would leave the sheet out without a word), two Tables
@@ -13,11 +14,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...cells import column_number
 from ...errors import DataError
-from .safety import parse_xml
+from .safety import HOSTILE_XML, parse_xml
 
 __all__ = ["TableDef", "Structure", "SheetMarks", "read_structure", "scan_sheet"]
 
@@ -124,11 +126,15 @@ class SheetMarks:
     """What one sheet's XML says about its cells: merged ranges as ``(min_col, min_row,
     max_col, max_row)`` (1-based), the ``(row, column)`` of each cell holding a formula
     whose value was never saved (a workbook written by a program, not opened in Excel since),
-    and how many cells are stored right of column ZZ (``far_cells``), where no table is read."""
+    how many cells are stored right of column ZZ (``far_cells``), where no table is read, the
+    error values by ``(row, column)`` (``#N/A``), and the last row and column holding a cell."""
 
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     unsaved_formulas: set[tuple[int, int]] = field(default_factory=set)
     far_cells: int = 0
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    last_row: int = 0
+    last_column: int = 0
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
@@ -136,7 +142,13 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?
 # an empty one (<v/>, as programs write it; Excel's empty text result is <v></v>, a value)
 _UNSAVED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
-_FAR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{3}\d')
+# a cell's reference: only cells have an r attribute starting with a letter (a row's is digits)
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+# a row's number: the r attributes made of digits alone (a cell's starts with letters)
+_ROW_NUMBER = re.compile(rb' r="([0-9]{1,7})"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,64})</(?:\w+:)?v>")
+_ROOT = re.compile(rb"<[A-Za-z_]")
 _CHUNK = 1 << 20
 
 
@@ -162,15 +174,39 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetMarks:
                 return marks
 
 
+def refuse_declarations(head: bytes, part: str) -> None:
+    """DataError (an XML bomb) when the XML ``part`` starting with ``head`` declares a document
+    type (where entities are declared) before its first element. The cell reader does not
+    expand entities, but such a part is refused as the other parts are
+    (:func:`.safety.parse_xml`)."""
+    root = _ROOT.search(head)
+    prolog = head if root is None else head[:root.start()]
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise DataError(HOSTILE_XML)
+
+
 def _scan_block(data: bytes, marks: SheetMarks) -> None:
-    marks.far_cells += sum(1 for _ in _FAR_CELL.finditer(data))
-    for found in _UNSAVED.finditer(data):
-        at = found.start()
-        f_start = data.rfind(b"<", 0, at) if data[at + 1:at + 2] == b"/" else at
-        c_start = data.rfind(b"<", 0, f_start)
-        ref = _CELL_REF.search(data, c_start, f_start)
-        if ref is not None and _column(ref.group(1)):
-            marks.unsaved_formulas.add((int(ref.group(2)), _column(ref.group(1))))
+    columns = Counter(_CELL_COLUMN.findall(data))  # letters -> cells
+    if columns:
+        marks.far_cells += sum(n for letters, n in columns.items() if len(letters) == 3)
+        marks.last_column = max(marks.last_column, max(_column(c) for c in columns))
+    rows = _ROW_NUMBER.findall(data)
+    if rows:
+        marks.last_row = max(marks.last_row, max(map(int, rows)))
+    if b't="e"' in data:
+        for found in _ERROR_CELL.finditer(data):
+            ref, value = _CELL_REF.search(found.group(1)), _VALUE.search(found.group(2))
+            if ref is not None and value is not None and _column(ref.group(1)):
+                marks.errors[int(ref.group(2)), _column(ref.group(1))] = value.group(1).decode(
+                    "utf-8", "replace")
+    if b"f>" in data or b"<f " in data or b":f " in data:  # a formula at all (a quick look)
+        for found in _UNSAVED.finditer(data):
+            at = found.start()
+            f_start = data.rfind(b"<", 0, at) if data[at + 1:at + 2] == b"/" else at
+            c_start = data.rfind(b"<", 0, f_start)
+            ref = _CELL_REF.search(data, c_start, f_start)
+            if ref is not None and _column(ref.group(1)):
+                marks.unsaved_formulas.add((int(ref.group(2)), _column(ref.group(1))))
     if b"mergeCell" in data:
         for found in _MERGE.finditer(data):
             c1, r1 = _column(found.group(1)), int(found.group(2))

@@ -2,10 +2,13 @@
 Excel Tables or as sheets.
 
 Which Table or sheet holds a table, and which row is its header, is decided by
-:mod:`.locate`; this module fetches the values with openpyxl (read-only, the values Excel last
-saved for formulas) after :mod:`.safety` has checked the file, and :mod:`.structure` has read
-what openpyxl's read-only mode does not give (the Excel Tables, merged ranges, formulas
-without a saved value).
+:mod:`.locate`; this module fetches the values with python-calamine (the values Excel last
+saved for formulas; ten times faster than openpyxl) after :mod:`.safety` has checked the file,
+and :mod:`.structure` has read what calamine does not give (the Excel Tables, merged ranges,
+formulas without a saved value, error values such as ``#N/A``, how far the cells reach).
+Calamine holds a sheet's used range whole, blanks included: a sheet whose range would
+exceed :data:`DENSE_CELLS` cells (a stray cell far below or right of the table) is read with
+openpyxl's read-only stream instead, whose cost follows the cells stored.
 
 As the analyst sees them: a merged range's value fills every cell of the range, in the rows
 that hold something else. The cost of reading is bounded by the cells stored, whatever the
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +32,21 @@ from ...errors import DataError
 from ...i18n import Message, counted
 from ..values import EPOCH
 from .base import RawTable, ReadOptions, SourceKind, column_label, shown_name
-from .locate import HEADER_SEARCH_ROWS, locate_tables, match_columns, no_header, pick_header
+from .locate import (
+    HEADER_SEARCH_ROWS,
+    locate_tables,
+    match_columns,
+    no_header,
+    pick_header,
+)
 from .safety import HOSTILE_XML, is_hostile, refuse_unsafe_workbook
-from .structure import SheetMarks, TableDef, read_structure, scan_sheet
+from .structure import (
+    SheetMarks,
+    TableDef,
+    read_structure,
+    refuse_declarations,
+    scan_sheet,
+)
 
 __all__ = ["WORKBOOK", "HEADER_COLUMNS", "MAX_FAR_CELLS", "read_workbook"]
 
@@ -40,6 +56,10 @@ HEADER_COLUMNS = 256
 #: stored cell, so a sheet of cells far right costs as much as a table without being one
 #: (a 218 KB workbook of one cell per row in column XFD would cost minutes).
 MAX_FAR_CELLS = 100_000
+#: The most cells (blank ones included) of a sheet's used range, from A1, read with
+#: python-calamine, which holds them all at once; a larger range is streamed by openpyxl.
+DENSE_CELLS = 30_000_000
+_PROLOG = 1 << 13  # bytes of an XML part read for a declaration before its first element
 
 
 def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[str] | None = None
@@ -50,7 +70,7 @@ def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[st
     (else the one their text shows), by the checks; a note lists cells holding formulas
     whose value was never saved.
     """
-    # openpyxl warns about workbook features it does not read (data validation, slicers...):
+    # openpyxl (a sheet too wide for calamine) warns about workbook features it does not read:
     # noise for the analyst, since only the cell values matter here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -59,7 +79,6 @@ def read_workbook(path: Path, options: ReadOptions | None = None, notes: list[st
 
 
 def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[RawTable]:
-    import openpyxl
     from defusedxml import DefusedXmlException
     from openpyxl.utils.cell import range_boundaries
 
@@ -68,10 +87,15 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
     archive = zipfile.ZipFile(path)
     try:
         structure = read_structure(archive, name)
+        for part in _cell_parts(archive):  # the parts calamine parses besides the sheets
+            with archive.open(part) as handle:
+                refuse_declarations(handle.read(_PROLOG), part)
     except BaseException as error:
         archive.close()
         if isinstance(error, DefusedXmlException):
             raise DataError(HOSTILE_XML, file=name) from None
+        if isinstance(error, DataError) and error.file is None:
+            raise DataError(error.problem, file=name) from None
         if isinstance(error, (KeyError, zipfile.BadZipFile, SyntaxError, ValueError, OSError)) \
                 and not isinstance(error, DataError):
             text = " ".join(str(error).split())
@@ -79,18 +103,7 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
                             file=name) from None
         raise
     epoch = np.datetime64(EXCEL_EPOCH_1904, "D") if structure.date1904 else EPOCH
-
-    handle = open(path, "rb")  # a file, not a name: openpyxl refuses names without .xlsx
-    try:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
-    except Exception as error:  # openpyxl raises many kinds for damaged files
-        handle.close()
-        archive.close()
-        if is_hostile(error):
-            raise DataError(HOSTILE_XML, file=name) from None
-        cause = error.__cause__ or error
-        text = " ".join(f"{type(cause).__name__}: {cause}".split())
-        raise DataError(f"the workbook is damaged and cannot be opened ({text})", file=name) from None
+    books = _Books(path, name)
     try:
         places = locate_tables(
             [(title, [d.name for d in structure.tables if d.sheet == title]) for title in structure.sheets],
@@ -102,10 +115,6 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
             if part is None:
                 raise DataError(f"table {table} is named after a chart sheet, which holds no cells",
                                 file=name, sheet=place.sheet)
-            if place.sheet not in book.sheetnames:
-                raise DataError("the sheet cannot be read (openpyxl does not list it)",
-                                file=name, sheet=place.sheet)
-            sheet = book[place.sheet]
             try:
                 marks = scan_sheet(archive, part)
                 if marks.far_cells > MAX_FAR_CELLS:
@@ -113,13 +122,16 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
                         f"refused: the sheet stores {marks.far_cells:,} cells right of column ZZ, "
                         f"where no table is read (more than {MAX_FAR_CELLS:,}); delete those "
                         "columns, or copy the table to a new sheet", file=name, sheet=place.sheet)
+                sheet = books.sheet(place.sheet, marks)
                 if place.excel_table is not None:
                     definition = definitions[place.sheet, place.excel_table]
                     bounds = range_boundaries(definition.ref)
                     raw = _read_table_region(sheet, table, definition, bounds, name, marks, mapping)
                 else:
                     raw = _read_sheet(sheet, table, name, marks, mapping)
-            except DataError:
+            except DataError as error:
+                if error.file is None:  # from the sheet's XML, which does not know its name
+                    raise DataError(error.problem, file=name, sheet=place.sheet) from None
                 raise
             except Exception as error:
                 if is_hostile(error):
@@ -131,9 +143,146 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
             raws.append(raw)
         return raws
     finally:
-        book.close()
-        handle.close()
+        books.close()
         archive.close()
+
+
+def _cell_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The XML parts calamine may parse (sheets, shared strings, styles): their prologs are
+    checked before any is read."""
+    return [n for n in archive.namelist() if n.startswith("xl/") and n.endswith(".xml")]
+
+
+def _calamine():
+    """python-calamine, or None where it cannot be installed (Pyodide: openpyxl reads)."""
+    try:
+        import python_calamine
+    except ImportError:
+        return None
+    return python_calamine
+
+
+class _Books:
+    """The workbook opened by each reader only when a sheet needs it: python-calamine for a
+    sheet whose used range fits :data:`DENSE_CELLS`, openpyxl's read-only stream otherwise."""
+
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = path, name
+        self.calamine = self.openpyxl = self.handle = None
+
+    def sheet(self, title: str, marks: SheetMarks):
+        if marks.last_row * marks.last_column <= DENSE_CELLS and _calamine() is not None:
+            if self.calamine is None:
+                from python_calamine import CalamineError, CalamineWorkbook
+
+                try:
+                    with open(self.path, "rb") as handle:
+                        self.calamine = CalamineWorkbook.from_filelike(handle)
+                except (CalamineError, ValueError, OSError) as error:
+                    text = " ".join(f"{type(error).__name__}: {error}".split())
+                    raise DataError(f"the workbook is damaged and cannot be opened ({text})",
+                                    file=self.name) from None
+            return _CalamineSheet(self.calamine.get_sheet_by_name(title), marks.errors)
+        return self._openpyxl(title)
+
+    def _openpyxl(self, title: str):
+        import openpyxl
+
+        if self.openpyxl is None:
+            self.handle = open(self.path, "rb")  # a file: openpyxl refuses names without .xlsx
+            try:
+                self.openpyxl = openpyxl.load_workbook(self.handle, read_only=True, data_only=True,
+                                                       keep_links=False)
+            except Exception as error:  # openpyxl raises many kinds for damaged files
+                if is_hostile(error):
+                    raise DataError(HOSTILE_XML, file=self.name) from None
+                cause = error.__cause__ or error
+                text = " ".join(f"{type(cause).__name__}: {cause}".split())
+                raise DataError(f"the workbook is damaged and cannot be opened ({text})",
+                                file=self.name) from None
+        if title not in self.openpyxl.sheetnames:
+            raise DataError("the sheet cannot be read (openpyxl does not list it)",
+                            file=self.name, sheet=title)
+        return self.openpyxl[title]
+
+    def close(self) -> None:
+        for book in (self.calamine, self.openpyxl, self.handle):
+            if book is not None:
+                book.close()
+
+
+class _CalamineSheet:
+    """One sheet read by python-calamine, handed out as openpyxl's read-only sheet hands its
+    values (``iter_rows(..., values_only=True)``): blank cells (and formulas never
+    calculated) as None, error cells as their text (``#N/A``, from the sheet's XML, since
+    calamine gives them as blanks)."""
+
+    def __init__(self, sheet, errors: dict[tuple[int, int], str]):
+        self.title, self.sheet, self.errors = sheet.name, sheet, errors
+        self.first_row, self.first_col = sheet.start if sheet.height else (0, 0)
+        self._rows = None  # the used range, from its first stored cell (read once)
+
+    def reset_dimensions(self) -> None:
+        """Nothing to reset: calamine's range is the cells stored, not a declared size."""
+
+    def columns(self, min_row: int, width: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Columns A.. (``width`` of them) of the rows from ``min_row`` on, as object arrays,
+        leaving out the rows blank in all of them: (one array per column, their row numbers).
+        The same values :meth:`iter_rows` gives, a column at a time (no Python loop per row)."""
+        if self._rows is None:
+            self._rows = self.sheet.to_python(skip_empty_area=True) if self.sheet.height else []
+        rows = self._rows[max(min_row - 1 - self.first_row, 0):]
+        first, n = max(min_row, self.first_row + 1), len(rows)
+        stored = len(rows[0]) if rows else 0
+        arrays, blank_everywhere = [], np.ones(n, dtype=bool)
+        for position in range(width):
+            at = position - self.first_col
+            values = np.full(n, None, dtype=object)
+            blank = np.ones(n, dtype=bool)
+            if 0 <= at < stored:
+                values[:] = list(map(itemgetter(at), rows))
+                blank = values == ""
+                values[blank] = None
+            for (row, column), text in self.errors.items():
+                if column == position + 1 and 0 <= row - first < n:
+                    values[row - first], blank[row - first] = text, False
+            arrays.append(values)
+            blank_everywhere &= blank
+        keep = ~blank_everywhere
+        return [values[keep] for values in arrays], np.arange(first, first + n, dtype=np.int64)[keep]
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, min_col: int = 1,
+                  max_col: int | None = None, values_only: bool = True):
+        """Rows ``min_row``..``max_row`` (1-based, to the last stored by default) of columns
+        ``min_col``..``max_col``, as tuples padded with None to ``max_col``."""
+        if not self.sheet.height:
+            return
+        if self._rows is None:
+            self._rows = self.sheet.to_python(skip_empty_area=True)  # the used range, once
+        width = None if max_col is None else max_col - min_col + 1
+        start = max(min_col - 1 - self.first_col, 0)
+        lead = max(self.first_col - (min_col - 1), 0)  # columns left of calamine's range
+        stop = None if max_col is None else max(max_col - self.first_col, 0)
+        for number in range(min_row, self.first_row + 1):  # rows above calamine's range
+            if max_row is not None and number > max_row:
+                return
+            yield (None,) * (width or 0)
+        errors = self.errors
+        for number, row in enumerate(self._rows, start=self.first_row + 1):
+            if number < min_row:
+                continue
+            if max_row is not None and number > max_row:
+                return
+            cells = [None if v == "" else v for v in row[start:stop]]
+            if lead:
+                cells[:0] = [None] * lead
+            if width is not None and len(cells) < width:
+                cells += [None] * (width - len(cells))
+            if errors:
+                for c in range(len(cells)):
+                    if cells[c] is None and (number, min_col + c) in errors:
+                        cells[c] = errors[number, min_col + c]
+            yield tuple(cells)
 
 
 def _note_formulas(raw: RawTable, notes: list[str]) -> None:
@@ -272,6 +421,15 @@ def _read_sheet(sheet, table: str, file: str, marks: SheetMarks, mapping: dict) 
     fill = _Fill(marks.merges, 1, needed)
     if fill:  # the header row may start a merged range
         fill.apply(header_position + 1, list(header[:needed]) + [None] * (needed - len(header)))
+    elif isinstance(sheet, _CalamineSheet):  # no merged range to fill: a column at a time
+        arrays, row_numbers = sheet.columns(header_position + 2, needed)
+        return RawTable(
+            table=table, n=len(row_numbers), rows=row_numbers, file=file, sheet=sheet.title,
+            columns={c: pd.Series(arrays[p], dtype=object) if p is not None else None
+                     for c, p in positions.items()},
+            shown={c: column_label(p, header[p]) for c, p in positions.items() if p is not None},
+            text_blanks=True, formulas=_unsaved(marks, row_numbers, positions, 1),
+        )
     data_rows: list[tuple] = []
     numbers: list[int] = []
     empty = (None,) * needed
