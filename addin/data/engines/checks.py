@@ -385,7 +385,9 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
         dropped[Message(REPEATS[table].reason)] = repeated
     filled = 0
     if taken is not None and rows_kept:  # counted among the rows left once keys repeat
-        filled = int(kept.select(nw.col(_FILLED).cast(nw.Int64).sum()).collect().item() or 0)
+        # counted as 1s, not a flag cast: PostgreSQL casts no boolean to bigint
+        ones = nw.when(nw.col(_FILLED)).then(nw.lit(1)).otherwise(nw.lit(0))
+        filled = int(kept.select(ones.sum()).collect().item() or 0)
     rejected = staged.filter(~nw.col(REASON).is_null() & (nw.col(REASON) != _EMPTY))
     return CheckedFrame(frame=kept.select(*TABLES[table]), rows_read=rows_read,
                         rows_kept=rows_kept - repeated, dropped=dropped,
