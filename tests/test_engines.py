@@ -26,8 +26,10 @@ import pytest
 import engine_servers as servers
 from addin.data import load_data
 from addin.data.engines import open_engine_source
-from addin.data.schema import TABLES
+from addin.data.engines.customer_rule import DROPPED_UNNUMBERED
+from addin.data.schema import CUSTOMER_DROPPED, TABLES
 from addin.errors import DataError, SourceUnreachableError
+from addin.i18n import counted
 from addin.sample_data import generate_company, write_csv_folder
 
 TODAY = dt.date(2026, 11, 15)
@@ -57,27 +59,36 @@ def bad_company() -> dict[str, pd.DataFrame]:
         ("O05", "104", "2026-03-01", "99", "1", ""),        # duplicate order_id
         ("O80", " C999 ", "2026-03-02", "12", "1", "0"),    # not in Customers: kept, counted
         ("O81", "103", "2026-03-02T10:15:00", "12", "1", ""),  # a time after the date
+        ("O82", "108", "2026-02-14", "20", "1", ""),        # 108's signup taken from here
+        ("O83", "109", "2026-02-14", "20", "1", ""),        # 109's too, then 109 dropped
     ]
     customers = pd.DataFrame({
-        "customer_id": pd.array([100, 101, 102, 103, 104, 105, 106, 107, 101, None], dtype="Int64"),
-        "name": ["Acme", "Beta", "Gamma", "Delta", "Eps", "Zeta", "Eta", "Theta", "Beta 2", "Iota"],
-        "segment": ["SMB", "SMB", "Enterprise", "", "SMB", "SMB", "SMB", "SMB", "SMB", "SMB"],
+        "customer_id": pd.array([100, 101, 102, 103, 104, 105, 106, 107, 101, None, 108, 109],
+                                dtype="Int64"),
+        "name": ["Acme", "Beta", "Gamma", "Delta", "Eps", "Zeta", "Eta", "Theta", "Beta 2", "Iota",
+                 "Kappa", "Lambda"],
+        "segment": ["SMB", "SMB", "Enterprise", "", "SMB", "SMB", "SMB", "SMB", "SMB", "SMB",
+                    "SMB", "SMB"],
+        # 106: an impossible signup and no rows elsewhere (dropped); 108: blank, its signup
+        # from its first order (before its first subscribed month); 109: not a date, its
+        # signup from its order, after its churn date (dropped, and its rows with it)
         "signup_date": ["2024-01-15", "2024-02-01", "2024-03-10", "2024-04-01", "2024-05-01",
-                        "2027-01-01", "2024-02-30", "2024-06-01", "2024-07-01", "2024-01-01"],
+                        "2027-01-01", "2024-02-30", "2024-06-01", "2024-07-01", "2024-01-01",
+                        "", "soon"],
         "churn_date": ["", "2025-06-30", "", "2023-01-01", "9999-12-31", "", "", "2030-01-01",
-                       "", ""],
+                       "", "", "", "2026-01-31"],
     })
     nps = pd.DataFrame({
-        "customer_id": ["100", "101", "102", "103", "104", "100", "101", "102"],
+        "customer_id": ["100", "101", "102", "103", "104", "100", "101", "102", "109"],
         "date": ["2026-01-05", "2026-01-06", "2026-02-07", "2026-03-08", "2026-04-09",
-                 "2026-05-10", "2026-05-11", "2026-05-12"],
-        "score": ["7", "11", "7.5", "", "10", "0", "9", "8"],
+                 "2026-05-10", "2026-05-11", "2026-05-12", "2026-03-01"],
+        "score": ["7", "11", "7.5", "", "10", "0", "9", "8", "9"],
     })
     subscriptions = pd.DataFrame({
-        "customer_id": ["100", "100", "101", "101", "102", "103", "104", "100"],
+        "customer_id": ["100", "100", "101", "101", "102", "103", "104", "100", "108"],
         "month": ["2026-04", "2026-05-01", "2026-04-01", "2026-04", "2026-05-17", "2026-06",
-                  "2026-07", "2027-02"],
-        "mrr": ["100", "120", "90", "10", "300", "50", "75", "100"],
+                  "2026-07", "2027-02", "2026-03"],
+        "mrr": ["100", "120", "90", "10", "300", "50", "75", "100", "40"],
     })
     invoices = pd.DataFrame({
         "invoice_id": ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I3"],
@@ -237,10 +248,21 @@ def assert_kinds(frame: pd.DataFrame, table: str) -> None:
             assert dtype.kind in "iu", (table, col, dtype)
 
 
+def unnumbered(reason):
+    """The file reader's reason as an engine says it: the rows of a customer dropped from
+    Customers are counted without the Customers rows (a database has no row numbers), for
+    the same number of customers; every other reason word for word."""
+    key = getattr(reason, "key", "")
+    if key.removesuffix("_one") != CUSTOMER_DROPPED:
+        return reason
+    assert set(reason.values) == {"n", "rows"}  # nothing else is left out
+    return counted(DROPPED_UNNUMBERED, reason.values["n"])
+
+
 def reference_quality(reference) -> dict[str, tuple[int, int, dict[str, int]]]:
     out = {}
     for table, rows in reference.quality.groupby("table", sort=False):
-        reasons = {str(r): int(n) for r, n in zip(rows["reason"], rows["rows_dropped"]) if r}
+        reasons = {str(unnumbered(r)): int(n) for r, n in zip(rows["reason"], rows["rows_dropped"]) if r}
         out[table] = (int(rows["rows_read"].iloc[0]), int(rows["rows_kept"].iloc[0]), reasons)
     return out
 
@@ -334,12 +356,22 @@ def test_the_bad_rows_are_counted_under_the_file_readers_reasons(tmp_path):
         "negative amount": 1, "not a number in amount": 1, "Excel error value in amount": 1,
         "amount too large": 1, "units not a whole number": 1,
         "units_returned more than units": 1, "blank order_id": 1, "duplicate order_id": 1,
-        "customer_id not in Customers: 6 rows kept": 0,
+        "2 customer_ids dropped from Customers": 6,
+        "customer_id not in Customers: 1 row kept": 0,
     }
-    assert quality["Customers"][:2] == (10, 4)
+    # the customer rule: 108's signup taken (kept), 109's taken and then after its churn
+    # date (dropped), 103 dropped: those two customers' rows dropped in every table
+    assert quality["Customers"] == (12, 5, {
+        "blank customer_id": 1, "impossible date in signup_date": 1,
+        "date in the future in signup_date": 1, "date too far in the future in churn_date": 1,
+        "churn_date before signup_date": 2, "duplicate customer_id": 1,
+        "1 signup date taken from the first subscription or order": 0,
+        "2 customers dropped here: their rows in other tables dropped too": 0,
+    })
     assert quality["Subscriptions"][2] == {"date in the future in month": 1,
                                            "repeated customer_id and month (mrr added up)": 1,
-                                           "customer_id not in Customers: 1 row kept": 0}
+                                           "customer_id dropped from Customers": 1}
+    assert quality["NPS"][2]["customer_id dropped from Customers"] == 1
 
 
 # -------------------------------------------------------------------- what is not an engine's

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import InvalidInputError
-from ...i18n import Message, counted
-from ..schema import CUSTOMER_TABLES, TABLES, UNKNOWN_CUSTOMER
+from ...i18n import Message
+from ..schema import SIGNUP_FALLBACK, TABLES
 from .base import EngineKind, EngineOptions
 from .duckdb import DUCKDB
 from .postgres import POSTGRES
@@ -45,8 +45,10 @@ class EngineSource:
     counts and scores as integers. ``quality``: one ``(table, rows_read, rows_kept,
     {reason: rows dropped})`` per table, counted in the engine, the reasons the same
     :class:`~addin.i18n.Message` keys as the file reader's (no row numbers: a database has
-    none); rows kept whose customer_id is not in Customers are a reason with 0 rows
-    dropped, as there. ``places`` says where each table was read. :meth:`close` lets the
+    none, so the rows of a customer dropped from Customers are counted under
+    :data:`~.customer_rule.DROPPED_UNNUMBERED`, the file reader's reason without the
+    Customers rows); the lines of the customer rule and of the rows kept whose customer_id
+    is not in Customers are reasons with 0 rows dropped, as there (:mod:`.customer_rule`). ``places`` says where each table was read. :meth:`close` lets the
     engine go (the tables cannot be read after it).
     """
 
@@ -128,30 +130,30 @@ def _checked(opened, options: EngineOptions) -> EngineSource:
 
     from .base import resolve_columns
     from .checks import check_frame
+    from .customer_rule import earliest_dates, match_customers, wants_fallback
 
-    tables, quality, places = {}, [], {}
-    for table in TABLES:
-        if table not in opened.tables:
-            continue
+    checked, places = {}, {}
+
+    def check(table: str, fallback=None):
         found = opened.tables[table]
         columns = resolve_columns(table, found.columns, options, found.place)
-        checked = check_frame(table, nw.from_native(found.native), columns, place=found.place,
-                              today=options.today, order=found.order, settle=found.settle)
-        tables[table] = checked.frame
-        quality.append((table, checked.rows_read, checked.rows_kept, checked.dropped))
-        places[table] = found.place
-    for i, (table, read, kept, dropped) in enumerate(quality):
-        if table in CUSTOMER_TABLES and "Customers" in tables:
-            missing = _unknown_customers(tables[table], tables["Customers"])
-            if missing:
-                dropped[Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing))] = 0
-    return EngineSource(label=opened.label, tables={t: f.to_native() for t, f in tables.items()},
+        return check_frame(table, nw.from_native(found.native), columns, place=found.place,
+                           today=options.today, order=found.order, settle=found.settle,
+                           fallback=fallback)
+
+    for table in TABLES:
+        if table in opened.tables:
+            checked[table] = check(table)
+            places[table] = opened.tables[table].place
+    # signup dates taken from the other tables: Customers checked again with them, only when
+    # some row needs one (the usual source pays nothing for the rule)
+    customers = SIGNUP_FALLBACK.table
+    if customers in checked and wants_fallback(checked[customers]):
+        dates = earliest_dates(checked)
+        if dates is not None:
+            checked[customers] = check(customers, dates)
+    match_customers(checked)
+    quality = [(table, done.rows_read, done.rows_kept, done.dropped) for table, done in checked.items()]
+    return EngineSource(label=opened.label,
+                        tables={table: done.frame.to_native() for table, done in checked.items()},
                         quality=quality, places=places, _close=opened.close)
-
-
-def _unknown_customers(frame, customers) -> int:
-    """Rows of ``frame`` whose customer_id is not in Customers, counted in the engine."""
-    import narwhals as nw
-
-    known = customers.select("customer_id").unique()
-    return int(frame.join(known, on="customer_id", how="anti").select(nw.len()).collect().item())

@@ -38,11 +38,12 @@ from ..schema import (
     ORDERED_COLUMNS,
     REASONS,
     REPEATS,
+    SIGNUP_FALLBACK,
     TABLES,
 )
 from ..values import BLANK_TOKENS, DASHES, EXCEL_ERRORS
 
-__all__ = ["CheckedFrame", "check_frame", "REASON", "ORDER"]
+__all__ = ["CheckedFrame", "check_frame", "REASON", "ORDER", "FALLBACK_KEY", "FALLBACK_DATE"]
 
 #: The column holding each row's drop reason (its index in the reasons; null: kept).
 REASON = "__retention_reason"
@@ -53,6 +54,12 @@ _EMPTY = 0
 #: its rows' order (Parquet files) passes columns of it; a database has no row order, so the
 #: first there is the first in the order of the table's own columns (deterministic).
 ORDER = "__retention_order"
+
+#: The columns of the dates offered to :data:`~addin.data.schema.SIGNUP_FALLBACK`'s table
+#: (customer id as text -> their earliest date elsewhere; see :func:`check_frame`).
+FALLBACK_KEY, FALLBACK_DATE = "__retention_fallback_key", "__retention_fallback_date"
+# the rows kept whose date was taken from the fallback (a column of the checked rows)
+_FILLED = "__retention_filled"
 
 # Text patterns in the subset every engine's regular expressions share (RE2, POSIX, Java).
 _ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?$"
@@ -67,12 +74,17 @@ _CONTROL = "[" + "".join(chr(c) for c in [*range(1, 9), 11, 12, *range(14, 32)])
 class CheckedFrame:
     """One table checked in its engine: the rows kept, typed, with the canonical columns of
     :data:`~addin.data.schema.TABLES` (a lazy frame: nothing collected), how many rows were
-    read and kept, and the rows dropped by reason."""
+    read and kept, and the rows dropped by reason. ``rejected``: the rows dropped for a
+    reason (not those repeating a key, nor empty rows), lazy, for the rules across tables;
+    ``filled``: how many rows kept took their date from
+    :data:`~addin.data.schema.SIGNUP_FALLBACK` (0 when no dates were offered)."""
 
     frame: nw.LazyFrame
     rows_read: int
     rows_kept: int
     dropped: dict[Message, int]
+    rejected: nw.LazyFrame | None = None
+    filled: int = 0
 
 
 @dataclass
@@ -258,9 +270,26 @@ def _column(table: str, col: str, source: str, dtype, today: _dt.date, steps: _S
     return _number(table, col, kind, expr, dtype, steps)
 
 
+def _fall_back(found: _Column, steps: _Steps) -> tuple[_Column, nw.Expr]:
+    """The column of :data:`~addin.data.schema.SIGNUP_FALLBACK` with the date offered
+    (:data:`FALLBACK_DATE`) taken where the cell has one of the rule's problems: those cells
+    are no longer blank nor bad. Also the mask of the rows whose date was taken."""
+    taking = {REASONS[which] for which in SIGNUP_FALLBACK.problems}
+    steps.then()
+    # nulls ignored: a check that cannot tell (a null date compared) is not a problem
+    problem = nw.any_horizontal(found.blank, *[mask for message, mask in found.problems
+                                               if message.key in taking], ignore_nulls=True)
+    taken = steps.put("taken", problem & ~nw.col(FALLBACK_DATE).is_null())
+    steps.then()
+    return _Column(nw.when(taken).then(nw.col(FALLBACK_DATE)).otherwise(found.value),
+                   found.blank & ~taken,
+                   [(message, mask & ~taken if message.key in taking else mask)
+                    for message, mask in found.problems]), taken
+
+
 def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None], *,
                 place: str, today: _dt.date, order: list[str] | None = None,
-                settle=None) -> CheckedFrame:
+                settle=None, fallback: nw.LazyFrame | None = None) -> CheckedFrame:
     """Type and check ``table`` in its engine; count in the engine what is dropped and why.
 
     ``columns`` maps each canonical column to the source's column name (None: an optional
@@ -276,8 +305,21 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
     dropped, the first kept -- first in ``order``, or, without one, first in the order of
     the table's columns -- or, for a rule that adds up (Subscriptions' mrr, Costs' spend),
     folded into one row holding the sum.
+
+    ``fallback``, for the table of :data:`~addin.data.schema.SIGNUP_FALLBACK`: each
+    customer's earliest date elsewhere (:data:`FALLBACK_KEY` -> :data:`FALLBACK_DATE`, a
+    lazy frame of the same engine, one row per customer), taken where the row's own date
+    is blank or unreadable (see :mod:`.customer_rule`).
     """
     schema = frame.collect_schema()
+    rule = SIGNUP_FALLBACK
+    offered = (fallback is not None and table == rule.table
+               and columns.get(rule.column) is not None and columns.get(rule.key) is not None)
+    taken: nw.Expr | None = None
+    if offered:
+        key = columns[rule.key]
+        frame = frame.with_columns(_text(nw.col(key), schema[key]).alias(FALLBACK_KEY)).join(
+            fallback, on=FALLBACK_KEY, how="left")
     checked: dict[str, _Column] = {}
     rounds: list[dict[str, nw.Expr]] = []
     for i, col in enumerate(TABLES[table]):
@@ -287,6 +329,8 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
             continue
         steps = _Steps(f"__retention_{i}_")
         found = _column(table, col, source, schema[source], today, steps)
+        if offered and col == rule.column:
+            found, taken = _fall_back(found, steps)
         steps.then()
         value = steps.put("final", found.value)  # named once: the checks across columns use it
         checked[col] = _Column(value, found.blank, found.problems)
@@ -324,6 +368,7 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
         *[checked[c].value.alias(c) for c in TABLES[table]],
         *[nw.col(c).alias(f"{ORDER}{i}") for i, c in enumerate(order or ())],
         nw.coalesce(*codes).alias(REASON) if len(codes) > 1 else codes[0].alias(REASON),
+        *([taken.alias(_FILLED)] if taken is not None else []),
     )
     if settle is not None:
         staged = nw.from_native(settle(staged.to_native()))
@@ -338,8 +383,15 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
     kept, repeated = _repeats(table, kept, rows_kept, order)
     if repeated:
         dropped[Message(REPEATS[table].reason)] = repeated
+    filled = 0
+    if taken is not None and rows_kept:  # counted among the rows left once keys repeat
+        # counted as 1s, not a flag cast: PostgreSQL casts no boolean to bigint
+        ones = nw.when(nw.col(_FILLED)).then(nw.lit(1)).otherwise(nw.lit(0))
+        filled = int(kept.select(ones.sum()).collect().item() or 0)
+    rejected = staged.filter(~nw.col(REASON).is_null() & (nw.col(REASON) != _EMPTY))
     return CheckedFrame(frame=kept.select(*TABLES[table]), rows_read=rows_read,
-                        rows_kept=rows_kept - repeated, dropped=dropped)
+                        rows_kept=rows_kept - repeated, dropped=dropped,
+                        rejected=rejected.select(*TABLES[table]), filled=filled)
 
 
 def _repeats(table: str, kept: nw.LazyFrame, n: int, order: list[str] | None
