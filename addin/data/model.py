@@ -142,17 +142,19 @@ class RetentionData:
                     today: _dt.date | str | None = None, mapping=None) -> RetentionData:
         """Check and type tables given as DataFrames keyed by table name.
 
-        Keys and column names match like sheet and header names (any case and spacing);
-        keys that are not a table are ignored. Values may be text, numbers, dates or
+        Keys and column names match like sheet and header names (any case and spacing); a
+        frame whose columns are a known export's header is converted by that export, under
+        any key; other keys that are not a table are ignored. Values may be text, numbers, dates or
         datetimes as Excel or pandas give them. Row numbers in messages count the header as
         row 1, as if the frame were pasted at A1. ``decimal``, ``date_format``, ``today`` and
         ``mapping`` as for :func:`load_data`.
         """
         decimal = _check_decimal(decimal)
         mapping = parse_mapping(mapping)
-        raws = read_frames(frames, source, mapping)
+        notes: list = []
+        raws = read_frames(frames, source, mapping, notes)
         _check_mapped_tables(mapping, raws)
-        return _build(raws, shown_name(source), [], decimal=decimal,
+        return _build(raws, shown_name(source), notes, decimal=decimal,
                       date_format=_check_date_format(date_format), today=_check_today(today))
 
     @staticmethod

@@ -22,9 +22,11 @@ import pandas as pd
 from .. import i18n, settings
 from ..cells import column_letters
 from ..cells import name_key
+from ..data.exports import recognise
 from ..data.mapping import COLUMNS_TABLE, mapping_from_rows
 from ..data.sources.locate import find_header, locate_tables, no_header
 from ..errors import DataError
+from ..report import layout
 from ..settings import SETTING_NAMES
 
 __all__ = ["SETTING_NAMES", "placed", "read_language", "read_mapping", "read_settings", "read_tables"]
@@ -94,13 +96,20 @@ def read_tables(book, mapping: dict | None = None) -> tuple[dict[str, pd.DataFra
     Found as ``retention report`` finds them in a workbook file
     (:func:`~addin.data.sources.locate.locate_tables`): a Table (Insert > Table) named after a
     table wins, wherever it is; else a sheet named after the table (its one Table if it has
-    exactly one, else its cells). DataError when there is none at all, or when a sheet named
+    exactly one, else its cells). Besides them, every other sheet or Table whose first row is
+    a known export's header, keyed by the sheet's (or Table's) name: ``from_frames``
+    converts it. DataError when there is none at all, or when a sheet named
     after a table is empty. ``mapping`` (:func:`read_mapping`) helps find the header row of a
     plain sheet whose headers are not ours.
     """
     sheets = [(sheet, list(sheet.tables)) for sheet in book.sheets]
-    places = locate_tables([(sheet.name, [t.name for t in tables]) for sheet, tables in sheets],
-                           file=book.name)
+    try:
+        places = locate_tables([(sheet.name, [t.name for t in tables]) for sheet, tables in sheets],
+                               file=book.name)
+    except DataError as nothing:  # none of our tables: the exports may be all there is
+        places, nothing_found = {}, nothing
+    else:
+        nothing_found = None
     by_name = {sheet.name: (sheet, {t.name: t for t in tables}) for sheet, tables in sheets}
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, _Source] = {}
@@ -111,7 +120,45 @@ def read_tables(book, mapping: dict | None = None) -> tuple[dict[str, pd.DataFra
         else:
             found = _read_sheet(book.name, sheet, table, mapping)
         frames[table], sources[table] = found
+    used = {(place.sheet, place.excel_table) for place in places.values()}
+    for key, found in _exports(book, sheets, used):
+        frames[key], sources[key] = found
+    if not frames and nothing_found is not None:
+        raise nothing_found
     return frames, sources
+
+
+#: Sheets never read for an export: the template's own (its Settings, the report's sheets).
+_NOT_DATA = {name_key(name) for name in ("Settings", *(sheet.name for sheet in layout.LAYOUT))}
+
+
+def _exports(book, sheets, used: set) -> list[tuple[str, tuple[pd.DataFrame, _Source]]]:
+    """The known exports pasted in ``book`` (:func:`~addin.data.exports.recognise`), each as
+    (a key for :func:`~addin.data.sources.frames.read_frames`, its frame and place): every
+    Excel Table not read as one of our tables, and every other sheet without Tables whose
+    used range starts with an export's header. Only a header row is read before an export is
+    recognised, so the other sheets cost one row each."""
+    found = []
+    for sheet, tables in sheets:
+        if name_key(sheet.name) in _NOT_DATA:
+            continue
+        for table in tables:
+            if (sheet.name, table.name) in used or not table.show_headers:
+                continue
+            header = table.header_row_range
+            if recognise([_header_text(v) for v in _rows(header)[0]]) is not None:
+                found.append((table.name, _read_table(book.name, sheet, table)))
+        if tables or (sheet.name, None) in used:
+            continue
+        whole = sheet.used_range
+        first = _rows(whole.resize(row_size=1))
+        if not first or recognise([_header_text(v) for v in first[0]]) is None:
+            continue
+        rows = _rows(whole)
+        headers = [_header_text(v) for v in rows[0]]
+        source = _Source(sheet.name, whole.row, whole.column, tuple(headers))
+        found.append((sheet.name, (_frame(headers, rows[1:]), source)))
+    return found
 
 
 def read_mapping(book) -> dict[str, dict[str, str]]:

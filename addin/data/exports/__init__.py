@@ -19,6 +19,7 @@ is converted, so the order of the files does not matter.
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ __all__ = [
     "EXPORTS",
     "Export",
     "ExportRows",
+    "cell_text",
+    "convert_frames",
     "header_key",
     "read_export",
     "read_exports",
@@ -133,33 +136,78 @@ def _read_one(path: Path, options: ReadOptions, notes: list[str],
     return frame, controls
 
 
+def _part(export: Export, frame: pd.DataFrame, place: str, wanted: frozenset[str] | None):
+    """One file's or sheet's cells (text, its header the columns) as the conversion reads
+    them: columns keyed by :func:`header_key`, cells trimmed, the header rows after the first
+    set apart, each data row numbered as the user sees it (the header is row 1)."""
+    columns = list(frame.columns)
+    keys = [header_key(c) for c in columns]
+    headers = {k: str(c).strip() for k, c in zip(keys, columns)}
+    frame = frame.set_axis(keys, axis=1)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    if wanted is not None:
+        frame = frame.loc[:, [k in wanted for k in frame.columns]]
+    frame = frame.apply(lambda cells: cells.str.strip()) if len(frame) else frame
+    more = export.header_rows - 1  # header rows after the first: not data
+    extra = {place: frame.iloc[:more].to_dict("records")}
+    frame = frame.iloc[more:].reset_index(drop=True)
+    # the header rows are rows 1..header_rows: data rows keep their numbers in the file
+    first = export.header_rows + 1
+    rows = pd.Series(range(first, len(frame) + first))
+    files = pd.Series([place] * len(frame), dtype=object)
+    return frame, rows, files, headers, extra
+
+
+def _join(parts: list, wanted: frozenset[str] | None, notes: list, controls: bool) -> ExportRows:
+    """The parts of one export (:func:`_part`, in order) as one :class:`ExportRows`."""
+    headers, extra = {}, {}
+    for frame, rows, files, shown, more in parts:
+        headers.update(shown)
+        extra.update(more)
+    frame = pd.concat([p[0] for p in parts], ignore_index=True).fillna("")
+    return ExportRows(frame=frame, rows=pd.concat([p[1] for p in parts], ignore_index=True),
+                      files=pd.concat([p[2] for p in parts], ignore_index=True), headers=headers,
+                      extra_headers=extra, notes=notes, read_only=wanted, controls=controls)
+
+
+def _wanted(export: Export) -> frozenset[str] | None:
+    return frozenset(map(header_key, export.columns)) if export.columns else None
+
+
 def _read_rows(export: Export, paths: Sequence[Path], options: ReadOptions,
                notes: list[str]) -> ExportRows:
     """The files ``paths`` of ``export``, read as text and joined in order."""
-    frames, rows, files, headers, extra = [], [], [], {}, {}
-    wanted = frozenset(map(header_key, export.columns)) if export.columns else None
-    controls = False
+    wanted = _wanted(export)
+    parts, controls = [], False
     for path in paths:
         frame, has_controls = _read_one(path, options, notes, wanted)
         controls |= has_controls
-        columns = list(frame.columns)
-        keys = [header_key(c) for c in columns]
-        headers.update({k: str(c).strip() for k, c in zip(keys, columns)})
-        frame.columns = keys
-        frame = frame.loc[:, ~frame.columns.duplicated()]
-        frame = frame.apply(lambda cells: cells.str.strip()) if len(frame) else frame
-        more = export.header_rows - 1  # header rows after the first: not data
-        extra[shown_name(path.name)] = frame.iloc[:more].to_dict("records")
-        frame = frame.iloc[more:].reset_index(drop=True)
-        frames.append(frame)
-        # the header rows are rows 1..header_rows: data rows keep their numbers in the file
-        first = export.header_rows + 1
-        rows.append(pd.Series(range(first, len(frame) + first)))
-        files.append(pd.Series([shown_name(path.name)] * len(frame), dtype=object))
-    frame = pd.concat(frames, ignore_index=True).fillna("")
-    return ExportRows(frame=frame, rows=pd.concat(rows, ignore_index=True),
-                      files=pd.concat(files, ignore_index=True), headers=headers,
-                      extra_headers=extra, notes=notes, read_only=wanted, controls=controls)
+        parts.append(_part(export, frame, shown_name(path.name), wanted))
+    return _join(parts, wanted, notes, controls)
+
+
+def cell_text(value: object) -> str:
+    """A cell as an export writes it, from the value a workbook gives (Excel reads a pasted
+    export's numbers and dates as such): blank ``""``, ``2.0`` as ``2``, a date or datetime
+    as ``YYYY-MM-DD`` (with its time when it has one), anything else as its text."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()  # as the exports write them (Stripe: true, false)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (_dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.time() != _dt.time() else "%Y-%m-%d")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell of ``frame`` as text (:func:`cell_text`), its header as written."""
+    return pd.DataFrame({i: pd.Series([cell_text(v) for v in frame.iloc[:, i].tolist()], dtype=object)
+                         for i in range(frame.shape[1])}).set_axis(
+        [cell_text(c) for c in frame.columns], axis=1)
 
 
 def read_exports(groups: Mapping[Export, Sequence[Path]], options: ReadOptions,
@@ -168,12 +216,32 @@ def read_exports(groups: Mapping[Export, Sequence[Path]], options: ReadOptions,
     table. All are read first, so that a conversion is given the rows of the exports it
     :attr:`~Export.needs` when the run has them."""
     reads = {export: _read_rows(export, paths, options, notes) for export, paths in groups.items()}
+    labels = {export: ", ".join(shown_name(p.name) for p in paths) for export, paths in groups.items()}
+    return _convert(reads, labels, options)
+
+
+def convert_frames(groups: Mapping[Export, Sequence[tuple[str, pd.DataFrame]]],
+                   options: ReadOptions, notes: list[str]) -> list[RawTable]:
+    """As :func:`read_exports`, for exports pasted in a workbook: each export of ``groups``
+    -> its (place, frame) pairs, a frame's columns the header's first row and its rows the
+    cells below (Excel's values: numbers and dates are written back as the export writes
+    them); messages name the place (a sheet) and the row as if the frame were pasted at A1."""
+    reads = {}
+    for export, frames in groups.items():
+        wanted = _wanted(export)
+        reads[export] = _join([_part(export, _text_frame(frame), place, wanted)
+                               for place, frame in frames], wanted, notes, True)
+    labels = {export: ", ".join(place for place, _ in frames) for export, frames in groups.items()}
+    return _convert(reads, labels, options)
+
+
+def _convert(reads: dict[Export, ExportRows], labels: dict[Export, str],
+             options: ReadOptions) -> list[RawTable]:
     by_name = {export.name: read for export, read in reads.items()}
     tables = []
     for export, read in reads.items():
         read.given = {name: by_name[name] for name in export.needs if name in by_name}
-        label = ", ".join(shown_name(p.name) for p in groups[export])
-        table = export.convert(read, label, options)
+        table = export.convert(read, labels[export], options)
         table.may_have_controls = read.controls
         tables.append(table)
     return tables
