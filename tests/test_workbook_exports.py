@@ -133,3 +133,35 @@ def test_refresh_refuses_a_pasted_export_beside_our_table_for_it(tmp_path):
     actions = run_script(refresh, "refresh_report", payload)
     texts = [str(v) for a in actions if a["func"] == "setValues" for r in a["values"] for v in r]
     assert any("two DataFrames for table Orders" in t and "Shopify orders" in t for t in texts), texts
+
+
+def test_retention_report_on_a_workbook_reads_its_pasted_exports(tmp_path):
+    wb = _book({"Shopify orders": _pasted(SHOPIFY), "Stripe": _pasted([STRIPE]),
+                "Notes": [["Pasted from the shop and billing on 1 June"]]})
+    book = tmp_path / "pasted.xlsx"
+    wb.save(book)
+    csv_data = load_data([*SHOPIFY, STRIPE])
+    data = load_data(book)
+    assert set(data.tables) == set(csv_data.tables)
+    for table in csv_data.tables:
+        _same(data.tables[table], csv_data.tables[table])
+
+
+def test_a_workbook_with_our_sheet_and_a_pasted_export_for_one_table_is_refused(tmp_path):
+    orders = load_data(SHOPIFY[0]).tables["Orders"]
+    wb = _book({"Shopify orders": _pasted(SHOPIFY)}, tables={"Orders": orders})
+    book = tmp_path / "both.xlsx"
+    wb.save(book)
+    with pytest.raises(DataError, match="two sources for table Orders: sheet Orders and sheet "
+                                        "Shopify orders"):
+        load_data(book)
+
+
+def test_an_error_in_a_pasted_export_names_the_workbook_sheet_and_row(tmp_path):
+    rows = _pasted([STRIPE])
+    rows[3][rows[0].index("Interval")] = "fortnight"
+    book = tmp_path / "bad.xlsx"
+    _book({"Stripe paste": rows}).save(book)
+    with pytest.raises(DataError) as caught:
+        load_data(book)
+    assert (caught.value.file, caught.value.sheet, caught.value.row) == ("bad.xlsx", "Stripe paste", 4)

@@ -30,6 +30,7 @@ import pandas as pd
 from ...cells import EXCEL_EPOCH_1904, column_letters
 from ...errors import DataError
 from ...i18n import Message, counted
+from ..schema import TABLES
 from ..values import EPOCH
 from .base import RawTable, ReadOptions, SourceKind, column_label, shown_name
 from .locate import (
@@ -105,9 +106,14 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
     epoch = np.datetime64(EXCEL_EPOCH_1904, "D") if structure.date1904 else EPOCH
     books = _Books(path, name)
     try:
-        places = locate_tables(
-            [(title, [d.name for d in structure.tables if d.sheet == title]) for title in structure.sheets],
-            file=name)
+        try:
+            places = locate_tables(
+                [(title, [d.name for d in structure.tables if d.sheet == title]) for title in structure.sheets],
+                file=name)
+        except DataError as nothing:  # none of our tables: a pasted export may be all there is
+            places, nothing_found = {}, nothing
+        else:
+            nothing_found = None
         definitions = {(d.sheet, d.name): d for d in structure.tables}
         raws = []
         for table, place in places.items():
@@ -141,10 +147,67 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
             raw.epoch = epoch
             _note_formulas(raw, notes)
             raws.append(raw)
+        used = {place.sheet for place in places.values()}
+        raws += _pasted_exports(archive, structure, books, used, name, raws, notes)
+        raws.sort(key=lambda raw: list(TABLES).index(raw.table))
+        if not raws and nothing_found is not None:
+            raise nothing_found
         return raws
     finally:
         books.close()
         archive.close()
+
+
+def _pasted_exports(archive, structure, books: _Books, used: set[str], name: str,
+                    ours: list[RawTable], notes: list) -> list[RawTable]:
+    """The known exports pasted in sheets that hold none of our tables: a sheet whose first
+    row is an export's header (:func:`~addin.data.exports.recognise`) is converted by that
+    export, as its CSV file would be (the sheets of one export are joined); a table given
+    both by our sheet and by an export is refused naming both. Only the first row of the
+    other sheets is read."""
+    from ..exports import convert_frames, recognise
+
+    groups: dict = {}
+    for title, part in structure.sheets.items():
+        if title in used or part is None:
+            continue
+        try:
+            marks = scan_sheet(archive, part)
+            if marks.far_cells > MAX_FAR_CELLS:
+                continue  # not a pasted export: those start at A1 and end well before ZZ
+            sheet = books.sheet(title, marks)
+            sheet.reset_dimensions()
+            header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=HEADER_COLUMNS,
+                                          values_only=True), ())
+            export = recognise([h for h in header if h is not None])
+            if export is None:
+                continue
+            width = max(i for i, h in enumerate(header) if h is not None) + 1
+            rows = [r for r in sheet.iter_rows(min_row=1, max_col=width, values_only=True)
+                    if any(v is not None for v in r)]  # blank rows skipped, as in a CSV file
+        except DataError as error:
+            raise DataError(error.problem, file=name, sheet=title, row=error.row) from None
+        frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]],
+                             columns=range(width), dtype=object)
+        frame.columns = [h if h is not None else "" for h in header[:width]]
+        have = next((raw for raw in ours if raw.table == export.table), None)
+        other = next((t for e, sheets in groups.items() if e is not export and e.table == export.table
+                      for t, _ in sheets), None)
+        if have is not None or other is not None:
+            first = f"sheet {have.sheet}" if have is not None else f"sheet {other}"
+            raise DataError(f"two sources for table {export.table}: {first} and sheet {title}; "
+                            "keep one", file=name)
+        groups.setdefault(export, []).append((title, frame))
+    if not groups:
+        return []
+    try:
+        converted = convert_frames(groups, ReadOptions(), notes)
+    except DataError as error:  # the conversion names the sheet as its file
+        raise DataError(error.problem, file=name, sheet=error.file, row=error.row,
+                        column=error.column) from None
+    for raw in converted:
+        raw.file, raw.sheet = name, raw.file
+    return converted
 
 
 def _cell_parts(archive: zipfile.ZipFile) -> list[str]:
