@@ -335,9 +335,11 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
 
     kept = staged.filter(nw.col(REASON).is_null())
     rows_kept = int(tally.get(None, 0))
-    kept, repeated = _repeats(table, kept, rows_kept, order)
-    if repeated:
+    deduped, repeated = _repeats(table, kept, rows_kept, order)
+    if repeated:  # else the rows kept are those already: no rule to run again in every query
         dropped[Message(REPEATS[table].reason)] = repeated
+        # the repeated-key rule (a sort) runs once, not again in each query that follows
+        kept = deduped if settle is None else nw.from_native(settle(deduped.to_native()))
     return CheckedFrame(frame=kept.select(*TABLES[table]), rows_read=rows_read,
                         rows_kept=rows_kept - repeated, dropped=dropped)
 
