@@ -102,7 +102,7 @@ def _generated(data: Path, orders: int, formats: set[str]) -> tuple[Path, dict]:
     return folder, {"reused": False, **made}
 
 
-def _whole_command(source: Path, work: Path) -> dict:
+def _whole_command(source: Path, work: Path, cap_mb: float | None = None) -> dict:
     """One run of ``retention report SOURCE -o work/report.xlsx -q``: seconds, peak MB, and
     the CPU seconds of the child (all its threads): on a loaded machine the wall time
     stretches, its CPU time much less."""
@@ -111,17 +111,41 @@ def _whole_command(source: Path, work: Path) -> dict:
         out.unlink()  # our own output of the run before
     load = os.getloadavg()[0]
     command = [*RETENTION, "report", str(source), "-o", str(out), "-q"]
+    stopped = None
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)  # this child's own rusage
+            if pid:
+                break
+            if cap_mb and stopped is None and _rss_mb(process.pid) > cap_mb:
+                # the machine is shared: a run past the cap is stopped, not left to the OOM killer
+                stopped = time.perf_counter() - started
+                process.kill()
+            time.sleep(0.2)
         seconds = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        if code:
+        if code and stopped is None:
             raise SystemExit(f"retention report {source} failed (exit {code}):\n{err.read().decode()}")
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime, "load_before": load}
+    result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+              "cpu_seconds": usage.ru_utime + usage.ru_stime, "load_before": load}
+    if stopped is not None:
+        result["stopped_at_cap_after_s"] = stopped
+    return result
+
+
+def _rss_mb(pid: int) -> float:
+    """The resident memory of a running process now (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _stages(source: str, out: str) -> dict:
@@ -129,7 +153,7 @@ def _stages(source: str, out: str) -> dict:
     the reduction's own time inside ``reading`` for an engine source, and the facts' sizes."""
     import resource
 
-    import addin.data.model as model
+    from addin.data import model
     from addin.data.facts import FACTS
     from addin.export import export_report
 
@@ -200,6 +224,11 @@ def _verdict(orders: int, fmt: str, best: float, peak: float) -> str:
     return f"{wanted}: " + ("met" if not missed else "MISSED (" + ", ".join(missed) + ")")
 
 
+def _stopped(result: dict) -> str:
+    stops = [run["stopped_at_cap_after_s"] for run in result["runs"] if "stopped_at_cap_after_s" in run]
+    return f" (stopped at the memory cap after {stops[0]:.0f} s, unfinished)" if stops else ""
+
+
 def _tables(results: list[dict]) -> str:
     lines = ["| orders | source | on disk | runs | best s | median s | CPU s (best) | peak RSS MB (max) | load (1 min) | target |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -212,7 +241,8 @@ def _tables(results: list[dict]) -> str:
         lines.append(
             f"| {_label(r['orders'])} | {r['format']} | {r['input_mb']:,.0f} MB | {len(times)} | "
             f"{min(times):.1f} | {statistics.median(times):.1f} | {cpu} | {max(peaks):,.0f} | "
-            f"{min(loads):.1f}–{max(loads):.1f} | {_verdict(r['orders'], r['format'], min(times), max(peaks))} |")
+            f"{min(loads):.1f}–{max(loads):.1f} | {_verdict(r['orders'], r['format'], min(times), max(peaks))}"
+            f"{_stopped(r)} |")
     staged = [r for r in results if r.get("stages")]
     if staged:
         lines += ["", "Where the time goes (one run through export_report; seconds):", "",
@@ -244,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the whole command below 100 M orders")
     parser.add_argument("--data", type=Path, help="keep the generated data here and reuse it (not in git)")
     parser.add_argument("--no-stages", action="store_true", help="skip the stages' and facts' run")
+    parser.add_argument("--rss-cap", type=float, default=12_000, metavar="MB",
+                        help="stop a run whose memory passes this (default 12000; 0: no cap)")
     parser.add_argument("--json", metavar="FILE", help="write the raw numbers as JSON (- for stdout)")
     parser.add_argument("--stages-of", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -277,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                 source = folder / fmt
                 runs = 1 if orders >= ONCE_FROM else args.runs
                 result = {"orders": orders, "format": fmt, "input_mb": _megabytes(source),
-                          "runs": [_whole_command(source, work) for _ in range(runs)]}
-                if not args.no_stages:
+                          "runs": [_whole_command(source, work, args.rss_cap) for _ in range(runs)]}
+                if not args.no_stages and not any("stopped_at_cap_after_s" in r for r in result["runs"]):
                     result["stages"] = _stage_run(source, work)
                 report["results"].append(result)
                 print(f"{_label(orders)} {fmt}: " + ", ".join(
@@ -301,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             print(text)
         else:
             Path(args.json).write_text(text)
-    missed = any("MISSED" in _verdict(r["orders"], r["format"], min(x["seconds"] for x in r["runs"]),
+    missed = any(_stopped(r) for r in report["results"]) or any("MISSED" in _verdict(r["orders"], r["format"], min(x["seconds"] for x in r["runs"]),
                                       max(x["peak_mb"] for x in r["runs"])) for r in report["results"])
     return 1 if missed else 0
 

@@ -358,7 +358,9 @@ def _repeats(table: str, kept: nw.LazyFrame, n: int, order: list[str] | None
         ranks = [f"{ORDER}{i}" for i in range(len(order))] if order else \
             [c for c in TABLES[table] if c not in keys]
         merged = kept.unique(keys, keep="first", order_by=ranks or keys)
-    groups = int(merged.select(nw.len()).collect().item())
+    # the keys counted by a plain grouping: the rule's window (a sort by the rows' order)
+    # runs only when a key repeats, once the rows kept are settled
+    groups = int(kept.group_by(keys).agg(nw.len()).select(nw.len()).collect().item())
     return merged, n - groups
 
 
