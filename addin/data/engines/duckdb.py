@@ -21,7 +21,14 @@ from pathlib import Path
 from ...errors import DataError
 from ..schema import table_named
 from ..sources.base import shown_name
-from .base import EngineKind, EngineOptions, EngineTable, Opened, as_path, parquet_tables
+from .base import (
+    EngineKind,
+    EngineOptions,
+    EngineTable,
+    Opened,
+    as_path,
+    parquet_tables,
+)
 
 __all__ = ["DUCKDB"]
 
