@@ -225,8 +225,9 @@ def _verdict(orders: int, fmt: str, best: float, peak: float) -> str:
 
 
 def _stopped(result: dict) -> str:
-    stops = [run["stopped_at_cap_after_s"] for run in result["runs"] if "stopped_at_cap_after_s" in run]
-    return f" (stopped at the memory cap after {stops[0]:.0f} s, unfinished)" if stops else ""
+    stops = [run for run in result["runs"] if "stopped_at_cap_after_s" in run]
+    return (f"did not finish: stopped at the memory cap ({stops[0]['peak_mb']:,.0f} MB) after "
+            f"{stops[0]['stopped_at_cap_after_s']:.0f} s" if stops else "")
 
 
 def _tables(results: list[dict]) -> str:
@@ -241,8 +242,8 @@ def _tables(results: list[dict]) -> str:
         lines.append(
             f"| {_label(r['orders'])} | {r['format']} | {r['input_mb']:,.0f} MB | {len(times)} | "
             f"{min(times):.1f} | {statistics.median(times):.1f} | {cpu} | {max(peaks):,.0f} | "
-            f"{min(loads):.1f}–{max(loads):.1f} | {_verdict(r['orders'], r['format'], min(times), max(peaks))}"
-            f"{_stopped(r)} |")
+            f"{min(loads):.1f}–{max(loads):.1f} | "
+            f"{_stopped(r) or _verdict(r['orders'], r['format'], min(times), max(peaks))} |")
     staged = [r for r in results if r.get("stages")]
     if staged:
         lines += ["", "Where the time goes (one run through export_report; seconds):", "",
