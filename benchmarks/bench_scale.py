@@ -90,6 +90,8 @@ def _generated(data: Path, orders: int, formats: set[str]) -> tuple[Path, dict]:
     if done.exists() and json.loads(done.read_text())["format"] in (wanted, "both"):
         return folder, {"reused": True, **json.loads(done.read_text())}
     if folder.exists():  # an unfinished or narrower generation of ours: made again
+        if {p.name for p in folder.iterdir()} - {"csv", "parquet"}:
+            raise SystemExit(f"{folder} holds files this benchmark did not write: give another --data")
         shutil.rmtree(folder)
     code, seconds, peak, stdout, stderr = _measured(
         [sys.executable, str(HERE / "generate.py"), str(folder), "--orders", str(orders),
