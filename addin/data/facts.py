@@ -155,7 +155,15 @@ def reduce_tables(tables: Mapping[str, object]) -> Facts:
 
 def _collected(frame) -> pd.DataFrame:
     """A lazy narwhals frame computed and handed back as pandas."""
-    return frame.collect().to_pandas()
+    import narwhals as nw
+
+    out = frame.collect()
+    # SQL engines sum integers into decimals (DuckDB's HUGEINT): pandas would hold them as
+    # Python Decimal objects, slow to turn into numbers; as floats they are exact to 2**53
+    decimals = [name for name, dtype in out.schema.items() if dtype == nw.Decimal]
+    if decimals:
+        out = out.with_columns(nw.col(*decimals).cast(nw.Float64))
+    return out.to_pandas()
 
 
 def _require(table: str, present: set[str], *columns: str) -> None:

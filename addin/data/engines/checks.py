@@ -380,9 +380,11 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
 
     kept = staged.filter(nw.col(REASON).is_null())
     rows_kept = int(tally.get(None, 0))
-    kept, repeated = _repeats(table, kept, rows_kept, order)
-    if repeated:
+    deduped, repeated = _repeats(table, kept, rows_kept, order)
+    if repeated:  # else the rows kept are those already: no rule to run again in every query
         dropped[Message(REPEATS[table].reason)] = repeated
+        # the repeated-key rule (a sort) runs once, not again in each query that follows
+        kept = deduped if settle is None else nw.from_native(settle(deduped.to_native()))
     filled = 0
     if taken is not None and rows_kept:  # counted among the rows left once keys repeat
         # counted as 1s, not a flag cast: PostgreSQL casts no boolean to bigint
@@ -408,7 +410,9 @@ def _repeats(table: str, kept: nw.LazyFrame, n: int, order: list[str] | None
         ranks = [f"{ORDER}{i}" for i in range(len(order))] if order else \
             [c for c in TABLES[table] if c not in keys]
         merged = kept.unique(keys, keep="first", order_by=ranks or keys)
-    groups = int(merged.select(nw.len()).collect().item())
+    # the keys counted by a plain grouping: the rule's window (a sort by the rows' order)
+    # runs only when a key repeats, once the rows kept are settled
+    groups = int(kept.group_by(keys).agg(nw.len()).select(nw.len()).collect().item())
     return merged, n - groups
 
 

@@ -5,17 +5,30 @@
 - a DuckDB database file (``.duckdb``, ``.db``) whose tables or views are named after ours
   (any case), opened read-only.
 
-The rows stay in DuckDB: the checks and the reduction are queries on them.
+The rows stay in DuckDB: the checks and the reduction are queries on them. The checked rows
+(and the rows kept once repeated keys are settled) are written once to a Parquet file in a
+temporary folder of the run and read from there by the queries that follow (the counts, the
+reduction): without it every one of them would read and check the source again, and a
+table's repeated-key rule (a sort by file and row) would run half a dozen times.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from ...errors import DataError
 from ..schema import table_named
 from ..sources.base import shown_name
-from .base import EngineKind, EngineOptions, EngineTable, Opened, as_path, parquet_tables
+from .base import (
+    EngineKind,
+    EngineOptions,
+    EngineTable,
+    Opened,
+    as_path,
+    parquet_tables,
+)
 
 __all__ = ["DUCKDB"]
 
@@ -40,7 +53,7 @@ def _open(source: object, options: EngineOptions) -> Opened:
     label = shown_name(path)
     if path.is_file() and path.suffix.lower() in _DATABASE_SUFFIXES:
         return _open_database(path, label)
-    con = duckdb.connect()
+    con, settle, close = _connected(duckdb.connect, ())
     tables = {}
     try:
         for table, files in parquet_tables(path).items():
@@ -48,18 +61,41 @@ def _open(source: object, options: EngineOptions) -> Opened:
             # paths go to DuckDB as values, never pasted into SQL text
             relation = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True)
             names = [c for c in relation.columns if c not in (_FILE, _ROW)]
-            tables[table] = EngineTable(relation, names, place, order=[_FILE, _ROW])
+            tables[table] = EngineTable(relation, names, place, order=[_FILE, _ROW], settle=settle)
     except duckdb.Error as error:
-        con.close()
+        close()
         raise DataError(f"cannot be read as Parquet ({_first_line(error)})", file=label) from None
-    return Opened(label, tables, con.close)
+    return Opened(label, tables, close)
+
+
+def _connected(connect, args: tuple, **kwargs):
+    """A DuckDB connection without its progress bar (a scheduled run's log is no terminal),
+    the ``settle`` of its checked rows (written to a Parquet file of a temporary folder,
+    then read from there) and the ``close`` that lets both go."""
+    con = connect(*args, **kwargs)
+    con.execute("SET enable_progress_bar = false")
+    folder = Path(tempfile.mkdtemp(prefix="retention-duckdb-"))
+    written = []
+
+    def settle(relation):
+        written.append(folder / f"rows-{len(written):03d}.parquet")
+        relation.write_parquet(str(written[-1]))
+        return con.read_parquet(str(written[-1]))
+
+    def close():
+        try:
+            con.close()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    return con, settle, close
 
 
 def _open_database(path: Path, label: str) -> Opened:
     import duckdb
 
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con, settle, close = _connected(duckdb.connect, (str(path),), read_only=True)
     except duckdb.Error as error:
         raise DataError(f"cannot be opened as a DuckDB database ({_first_line(error)})",
                         file=label) from None
@@ -72,8 +108,9 @@ def _open_database(path: Path, label: str) -> Opened:
         if table is None or table in tables:
             continue
         relation = con.table(f"{_quoted(schema)}.{_quoted(name)}")
-        tables[table] = EngineTable(relation, list(relation.columns), f"{label}, table {name}")
-    return Opened(label, tables, con.close)
+        tables[table] = EngineTable(relation, list(relation.columns), f"{label}, table {name}",
+                                    settle=settle)
+    return Opened(label, tables, close)
 
 
 def _quoted(name: str) -> str:
