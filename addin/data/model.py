@@ -32,7 +32,7 @@ from .schema import (
 from .sources import RawTable, ReadOptions, read_source, shown_name
 from .sources.frames import read_frames
 
-__all__ = ["RetentionData", "load_data"]
+__all__ = ["RetentionData", "check_today", "load_data"]
 
 
 @dataclass
@@ -155,7 +155,7 @@ class RetentionData:
         raws = read_frames(frames, source, mapping, notes)
         _check_mapped_tables(mapping, raws)
         return _build(raws, shown_name(source), notes, decimal=decimal,
-                      date_format=_check_date_format(date_format), today=_check_today(today))
+                      date_format=_check_date_format(date_format), today=check_today(today))
 
     @staticmethod
     def _canonical(name: str) -> str:
@@ -234,7 +234,7 @@ def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[
     date_format = _check_date_format(date_format)
     if encoding is not None and not isinstance(encoding, str):
         raise InvalidInputError(f"encoding is {encoding!r}, expected a name such as 'cp1252'")
-    today = _check_today(today)
+    today = check_today(today)
     mapping = parse_mapping(mapping)
     engine = _from_engine(source, mapping, today, schema, spark_conf)
     if engine is not None:
@@ -268,7 +268,7 @@ def _check_date_format(date_format: object) -> str | None:
     return date_format  # type: ignore[return-value]
 
 
-def _check_today(today: object) -> _dt.date:
+def check_today(today: object) -> _dt.date:
     """The run's date: ``today`` (a date, a datetime or ISO text), by default the computer's."""
     if today is None:
         return _dt.date.today()

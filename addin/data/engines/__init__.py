@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import InvalidInputError
 from ...i18n import Message
 from ..schema import SIGNUP_FALLBACK, TABLES
 from .base import EngineKind, EngineOptions
@@ -116,13 +115,10 @@ def open_engine_source(source: str | os.PathLike, *,
 
 
 def _check_today(today: object) -> _dt.date:
-    if today is None:
-        return _dt.date.today()
-    if isinstance(today, _dt.datetime):
-        return today.date()
-    if isinstance(today, _dt.date):
-        return today
-    raise InvalidInputError(f"today is {today!r}, expected a date such as 2026-09-30")
+    """The run's date, read as :func:`addin.data.load_data` reads it (one rule)."""
+    from ..model import check_today  # here: the model imports this package when it reads
+
+    return check_today(today)
 
 
 def _checked(opened, options: EngineOptions) -> EngineSource:
