@@ -5,11 +5,15 @@
 - a DuckDB database file (``.duckdb``, ``.db``) whose tables or views are named after ours
   (any case), opened read-only.
 
-The rows stay in DuckDB: the checks and the reduction are queries on them.
+The rows stay in DuckDB: the checks and the reduction are queries on them. Each table's
+checked rows are kept once in a temporary table of the connection (:func:`_settler`), so
+the counts, the rules across tables and the reduction read them there instead of reading
+the files and checking every row again.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from ...errors import DataError
@@ -41,6 +45,7 @@ def _open(source: object, options: EngineOptions) -> Opened:
     if path.is_file() and path.suffix.lower() in _DATABASE_SUFFIXES:
         return _open_database(path, label)
     con = duckdb.connect()
+    settle = _settler(con)
     tables = {}
     try:
         for table, files in parquet_tables(path).items():
@@ -48,7 +53,8 @@ def _open(source: object, options: EngineOptions) -> Opened:
             # paths go to DuckDB as values, never pasted into SQL text
             relation = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True)
             names = [c for c in relation.columns if c not in (_FILE, _ROW)]
-            tables[table] = EngineTable(relation, names, place, order=[_FILE, _ROW])
+            tables[table] = EngineTable(relation, names, place, order=[_FILE, _ROW],
+                                        settle=settle)
     except duckdb.Error as error:
         con.close()
         raise DataError(f"cannot be read as Parquet ({_first_line(error)})", file=label) from None
@@ -63,6 +69,7 @@ def _open_database(path: Path, label: str) -> Opened:
     except duckdb.Error as error:
         raise DataError(f"cannot be opened as a DuckDB database ({_first_line(error)})",
                         file=label) from None
+    settle = _settler(con)
     tables = {}
     listed = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
                          "ORDER BY table_schema = current_schema() DESC, table_schema, table_name"
@@ -72,8 +79,29 @@ def _open_database(path: Path, label: str) -> Opened:
         if table is None or table in tables:
             continue
         relation = con.table(f"{_quoted(schema)}.{_quoted(name)}")
-        tables[table] = EngineTable(relation, list(relation.columns), f"{label}, table {name}")
+        tables[table] = EngineTable(relation, list(relation.columns), f"{label}, table {name}",
+                                    settle=settle)
     return Opened(label, tables, con.close)
+
+
+def _settler(con):
+    """The connection's ``settle`` (see :func:`~.checks.check_frame`): a relation computed
+    once into a temporary table (the connection's own, in memory, gone when it closes; a
+    database opened read-only takes them too), and that table handed back. Without it each
+    query on the checked rows would read the Parquet files and run every check again."""
+    names = (f"__retention_settled_{n}" for n in itertools.count())
+
+    def settle(relation):
+        name = next(names)  # our own names, never the data's
+        # registered, not made a view: a read-only database refuses CREATE VIEW
+        con.register(f"{name}_rows", relation)
+        try:
+            con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_rows")
+        finally:
+            con.unregister(f"{name}_rows")
+        return con.table(name)
+
+    return settle
 
 
 def _quoted(name: str) -> str:
