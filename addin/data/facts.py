@@ -157,13 +157,11 @@ def _collected(frame) -> pd.DataFrame:
     """A lazy narwhals frame computed and handed back as pandas."""
     import narwhals as nw
 
-    out = frame.collect()
-    # SQL engines sum integers into decimals (DuckDB's HUGEINT): pandas would hold them as
-    # Python Decimal objects, slow to turn into numbers; as floats they are exact to 2**53
-    decimals = [name for name, dtype in out.schema.items() if dtype == nw.Decimal]
-    if decimals:
-        out = out.with_columns(nw.col(*decimals).cast(nw.Float64))
-    return out.to_pandas()
+    done = frame.collect()
+    if done.implementation is nw.Implementation.PYARROW:
+        # dates straight into datetime columns, not one Python date object per value
+        return done.to_native().to_pandas(date_as_object=False)
+    return done.to_pandas()
 
 
 def _require(table: str, present: set[str], *columns: str) -> None:
@@ -232,8 +230,12 @@ def _orders(nw, frame, present):
     first_sale = daily.filter(nw.col("sales") > 0).select(
         "customer_id", nw.col("day").alias("first_sale_day"),
         nw.col("sale_amount").alias("first_sale_day_amount"))
+    # sums of whole numbers come back from DuckDB and PostgreSQL as wide decimals: typed in
+    # the engine, so pandas gets numbers rather than one Python object per value
     return (monthly.join(first_sale, on=["customer_id", "first_sale_day"], how="left")
-            .drop("sale_orders")), absent
+            .drop("sale_orders")
+            .with_columns(nw.col("orders", "refunds").cast(nw.Int64),
+                          *(nw.col(c).cast(nw.Float64) for c in counted))), absent
 
 
 def _nps(nw, frame, present):

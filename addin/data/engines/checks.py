@@ -380,11 +380,9 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
 
     kept = staged.filter(nw.col(REASON).is_null())
     rows_kept = int(tally.get(None, 0))
-    deduped, repeated = _repeats(table, kept, rows_kept, order)
-    if repeated:  # else the rows kept are those already: no rule to run again in every query
+    kept, repeated = _repeats(table, kept, rows_kept, order, settle)
+    if repeated:
         dropped[Message(REPEATS[table].reason)] = repeated
-        # the repeated-key rule (a sort) runs once, not again in each query that follows
-        kept = deduped if settle is None else nw.from_native(settle(deduped.to_native()))
     filled = 0
     if taken is not None and rows_kept:  # counted among the rows left once keys repeat
         # counted as 1s, not a flag cast: PostgreSQL casts no boolean to bigint
@@ -396,23 +394,28 @@ def check_frame(table: str, frame: nw.LazyFrame, columns: dict[str, str | None],
                         rejected=rejected.select(*TABLES[table]), filled=filled)
 
 
-def _repeats(table: str, kept: nw.LazyFrame, n: int, order: list[str] | None
+def _repeats(table: str, kept: nw.LazyFrame, n: int, order: list[str] | None, settle=None
              ) -> tuple[nw.LazyFrame, int]:
     """The rows kept once :data:`~addin.data.schema.REPEATS` is applied, and how many rows
-    repeated a key (dropped, or added into the first)."""
+    repeated a key (dropped, or added into the first). The keys are counted first: a table
+    whose keys are all different (the usual one) is handed back as it is, and only one that
+    has repeats pays for choosing the first of each (kept once through ``settle``, as the
+    rows before it were)."""
     rule = REPEATS.get(table)
     if rule is None or n == 0:
         return kept, 0
     keys = list(rule.keys)
+    groups = int(kept.group_by(keys).agg(nw.len()).select(nw.len()).collect().item())
+    if groups == n:
+        return kept, 0
     if rule.add_up is not None:
         merged = kept.group_by(keys).agg(nw.col(rule.add_up).sum())
     else:
         ranks = [f"{ORDER}{i}" for i in range(len(order))] if order else \
             [c for c in TABLES[table] if c not in keys]
         merged = kept.unique(keys, keep="first", order_by=ranks or keys)
-    # the keys counted by a plain grouping: the rule's window (a sort by the rows' order)
-    # runs only when a key repeats, once the rows kept are settled
-    groups = int(kept.group_by(keys).agg(nw.len()).select(nw.len()).collect().item())
+    if settle is not None:
+        merged = nw.from_native(settle(merged.to_native()))
     return merged, n - groups
 
 
