@@ -236,6 +236,8 @@ def load_data(source: str | os.PathLike | Sequence[str | os.PathLike] | Mapping[
         raise InvalidInputError(f"encoding is {encoding!r}, expected a name such as 'cp1252'")
     today = check_today(today)
     mapping = parse_mapping(mapping)
+    if isinstance(source, (list, tuple)) and len(source) == 1:  # one input is read as itself
+        source = source[0]
     engine = _from_engine(source, mapping, today, schema, spark_conf)
     if engine is not None:
         return engine
@@ -393,8 +395,6 @@ def _from_engine(source: object, mapping: dict, today: _dt.date, schema: str | N
     PostgreSQL URL, ``spark:``), checked and reduced to facts where the rows live: only the
     counts and the facts come back (:mod:`addin.data.engines`, :mod:`addin.data.facts`).
     None when ``source`` is not such a source (the file reader reads it)."""
-    if isinstance(source, (list, tuple)) and len(source) == 1:  # the command line's one PATH
-        source = source[0]
     if not isinstance(source, (str, os.PathLike)):
         return None
     from .engines import open_engine_source

@@ -45,10 +45,8 @@ def read_source(source: object, options: ReadOptions, notes: list[str]) -> tuple
     not read); it is given to the kinds as a :class:`~pathlib.Path`. A list of paths is read
     by :func:`.inputs.read_inputs` (each a folder, a CSV file or a workbook).
     """
-    if isinstance(source, (list, tuple)):  # several inputs (one alone is read as itself)
-        if len(source) != 1:
-            return read_inputs(source, options, notes)
-        source = source[0]
+    if isinstance(source, (list, tuple)):  # several inputs (load_data reads one alone as itself)
+        return read_inputs(source, options, notes)
     given = source
     if isinstance(source, (str, bytes, os.PathLike)):
         given = Path(os.fsdecode(source))
