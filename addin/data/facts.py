@@ -143,6 +143,10 @@ def reduce_tables(tables: Mapping[str, object]) -> Facts:
             frame = frame.lazy()
         present = set(frame.collect_schema().names())
         reduced, absent = _REDUCERS[fact](nw, frame, present)
+        if frame.implementation is not nw.Implementation.PANDAS:
+            # sorted where the rows are: an engine sorts in parallel, pandas sorting text ids
+            # after collection took a third of the reduction at 10 million orders
+            reduced = reduced.sort(*_keys(fact), nulls_last=True)
         setattr(facts, fact, _normalised(fact, _collected(reduced)))
         if absent:
             facts.absent[fact] = absent
@@ -328,11 +332,41 @@ def _normalised(fact: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(columns, index=frame.index)
     if fact == "orders":  # sums over no value: 0 on every engine (pandas says 0, SQL null)
         out["sale_amount"] = out["sale_amount"].fillna(0.0)
-    keys = [c for c, kind in FACTS[fact].items() if kind in ("id", "day", "month")]
-    if fact == "nps":
-        keys.append("score")
-    out = out.sort_values(keys, kind="stable", na_position="last", ignore_index=True)
+    keys = _keys(fact)
+    if not _in_order(out, keys):  # an engine's text order may differ (a database collation)
+        out = out.sort_values(keys, kind="stable", na_position="last", ignore_index=True)
+    out.index = pd.RangeIndex(len(out))
     return out
+
+
+def _keys(fact: str) -> list[str]:
+    """The columns whose order sorts a fact's rows: its ids and dates (and NPS's score)."""
+    keys = [c for c, kind in FACTS[fact].items() if kind in ("id", "day", "month")]
+    return keys + ["score"] if fact == "nps" else keys
+
+
+def _in_order(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether ``frame``'s rows are already as ``sort_values(keys, na_position="last")``
+    orders them: each row's keys, compared left to right, are not before the previous
+    row's (blanks after every value)."""
+    if len(frame) < 2:
+        return True
+    after = np.ones(len(frame) - 1, dtype=bool)  # rows whose keys are all equal are in order
+    for key in reversed(keys):
+        values = frame[key].to_numpy()
+        blank = pd.isna(values)
+        if values.dtype == object:
+            values = np.where(blank, "", values)
+        prev_blank, next_blank = blank[:-1], blank[1:]
+        try:
+            less = values[:-1] < values[1:]
+            equal = values[:-1] == values[1:]
+        except TypeError:  # mixed kinds of ids: let pandas decide
+            return False
+        less = (~prev_blank & next_blank) | (~prev_blank & ~next_blank & less)
+        equal = (prev_blank & next_blank) | (~prev_blank & ~next_blank & equal)
+        after = less | (equal & after)
+    return bool(after.all())
 
 
 # ---------------------------------------------------------------------------- pandas input

@@ -177,10 +177,11 @@ class PeriodFacts:
     @cached_property
     def repeat(self) -> M.RepeatCustomers:
         """The period's buyers (total) and those with two or more orders up to the period end."""
-        ids = self._buyers("ids")
-        orders = np.bincount(ids.astype(np.intp), weights=self._buyers("orders"),
-                             minlength=self.d.n_ids)
-        return M.RepeatCustomers(int((orders >= 2).sum()), int(len(np.unique(ids))))
+        ids = self._buyers("ids").astype(np.intp)
+        orders = np.bincount(ids, weights=self._buyers("orders"), minlength=self.d.n_ids)
+        # counted over the codes, not np.unique: no sort of the buyers' facts each period
+        buyers = np.bincount(ids, minlength=self.d.n_ids) > 0
+        return M.RepeatCustomers(int((orders >= 2).sum()), int(buyers.sum()))
 
     def time_between_purchases(self) -> float:
         """Days between purchases (the core's) of the period's buyers, over their orders up to
@@ -188,13 +189,16 @@ class PeriodFacts:
         ids = self._buyers("ids")
         if not len(ids):
             raise Undefined("undefined_no_orders")
-        buyers, local = np.unique(ids, return_inverse=True)
-        first = np.full(len(buyers), np.iinfo(np.int64).max)
-        last = np.full(len(buyers), np.iinfo(np.int64).min)
-        np.minimum.at(first, local, self._buyers("first_day"))
-        np.maximum.at(last, local, self._buyers("last_day"))
-        days = np.bincount(local, weights=self._buyers("days")).astype(np.int64)
-        return M.time_between_purchases_from_spans(first, last, days)
+        # one slot per customer code (the buyers are those with a fact), in code order
+        ids = ids.astype(np.intp)
+        first = np.full(self.d.n_ids, np.iinfo(np.int64).max)
+        last = np.full(self.d.n_ids, np.iinfo(np.int64).min)
+        np.minimum.at(first, ids, self._buyers("first_day"))
+        np.maximum.at(last, ids, self._buyers("last_day"))
+        buyers = np.bincount(ids, minlength=self.d.n_ids) > 0
+        days = np.bincount(ids, weights=self._buyers("days"), minlength=self.d.n_ids)
+        return M.time_between_purchases_from_spans(first[buyers], last[buyers],
+                                                   days[buyers].astype(np.int64))
 
     def return_rate(self) -> float:
         """Units returned / units sold, of the period's orders."""
@@ -248,10 +252,9 @@ class PeriodFacts:
                             start=_month(data_first))
         revenue, paid = 0.0, np.zeros(self.d.n_ids, dtype=bool)
         if self.d.subs is not None:
-            for month in range(first, self.p.last + 1):
-                column = self.d.mrr_column(month)
-                revenue += float(column.sum())
-                paid[self.d.subs["owner"][column > 0]] = True
+            months = self.d.mrr_months(first, self.p.last)
+            revenue += float(months.sum())
+            paid[self.d.subs["owner"][(months > 0).any(axis=1)]] = True
         if self.d.orders is not None and self.d.orders["amount"] is not None:
             amount, ids = self.order_revenue(first, self.p.last)
             revenue += amount

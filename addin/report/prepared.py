@@ -225,6 +225,18 @@ class PreparedData:
             return subs["grid"][:, col]
         return np.zeros(subs["grid"].shape[0])
 
+    def mrr_months(self, first: int, last: int) -> np.ndarray:
+        """Each subscriber's MRR in the months ``first`` to ``last`` (a column per month, 0
+        outside the data)."""
+        subs = self.subs
+        grid = subs["grid"]
+        start, stop = first - subs["origin"], last - subs["origin"] + 1
+        out = np.zeros((grid.shape[0], max(stop - start, 0)))
+        lo, hi = max(start, 0), min(stop, grid.shape[1])
+        if lo < hi:
+            out[:, lo - start:hi - start] = grid[:, lo:hi]
+        return out
+
     def mrr_before(self, month: int) -> np.ndarray:
         """Each subscriber's highest MRR in any month before ``month``."""
         subs = self.subs
