@@ -61,6 +61,10 @@ def bad_company() -> dict[str, pd.DataFrame]:
         ("O81", "103", "2026-03-02T10:15:00", "12", "1", ""),  # a time after the date
         ("O82", "108", "2026-02-14", "20", "1", ""),        # 108's signup taken from here
         ("O83", "109", "2026-02-14", "20", "1", ""),        # 109's too, then 109 dropped
+        ("O84\t", "100", " 2026-03-03 ", " 12 ", "1", ""),  # spaces and a tab around values
+        ("O85", "10\x013", "2026-03-03", "12", "1", ""),    # a control character in an id
+        ("O86", " \t ", "2026-03-03", "12", "1", ""),       # an id of whitespace only: blank
+        ("\x0bO87", "100", "2026-03-04", "12", "1", ""),    # a vertical tab: stripped at the start
     ]
     customers = pd.DataFrame({
         "customer_id": pd.array([100, 101, 102, 103, 104, 105, 106, 107, 101, None, 108, 109],
@@ -356,6 +360,7 @@ def test_the_bad_rows_are_counted_under_the_file_readers_reasons(tmp_path):
         "negative amount": 1, "not a number in amount": 1, "Excel error value in amount": 1,
         "amount too large": 1, "units not a whole number": 1,
         "units_returned more than units": 1, "blank order_id": 1, "duplicate order_id": 1,
+        "blank customer_id": 1, "control character in customer_id": 1,
         "2 customer_ids dropped from Customers": 6,
         "customer_id not in Customers: 1 row kept": 0,
     }
