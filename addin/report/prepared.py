@@ -50,8 +50,12 @@ def _numbers(series: pd.Series) -> np.ndarray:
 
 
 def _in_month_order(frame: pd.DataFrame, month: str) -> pd.DataFrame:
-    """A monthly fact sorted by month (stable: each month keeps the fact's order)."""
-    return frame.iloc[np.argsort(_months(frame[month]), kind="stable")]
+    """A monthly fact sorted by month (stable: each month keeps the fact's order). The
+    reduction hands them over in month order already: then the frame is kept as it is."""
+    months = _months(frame[month])
+    if np.all(months[:-1] <= months[1:]):
+        return frame
+    return frame.iloc[np.argsort(months, kind="stable")]
 
 
 class PreparedData:
