@@ -1,7 +1,8 @@
 """Benchmark of ``retention report`` at warehouse scale: 1 M, 10 M and 100 M orders.
 
     python benchmarks/bench_scale.py [--sizes 1M,10M,100M] [--runs 3] [--data DIR]
-                                     [--formats parquet,csv] [--no-stages] [--json FILE]
+                                     [--formats parquet,csv] [--customers N] [--no-stages]
+                                     [--json FILE]
 
 1. The streaming generator (``benchmarks/generate.py``) writes the company of issue 17 at
    each size: per 10,000,000 orders, 500,000 customers, 24 months of subscriptions,
@@ -9,6 +10,8 @@
    (``parquet/<table>/part-NNNN.parquet``). By default into a temporary folder removed at
    the end; with ``--data DIR`` into ``DIR/orders-<N>/``, kept and reused by the next run
    (a size is reused only once its generation finished: ``DIR/orders-<N>/complete``).
+   ``--customers N`` keeps the customers at N whatever the orders (the other tables keep
+   their proportion to the orders): the facts follow the customers, not the rows.
    At 100 M orders only Parquet is made and measured: the CSV files would be about 7.7 GB,
    and CSV at that size is what the engines' sources are for (docs/scale.md).
 2. The whole command ``retention report PATH -o OUT.xlsx -q`` runs as a child process,
@@ -79,12 +82,14 @@ def _megabytes(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def _generated(data: Path, orders: int, formats: set[str]) -> tuple[Path, dict]:
-    """The company of ``orders`` orders under ``data`` (made now unless a finished one is
-    there); returns its folder and how it was made (seconds and peak RSS, or ``reused``)."""
+def _generated(data: Path, orders: int, formats: set[str], customers: int | None = None
+               ) -> tuple[Path, dict]:
+    """The company of ``orders`` orders (and ``customers``, when given) under ``data`` (made
+    now unless a finished one is there); returns its folder and how it was made (seconds and
+    peak RSS, or ``reused``)."""
     from bench_report import _measured
 
-    folder = data / f"orders-{orders}"
+    folder = data / (f"orders-{orders}" if customers is None else f"orders-{orders}-customers-{customers}")
     done = folder / "complete"
     wanted = "both" if formats == {"csv", "parquet"} else formats.copy().pop()
     if done.exists() and json.loads(done.read_text())["format"] in (wanted, "both"):
@@ -95,7 +100,7 @@ def _generated(data: Path, orders: int, formats: set[str]) -> tuple[Path, dict]:
         shutil.rmtree(folder)
     code, seconds, peak, stdout, stderr = _measured(
         [sys.executable, str(HERE / "generate.py"), str(folder), "--orders", str(orders),
-         "--format", wanted])
+         "--format", wanted, *(["--customers", str(customers)] if customers else [])])
     if code:
         raise SystemExit(f"generate.py failed for {orders:,} orders:\n{stderr}")
     made = {"format": wanted, "seconds": round(seconds, 1), "peak_mb": round(peak),
@@ -277,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the whole command below 100 M orders")
     parser.add_argument("--data", type=Path, help="keep the generated data here and reuse it (not in git)")
     parser.add_argument("--no-stages", action="store_true", help="skip the stages' and facts' run")
+    parser.add_argument("--customers", type=int, default=None,
+                        help="customers at every size (default: 50,000 per million orders)")
     parser.add_argument("--rss-cap", type=float, default=12_000, metavar="MB",
                         help="stop a run whose memory passes this (default 12000; 0: no cap)")
     parser.add_argument("--json", metavar="FILE", help="write the raw numbers as JSON (- for stdout)")
@@ -295,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     data = Path(tempfile.mkdtemp(prefix="bench-scale-")) if temporary else args.data
     data.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-scale-out-"))
-    report = {"machine_before": _machine(), "results": [], "skipped": [], "generated": {}}
+    report = {"machine_before": _machine(), "results": [], "skipped": [], "generated": {},
+              "customers": args.customers or "50,000 per million orders"}
     try:
         for orders in sizes:
             wanted = set(formats) - ({"csv"} if orders >= NO_CSV_FROM else set())
@@ -304,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "orders; the file reader is for exports, engines for this size")
             if not wanted:
                 continue
-            folder, made = _generated(data, orders, wanted)
+            folder, made = _generated(data, orders, wanted, args.customers)
             report["generated"][str(orders)] = made
             for fmt in formats:
                 if fmt not in wanted:

@@ -1,7 +1,7 @@
 """The benchmarks' company at any size, written as it is made: a chunk of rows at a time.
 
     python benchmarks/generate.py OUT [--orders 10000000] [--chunk 1000000] [--seed 17]
-                                      [--format csv|parquet|both]
+                                      [--format csv|parquet|both] [--customers N]
 
 Writes, in the proportions of the warehouse-scale benchmark (10,000,000 orders : 500,000
 customers : 24 months : 2,000,000 NPS answers : 3,000,000 invoices), scaled by ``--orders``:
@@ -83,9 +83,11 @@ def _ids(prefix: str, start: int, stop: int, width: int) -> pa.Array:
     return pa.array(np.char.add(prefix, np.char.zfill(np.arange(start, stop).astype(str), width)))
 
 
-def generate(out: Path, orders: int, chunk: int, seed: int, formats: set[str]) -> dict[str, int]:
-    """Write the company to ``out``; returns the rows written per table."""
-    customers = max(10, int(orders * PER_ORDER["Customers"]))
+def generate(out: Path, orders: int, chunk: int, seed: int, formats: set[str],
+             customers: int | None = None) -> dict[str, int]:
+    """Write the company to ``out``; returns the rows written per table. ``customers``:
+    how many (default: in proportion to the orders, 50,000 per million)."""
+    customers = customers or max(10, int(orders * PER_ORDER["Customers"]))
     signup, churn, price = _customers(customers, seed)
     end = MONTHS * 30 - 1
     sinks = {t: _Sink(out, t, formats) for t in ("Customers", "Subscriptions", "Orders", "NPS", "Invoices", "Costs")}
@@ -183,12 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=1_000_000, help="rows made and written at a time")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--format", choices=("csv", "parquet", "both"), default="both")
+    parser.add_argument("--customers", type=int, default=None,
+                        help="customers (default: 50,000 per million orders); the other tables "
+                             "keep their proportion to the orders")
     args = parser.parse_args(argv)
     if (args.out / "csv").exists() or (args.out / "parquet").exists():
         parser.error(f"{args.out} already holds generated data: give an empty folder")
     formats = {"csv", "parquet"} if args.format == "both" else {args.format}
     started = time.perf_counter()
-    rows = generate(args.out, args.orders, max(BLOCK, args.chunk), args.seed, formats)
+    rows = generate(args.out, args.orders, max(BLOCK, args.chunk), args.seed, formats,
+                    args.customers)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(", ".join(f"{name} {n:,}" for name, n in rows.items()))

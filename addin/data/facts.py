@@ -216,7 +216,8 @@ def _orders(nw, frame, present):
         frame = frame.with_columns(nw.lit(None, dtype=nw.Float64()).alias("amount"))
     sale = nw.col("amount") >= 0
     # counts are summed as floats (exact far beyond any count of orders): an engine sums
-    # integers into 128-bit or decimal numbers, which made this reduction twice as slow
+    # integers into 128-bit or decimal numbers, about a second more of this reduction at
+    # 10 million orders in DuckDB
     one, zero = nw.lit(1.0, nw.Float64), nw.lit(0.0, nw.Float64)
     # one row per customer and day first: the CLV model's transaction is a customer's day
     daily = (frame.filter(~nw.col("customer_id").is_null(), ~nw.col("order_date").is_null())
