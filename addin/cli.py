@@ -32,6 +32,9 @@ Exit codes, so that a scheduler can tell them apart (one line on stderr saying w
      the login: :class:`addin.errors.SourceUnreachableError`); try again later
 5    output refused: an existing file that will not be replaced, a folder that does not
      exist or cannot be written (:class:`addin.excel.output.OutputRefused`)
+6    the embedded engine (DuckDB) needed more memory than it is allowed, 1 GB unless the
+     environment variable ``RETENTION_ENGINE_MEMORY`` says otherwise (``4GB``):
+     :class:`addin.errors.EngineMemoryError`
 128+ stopped by a signal, 128 + its number as shells report it: 130 Ctrl-C (SIGINT), 143
      SIGTERM (``kill``, ``timeout``, CI), 129 SIGHUP (the terminal closed)
 ==== =====================================================================================
@@ -62,7 +65,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import settings
-from .errors import DataError, MetricError, SourceUnreachableError
+from .errors import DataError, EngineMemoryError, MetricError, SourceUnreachableError
 from .excel.addin_builder import ADDIN_FILE
 from .excel.output import OutputRefused, Stopped, stopping_on_signals
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -73,6 +76,7 @@ EXIT_USAGE = 2  # argparse's own code for bad usage
 EXIT_BAD_DATA = 3
 EXIT_UNREACHABLE = 4
 EXIT_OUTPUT_REFUSED = 5
+EXIT_ENGINE_MEMORY = 6
 EXIT_SIGHUP = 128 + 1  # stopped by a signal: 128 + its number, as shells report it
 EXIT_SIGINT = 128 + 2
 EXIT_SIGTERM = 128 + 15
@@ -85,6 +89,7 @@ EXIT_CODES_HELP = """exit codes:
   3    bad data (a file, sheet, row or column at fault; nothing written)
   4    source unreachable (a database or engine: try again later)
   5    output refused (an existing file not replaced, a folder missing or not writable)
+  6    the embedded engine ran out of memory (set RETENTION_ENGINE_MEMORY, e.g. 4GB)
   128+ stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)"""
 
 # --------------------------------------------------------------------------- examples
@@ -519,7 +524,7 @@ def _exit_code(error: MetricError) -> int:
     """The exit code of one of the package's refusals; the most specific kind first
     (an unreachable source is also a DataError)."""
     for kind, code in ((SourceUnreachableError, EXIT_UNREACHABLE), (OutputRefused, EXIT_OUTPUT_REFUSED),
-                       (DataError, EXIT_BAD_DATA)):
+                       (EngineMemoryError, EXIT_ENGINE_MEMORY), (DataError, EXIT_BAD_DATA)):
         if isinstance(error, kind):
             return code
     return EXIT_USAGE  # a setting, period or segment that cannot be used

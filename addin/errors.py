@@ -51,3 +51,9 @@ class SourceUnreachableError(DataError):
     answer, a refused login, a Spark session that does not start): the message names the
     host and the cause, never a password. The CLI exits with its own code, so a scheduler
     can tell "try again later" from "fix the data"."""
+
+
+class EngineMemoryError(MetricError):
+    """The query engine needed more memory than the run allows it (DuckDB's cap, which
+    ``RETENTION_ENGINE_MEMORY`` sets): the message says how much it had and how to give it
+    more. The CLI exits with its own code, so a scheduler can tell it from bad data."""

@@ -499,3 +499,36 @@ def test_a_million_rows_stay_in_the_server(postgres):
     assert total == pytest.approx(sum((g % 997) / 10 for g in range(1, 1_000_001)))
     # a million rows as Python objects would take hundreds of MB; counts take almost nothing
     assert peak < 30 * 2**20, f"{peak / 2**20:.1f} MB allocated in Python"
+
+
+# -------------------------------------------------------------------- the engine's memory
+
+def test_duckdb_out_of_memory_says_how_to_give_it_more(tmp_path, monkeypatch):
+    """DuckDB held to less memory than the data needs: the command says what happened and
+    how to give it more (RETENTION_ENGINE_MEMORY), exits 6, and writes nothing."""
+    from addin import cli
+
+    write_parquet_files(sample_company(), tmp_path / "data")
+    monkeypatch.setenv("RETENTION_ENGINE_MEMORY", "1MB")
+    out = tmp_path / "report.xlsx"
+    code = cli.main(["report", str(tmp_path / "data"), "-o", str(out), "-q"])
+    assert code == cli.EXIT_ENGINE_MEMORY == 6
+    assert not out.exists()
+    monkeypatch.setenv("RETENTION_ENGINE_MEMORY", "512MB")  # the same data with room: read
+    assert cli.main(["report", str(tmp_path / "data"), "-o", str(out), "-q"]) == 0
+
+
+def test_out_of_memory_while_reducing_is_explained_too(tmp_path, monkeypatch):
+    """The reduction runs after the checks, on the engine's tables: an out-of-memory error
+    raised there (DuckDB's own exception) is explained as in the checks."""
+    from addin.data import model
+    from addin.errors import EngineMemoryError
+
+    write_parquet_files(sample_company(), tmp_path)
+
+    def exhausted(tables):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(model, "reduce_tables", exhausted)
+    with pytest.raises(EngineMemoryError, match="RETENTION_ENGINE_MEMORY=4GB.*could not allocate"):
+        load_data(tmp_path, today=TODAY)

@@ -56,6 +56,12 @@ class EngineSource:
     quality: list[tuple[str, int, int, dict[Message, int]]]
     places: dict[str, str] = field(default_factory=dict)
     _close: Any = None
+    _explain: Any = None
+
+    def explained(self, error: BaseException) -> BaseException | None:
+        """An error the engine raised while its tables were read, as an error of ours that
+        says what to do (DuckDB out of memory), or None to let it through."""
+        return self._explain(error) if self._explain is not None else None
 
     def close(self) -> None:
         """Close the connection or session this source opened (a shared one is left open)."""
@@ -98,6 +104,8 @@ def open_engine_source(source: str | os.PathLike, *,
         A database or Spark session that cannot be reached (naming the host and the cause).
     DataError
         A table the source cannot give: a column missing, a column mostly unreadable.
+    EngineMemoryError
+        The embedded engine needed more memory than it is allowed.
     """
     for kind in ENGINES:
         if kind.accepts(source):
@@ -108,10 +116,15 @@ def open_engine_source(source: str | os.PathLike, *,
                             spark_conf=dict(spark_conf or {}), today=_check_today(today))
     opened = kind.open(source, options)
     try:
-        return _checked(opened, options)
-    except BaseException:
+        checked = _checked(opened, options)
+    except BaseException as error:
         opened.close()
+        better = kind.explain(error)
+        if better is not None:
+            raise better from None
         raise
+    checked._explain = kind.explain
+    return checked
 
 
 def _check_today(today: object) -> _dt.date:

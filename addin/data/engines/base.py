@@ -65,11 +65,14 @@ class Opened:
 @dataclass(frozen=True)
 class EngineKind:
     """One kind of engine source: whether it ``accepts`` what the user named (a text or a
-    path), and how it ``opens`` it (:class:`Opened`, or an error saying why not)."""
+    path), how it ``opens`` it (:class:`Opened`, or an error saying why not), and how it
+    ``explains`` an error its queries raise later (an error of ours saying what to do, or
+    None to let the error through)."""
 
     name: str
     accepts: Callable[[object], bool]
     open: Callable[[object, EngineOptions], Opened]
+    explain: Callable[[BaseException], BaseException | None] = lambda error: None
 
 
 def as_path(source: object) -> Path | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from ...errors import DataError
+from ...errors import DataError, EngineMemoryError
 from ..schema import table_named
 from ..sources.base import shown_name
 from .base import EngineKind, EngineOptions, EngineTable, Opened, as_path, parquet_tables
@@ -98,18 +98,42 @@ def _open_database(path: Path, label: str) -> Opened:
 #: peak RSS of the reading and reduction 4.3 GB without it, 3.2 GB with it, for ~15 % more
 #: CPU time.
 MEMORY_LIMIT = "1GB"
+#: The environment variable that sets another cap (a size DuckDB reads: ``4GB``, ``512MB``).
+MEMORY_VARIABLE = "RETENTION_ENGINE_MEMORY"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap for this run: ``RETENTION_ENGINE_MEMORY`` when set, else
+    :data:`MEMORY_LIMIT`."""
+    import os
+
+    return os.environ.get(MEMORY_VARIABLE, "").strip() or MEMORY_LIMIT
+
+
+def _explained(error: BaseException) -> BaseException | None:
+    """DuckDB's out-of-memory error as an :class:`~addin.errors.EngineMemoryError` saying
+    how much it had and how to give it more; None for any other error."""
+    import duckdb
+
+    if not isinstance(error, duckdb.OutOfMemoryException):
+        return None
+    return EngineMemoryError(
+        f"the embedded engine (DuckDB) needed more than the {memory_limit()} of memory it is "
+        f"allowed, beyond what it could move to disk; give it more with "
+        f"{MEMORY_VARIABLE}=4GB (or more) in the environment, or read the data from a "
+        f"database or Spark ({_first_line(error)})")
 
 
 def _connected(path: Path | None):
     """A DuckDB connection (in memory, or ``path`` read-only) whose memory is bounded by
-    :data:`MEMORY_LIMIT`, and the function that closes it and removes its scratch folder."""
+    :func:`memory_limit`, and the function that closes it and removes its scratch folder."""
     import shutil
     import tempfile
 
     import duckdb
 
     scratch = tempfile.mkdtemp(prefix="retention-engine-")
-    config = {"memory_limit": MEMORY_LIMIT, "temp_directory": scratch}
+    config = {"memory_limit": memory_limit(), "temp_directory": scratch}
     try:
         con = (duckdb.connect(config=config) if path is None
                else duckdb.connect(str(path), read_only=True, config=config))
@@ -155,4 +179,4 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-DUCKDB = EngineKind("duckdb", _accepts, _open)
+DUCKDB = EngineKind("duckdb", _accepts, _open, _explained)
