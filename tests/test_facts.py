@@ -170,6 +170,26 @@ def test_pandas_and_duckdb_give_the_same_facts(company):
     assert list(on_pandas.orders.columns) == list(FACTS["orders"])
 
 
+@pytest.mark.parametrize("at_a_time", [1, 50, 400])
+def test_orders_reduced_a_span_of_months_at_a_time_are_the_same_facts(company, monkeypatch,
+                                                                      at_a_time):
+    """Many orders are reduced by the engine a span of whole months at a time (so that its
+    groupings fit in its memory): the facts are those of the orders reduced at once, in
+    the same order, however the months are cut (a month alone past the limit included)."""
+    import narwhals as nw
+
+    from addin.data import facts as facts_module
+
+    connection = duckdb.connect()
+    tables = {name: connection.from_df(frame) for name, frame in company.items()}
+    at_once = reduce_tables(tables)
+    monkeypatch.setattr(facts_module, "ORDERS_AT_A_TIME", at_a_time)
+    spans = facts_module._spans(nw, nw.from_native(tables["Orders"]), "orders",
+                                set(company["Orders"]))
+    assert len(spans) > 1
+    assert_same_facts(at_once, reduce_tables(tables))
+
+
 @pytest.fixture(scope="module")
 def spark():
     pyspark = pytest.importorskip("pyspark.sql")
