@@ -521,7 +521,7 @@ def test_duckdb_out_of_memory_says_how_to_give_it_more(tmp_path, monkeypatch):
 def test_out_of_memory_while_reducing_is_explained_too(tmp_path, monkeypatch):
     """The reduction runs after the checks, on the engine's tables: an out-of-memory error
     raised there (DuckDB's own exception) is explained as in the checks."""
-    from addin.data import model
+    from addin.data import facts
     from addin.errors import EngineMemoryError
 
     write_parquet_files(sample_company(), tmp_path)
@@ -529,6 +529,6 @@ def test_out_of_memory_while_reducing_is_explained_too(tmp_path, monkeypatch):
     def exhausted(tables):
         raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
 
-    monkeypatch.setattr(model, "reduce_tables", exhausted)
+    monkeypatch.setattr(facts, "reduce_tables", exhausted)
     with pytest.raises(EngineMemoryError, match="RETENTION_ENGINE_MEMORY=4GB.*could not allocate"):
         load_data(tmp_path, today=TODAY)

@@ -404,13 +404,7 @@ def _from_engine(source: object, mapping: dict, today: _dt.date, schema: str | N
     if opened is None:
         return None
     with opened:  # the tables are lazy: reduced before the engine lets them go
-        try:
-            facts = reduce_tables(opened.tables)
-        except Exception as error:
-            better = opened.explained(error)  # DuckDB out of memory: what to do about it
-            if better is None:
-                raise
-            raise better from None
+        facts = opened.reduced()
     records = []
     for table, read, kept, dropped in opened.quality:
         if not any(dropped.values()):

@@ -24,7 +24,7 @@ from ..cells import column_letters
 from ..cells import name_key
 from ..data.exports import recognise
 from ..data.mapping import COLUMNS_TABLE, mapping_from_rows
-from ..data.sources.locate import find_header, locate_tables, no_header
+from ..data.sources.locate import find_header, locate_tables, no_header, no_tables
 from ..errors import DataError
 from ..report import layout
 from ..settings import SETTING_NAMES
@@ -103,13 +103,9 @@ def read_tables(book, mapping: dict | None = None) -> tuple[dict[str, pd.DataFra
     plain sheet whose headers are not ours.
     """
     sheets = [(sheet, list(sheet.tables)) for sheet in book.sheets]
-    try:
-        places = locate_tables([(sheet.name, [t.name for t in tables]) for sheet, tables in sheets],
-                               file=book.name)
-    except DataError as nothing:  # none of our tables: the exports may be all there is
-        places, nothing_found = {}, nothing
-    else:
-        nothing_found = None
+    listed = [(sheet.name, [t.name for t in tables]) for sheet, tables in sheets]
+    # none of our tables may be found: the exports may be all there is
+    places = locate_tables(listed, file=book.name, required=False)
     by_name = {sheet.name: (sheet, {t.name: t for t in tables}) for sheet, tables in sheets}
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, _Source] = {}
@@ -123,8 +119,8 @@ def read_tables(book, mapping: dict | None = None) -> tuple[dict[str, pd.DataFra
     used = {(place.sheet, place.excel_table) for place in places.values()}
     for key, found in _exports(book, sheets, used):
         frames[key], sources[key] = found
-    if not frames and nothing_found is not None:
-        raise nothing_found
+    if not frames:
+        raise no_tables(listed, book.name)
     return frames, sources
 
 

@@ -175,13 +175,17 @@ class PeriodFacts:
         return orders[column][:stop][self.buyers_orders]
 
     @cached_property
+    def buyer_codes(self) -> np.ndarray:
+        """Mask over the customer codes: the period's buyers (counted over the codes, not
+        with np.unique: no sort of the buyers' facts each period)."""
+        return np.bincount(self._buyers("ids").astype(np.intp), minlength=self.d.n_ids) > 0
+
+    @cached_property
     def repeat(self) -> M.RepeatCustomers:
         """The period's buyers (total) and those with two or more orders up to the period end."""
         ids = self._buyers("ids").astype(np.intp)
         orders = np.bincount(ids, weights=self._buyers("orders"), minlength=self.d.n_ids)
-        # counted over the codes, not np.unique: no sort of the buyers' facts each period
-        buyers = np.bincount(ids, minlength=self.d.n_ids) > 0
-        return M.RepeatCustomers(int((orders >= 2).sum()), int(buyers.sum()))
+        return M.RepeatCustomers(int((orders >= 2).sum()), int(self.buyer_codes.sum()))
 
     def time_between_purchases(self) -> float:
         """Days between purchases (the core's) of the period's buyers, over their orders up to
@@ -195,7 +199,7 @@ class PeriodFacts:
         last = np.full(self.d.n_ids, np.iinfo(np.int64).min)
         np.minimum.at(first, ids, self._buyers("first_day"))
         np.maximum.at(last, ids, self._buyers("last_day"))
-        buyers = np.bincount(ids, minlength=self.d.n_ids) > 0
+        buyers = self.buyer_codes
         days = np.bincount(ids, weights=self._buyers("days"), minlength=self.d.n_ids)
         return M.time_between_purchases_from_spans(first[buyers], last[buyers],
                                                    days[buyers].astype(np.int64))

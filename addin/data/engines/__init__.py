@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +59,13 @@ class EngineSource:
     _close: Any = None
     _explain: Any = None
 
-    def explained(self, error: BaseException) -> BaseException | None:
-        """An error the engine raised while its tables were read, as an error of ours that
-        says what to do (DuckDB out of memory), or None to let it through."""
-        return self._explain(error) if self._explain is not None else None
+    def reduced(self):
+        """The tables reduced to the report's facts (:func:`addin.data.facts.reduce_tables`)
+        in the engine; an error it raises explained as in the checks (DuckDB out of memory)."""
+        from ..facts import reduce_tables
+
+        with _explaining(self._explain):
+            return reduce_tables(self.tables)
 
     def close(self) -> None:
         """Close the connection or session this source opened (a shared one is left open)."""
@@ -116,15 +120,26 @@ def open_engine_source(source: str | os.PathLike, *,
                             spark_conf=dict(spark_conf or {}), today=_check_today(today))
     opened = kind.open(source, options)
     try:
-        checked = _checked(opened, options)
-    except BaseException as error:
+        with _explaining(kind.explain):
+            checked = _checked(opened, options)
+    except BaseException:
         opened.close()
-        better = kind.explain(error)
-        if better is not None:
-            raise better from None
         raise
     checked._explain = kind.explain
     return checked
+
+
+@contextmanager
+def _explaining(explain):
+    """Errors of the engine's queries as ``explain`` words them (an error of ours saying
+    what to do), the others as they are."""
+    try:
+        yield
+    except Exception as error:
+        better = explain(error) if explain is not None else None
+        if better is None:
+            raise
+        raise better from None
 
 
 def _check_today(today: object) -> _dt.date:

@@ -36,6 +36,7 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "Place",
     "locate_tables",
+    "no_tables",
     "filled_rows",
     "pick_header",
     "find_header",
@@ -56,14 +57,16 @@ class Place:
     excel_table: str | None
 
 
-def locate_tables(sheets: Sequence[tuple[str, Sequence[str]]], *, file: str | None = None
-                  ) -> dict[str, Place]:
+def locate_tables(sheets: Sequence[tuple[str, Sequence[str]]], *, file: str | None = None,
+                  required: bool = True) -> dict[str, Place]:
     """Where each table given is, from each sheet's name and its Excel Tables' names.
 
     ``sheets`` lists, in the workbook's order, every sheet's name with the names of the Excel
     Tables on it. The answer maps each table found (in the order of :data:`TABLES`) to its
     :class:`Place`. When two Excel Tables name the same table (``Orders`` and ``orders_``),
-    the first in workbook order is read. DataError (with ``file``) when no table is found.
+    the first in workbook order is read. When no table is found: DataError (with ``file``;
+    :func:`no_tables`), or {} with ``required=False`` (a reader that may find pasted exports
+    instead raises :func:`no_tables` itself when it finds nothing either).
     """
     found: dict[str, Place] = {}
     for sheet, excel_tables in sheets:
@@ -77,11 +80,16 @@ def locate_tables(sheets: Sequence[tuple[str, Sequence[str]]], *, file: str | No
             continue
         others = [t for t in excel_tables if table_named(t) is None]
         found[table] = Place(sheet, others[0] if len(others) == 1 else None)
-    if not found:
-        raise DataError(
-            f"no table found: expected sheets or Tables named {', '.join(TABLES)} "
-            f"(sheets: {', '.join(sheet for sheet, _ in sheets)})", file=file)
+    if not found and required:
+        raise no_tables(sheets, file)
     return {table: found[table] for table in TABLES if table in found}
+
+
+def no_tables(sheets: Sequence[tuple[str, Sequence[str]]], file: str | None = None) -> DataError:
+    """The refusal of a workbook holding none of our tables, naming its sheets."""
+    return DataError(
+        f"no table found: expected sheets or Tables named {', '.join(TABLES)} "
+        f"(sheets: {', '.join(sheet for sheet, _ in sheets)})", file=file)
 
 
 def _filled(row: Sequence[object]) -> bool:

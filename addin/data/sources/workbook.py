@@ -38,6 +38,7 @@ from .locate import (
     locate_tables,
     match_columns,
     no_header,
+    no_tables,
     pick_header,
 )
 from .safety import HOSTILE_XML, is_hostile, refuse_unsafe_workbook
@@ -106,14 +107,10 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
     epoch = np.datetime64(EXCEL_EPOCH_1904, "D") if structure.date1904 else EPOCH
     books = _Books(path, name)
     try:
-        try:
-            places = locate_tables(
-                [(title, [d.name for d in structure.tables if d.sheet == title]) for title in structure.sheets],
-                file=name)
-        except DataError as nothing:  # none of our tables: a pasted export may be all there is
-            places, nothing_found = {}, nothing
-        else:
-            nothing_found = None
+        sheets = [(title, [d.name for d in structure.tables if d.sheet == title])
+                  for title in structure.sheets]
+        # none of our tables may be found: a pasted export may be all there is
+        places = locate_tables(sheets, file=name, required=False)
         definitions = {(d.sheet, d.name): d for d in structure.tables}
         raws = []
         for table, place in places.items():
@@ -150,8 +147,8 @@ def _read_workbook_values(path: Path, notes: list[str], mapping: dict) -> list[R
         used = {place.sheet for place in places.values()}
         raws += _pasted_exports(archive, structure, books, used, name, raws, notes)
         raws.sort(key=lambda raw: list(TABLES).index(raw.table))
-        if not raws and nothing_found is not None:
-            raise nothing_found
+        if not raws:
+            raise no_tables(sheets, name)
         return raws
     finally:
         books.close()
