@@ -170,6 +170,64 @@ def test_pandas_and_duckdb_give_the_same_facts(company):
     assert list(on_pandas.orders.columns) == list(FACTS["orders"])
 
 
+def test_many_rows_read_from_files_are_reduced_by_the_embedded_engine(company, monkeypatch):
+    """The file reader's tables are reduced by DuckDB from ENGINE_ROWS rows (pandas below,
+    or where DuckDB is not installed): the same facts either way, and the same report."""
+    import builtins
+    import sys
+
+    from addin.data import model
+    from addin.data.engines import duckdb as engine
+
+    given = RetentionData(tables=company, quality=pd.DataFrame(), source="t",
+                          today=dt.date(2026, 10, 15))
+    handed = []
+    reduce_frames = engine.reduce_frames
+    monkeypatch.setattr(engine, "reduce_frames", lambda frames: handed.append(frames)
+                        or reduce_frames(frames))
+    monkeypatch.setattr(model, "ENGINE_ROWS", sum(len(f) for f in company.values()))
+    on_engine = given.facts
+    assert len(handed) == 1 and handed[0] is company  # DuckDB did reduce them
+    on_pandas = reduce_tables(company)
+    assert_same_facts(on_pandas, on_engine)
+    for table in company:  # the tables are left as they were
+        assert company[table] is given.tables[table]
+
+    # one row fewer than the threshold: pandas
+    monkeypatch.setattr(model, "ENGINE_ROWS", sum(len(f) for f in company.values()) + 1)
+    below = RetentionData(tables=company, quality=pd.DataFrame(), source="t").facts
+    assert len(handed) == 1
+    assert_same_facts(on_pandas, below)
+
+    # no DuckDB (xlwings Lite): pandas, the same facts
+    monkeypatch.setattr(model, "ENGINE_ROWS", 1)
+    real_import = builtins.__import__
+
+    def without_duckdb(name, *args, **kwargs):
+        if name == "duckdb":
+            raise ImportError("No module named 'duckdb'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "duckdb")
+    monkeypatch.setattr(builtins, "__import__", without_duckdb)
+    lite = RetentionData(tables=company, quality=pd.DataFrame(), source="t").facts
+    monkeypatch.undo()
+    assert len(handed) == 1
+    assert_same_facts(on_pandas, lite)
+
+
+def test_the_embedded_engine_out_of_memory_on_the_file_readers_tables_is_explained(
+        company, monkeypatch):
+    from addin.data.engines import reduce_in_engine
+    from addin.errors import EngineMemoryError
+
+    monkeypatch.setenv("RETENTION_ENGINE_MEMORY", "1MB")
+    with pytest.raises(EngineMemoryError, match="RETENTION_ENGINE_MEMORY=4GB"):
+        reduce_in_engine(company)
+    monkeypatch.setenv("RETENTION_ENGINE_MEMORY", "256MB")
+    assert_same_facts(reduce_tables(company), reduce_in_engine(company))
+
+
 @pytest.mark.parametrize("at_a_time", [1, 50, 400])
 def test_orders_reduced_a_span_of_months_at_a_time_are_the_same_facts(company, monkeypatch,
                                                                       at_a_time):

@@ -35,6 +35,11 @@ from .sources.frames import read_frames
 __all__ = ["RetentionData", "check_today", "load_data"]
 
 
+#: Rows (all tables) from which the file reader's tables are reduced by the embedded engine
+#: (DuckDB) rather than by pandas: below it pandas is as quick, and needs no engine started.
+ENGINE_ROWS = 500_000
+
+
 @dataclass
 class RetentionData:
     """The retention tables, typed and checked, and an account of what was dropped.
@@ -84,9 +89,16 @@ class RetentionData:
     def facts(self) -> Facts:
         """The per-customer and per-customer-month facts every report KPI counts on
         (:mod:`addin.data.facts`): those a source handed over, else ``tables`` reduced once,
-        in process."""
+        in process: by the embedded engine from :data:`ENGINE_ROWS` rows, by pandas below
+        it (or where the engine is not installed)."""
         if self.given_facts is not None:
             return self.given_facts
+        if sum(len(frame) for frame in self.tables.values()) >= ENGINE_ROWS:
+            from .engines import reduce_in_engine
+
+            reduced = reduce_in_engine(self.tables)
+            if reduced is not None:
+                return reduced
         return reduce_tables(self.tables)
 
     def get(self, name: str) -> pd.DataFrame | None:

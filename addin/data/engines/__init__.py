@@ -28,7 +28,7 @@ from .duckdb import DUCKDB
 from .postgres import POSTGRES
 from .spark import SPARK
 
-__all__ = ["ENGINES", "EngineSource", "open_engine_source"]
+__all__ = ["ENGINES", "EngineSource", "open_engine_source", "reduce_in_engine"]
 
 #: The engines, in the order they are asked whether they take a source.
 ENGINES: tuple[EngineKind, ...] = (POSTGRES, SPARK, DUCKDB)
@@ -127,6 +127,20 @@ def open_engine_source(source: str | os.PathLike, *,
         raise
     checked._explain = kind.explain
     return checked
+
+
+def reduce_in_engine(frames):
+    """pandas tables (the file reader's) reduced to the report's facts by the embedded engine
+    (:func:`.duckdb.reduce_frames`), its errors explained as for its own sources; None where
+    the engine is not installed (xlwings Lite's Pyodide): pandas reduces them there."""
+    try:
+        import duckdb  # noqa: F401  (only whether it is there)
+    except ImportError:
+        return None
+    from .duckdb import reduce_frames
+
+    with _explaining(DUCKDB.explain):
+        return reduce_frames(frames)
 
 
 @contextmanager
