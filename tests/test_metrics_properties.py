@@ -131,3 +131,18 @@ def test_mrr_movements_reconcile_every_month(rows):
     assert np.allclose(rebuilt, table.end_mrr)
     assert np.allclose(table.start_mrr.iloc[1:].to_numpy(), table.end_mrr.iloc[:-1].to_numpy())
     assert (table[["new", "expansion", "contraction", "churned", "reactivation"]] >= 0).all().all()
+    # from the customers × months table made beforehand (the report's): the same movements
+    grid = np.zeros((5, 12))
+    for customer, month, mrr in rows:
+        grid[int(customer[1]) - 1, month] += mrr
+    first, last = min(r[1] for r in rows), max(r[1] for r in rows)
+    origin = int(np.datetime64("2025-01", "M").astype(np.int64)) + first
+    of_grid = m.mrr_movements_of_grid(grid[:, first:last + 1], origin)
+    pd.testing.assert_frame_equal(of_grid, table, check_exact=False, rtol=1e-12, atol=1e-9)
+
+
+def test_mrr_movements_of_a_grid_refuse_a_negative_mrr_and_a_single_month():
+    with pytest.raises(MetricError, match="mrr contains -5, expected 0 or more"):
+        m.mrr_movements_of_grid(np.array([[10.0, -5.0]]), 600)
+    with pytest.raises(MetricError, match="at least two months"):
+        m.mrr_movements_of_grid(np.array([[10.0], [3.0]]), 600)

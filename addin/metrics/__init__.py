@@ -18,7 +18,7 @@ from .customers import (
     repeat_purchase_ratio,
 )
 from .engagement import dau_mau_by_month, dau_mau_from_activity
-from .mrr import MOVEMENT_COLUMNS, mrr_movements
+from .mrr import MOVEMENT_COLUMNS, mrr_movements, mrr_movements_of_grid
 from .nps import (
     NpsCounts,
     count_nps_answers,

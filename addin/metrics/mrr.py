@@ -49,6 +49,19 @@ def mrr_movements(customer_ids, months, mrr, *,
         weights=amounts,
         minlength=len(uniques) * n_months,
     ).reshape(len(uniques), n_months)
+    frame = mrr_movements_of_grid(grid, origin)
+    frame.attrs["skipped"] = skipped
+    return frame
+
+
+def mrr_movements_of_grid(grid: np.ndarray, origin: int) -> pd.DataFrame:
+    """The MRR movements of :func:`mrr_movements` from its customers × months table already
+    made: ``grid[c, m]`` the MRR (0 or more) of customer ``c`` in month ``origin + m``
+    (months since 1970-01), every month from the first to the last, at least two."""
+    v.require_non_negative_values("mrr", np.ravel(grid))
+    n_months = grid.shape[1]
+    if n_months < 2:
+        raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
     paying = grid > 0
     before, after = grid[:, :-1], grid[:, 1:]
     # "ever paid" up to the previous month decides between new and reactivation
@@ -66,5 +79,5 @@ def mrr_movements(customer_ids, months, mrr, *,
         "reactivation": np.where(starts_paying & paid_before, after, 0).sum(axis=0),
         "end_mrr": after.sum(axis=0),
     }, columns=list(MOVEMENT_COLUMNS))
-    frame.attrs["skipped"] = skipped
+    frame.attrs["skipped"] = 0
     return frame

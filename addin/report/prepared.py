@@ -262,10 +262,8 @@ class PreparedData:
         """The core's MRR movements of every month of Subscriptions, indexed by month number."""
         subs = self.subs
         try:
-            # the report already holds this customers × months grid: Excel's memory bound
-            # on the function does not apply here
-            table = M.mrr_movements(subs["ids"], subs["month"].astype("datetime64[M]"), subs["mrr"],
-                                    max_bytes=None)
+            # from the customers × months grid the report already holds, not from the rows
+            table = M.mrr_movements_of_grid(subs["grid"], subs["origin"])
         except MetricError:  # fewer than two months, or no rows
             table = pd.DataFrame(columns=list(M.MOVEMENT_COLUMNS))
         return _by_month(table)
