@@ -448,6 +448,28 @@ def test_every_drop_reason_is_counted():
         assert kept == len(data.tables[table])
 
 
+def test_ids_missing_from_customers_are_counted_alike_with_and_without_arrow(monkeypatch):
+    """Arrow looks the ids up where it is installed; pandas where it is not (xlwings Lite)."""
+    import builtins
+
+    from addin.data.model import _missing_from
+
+    ids = pd.Series(pd.array(["a", "b", None, "c", "b"], dtype="str"))
+    known = pd.Series(pd.array(["a", "c", "z"], dtype="str"))
+    cases = [(ids, known), (ids.iloc[:0], known), (ids, known.iloc[:0])]
+    with_arrow = [_missing_from(*case) for case in cases]
+    assert with_arrow == [3, 0, 5]  # b, the blank and b again; none; every one
+    real_import = builtins.__import__
+
+    def without_arrow(name, *args, **kwargs):
+        if name.startswith("pyarrow"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_arrow)
+    assert [_missing_from(*case) for case in cases] == with_arrow
+
+
 def test_customer_ids_missing_from_customers_are_kept_and_counted(company):
     frames = dict(company)
     frames["Customers"] = company["Customers"].iloc[5:]

@@ -328,6 +328,24 @@ def _typed_frame(table: str, out: dict[str, np.ndarray], keep: np.ndarray,
     return pd.DataFrame(columns)
 
 
+def _missing_from(ids: pd.Series, known: pd.Series) -> int:
+    """How many of ``ids`` (blanks included) are not among ``known``: looked up by Arrow in
+    the text as the typed tables hold it (1.1 s for 10 million order rows, where pandas took
+    3.3 s on the same Arrow text and 4.6 s on Python strings), by pandas where Arrow is not
+    installed (xlwings Lite)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return int((~pd.Series(ids.to_numpy(object), dtype=object, copy=False)
+                    .isin(known.to_numpy(object))).sum())
+    values, value_set = pa.array(ids.array), pa.array(known.array)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(values, value_set=value_set.cast(values.type))
+    return len(ids) - int(pc.sum(found).as_py() or 0)
+
+
 def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str | None,
            date_format: str | None, today: _dt.date) -> RetentionData:
     """Check every raw table and gather the typed tables and the quality account."""
@@ -367,12 +385,10 @@ def _build(raws: list[RawTable], source: str, notes: list[str], *, decimal: str 
     if "Customers" in tables:
         filled = filled_flag(checked["Customers"], by_table["Customers"])
         flags["Customers"] += [flag for flag in (filled, elsewhere_flag) if flag is not None]
-        # the ids as the typed tables hold them (Arrow text): looked up there, not turned
-        # back into Python strings (at 10 million orders that alone took seconds)
-        known = tables["Customers"]["customer_id"].array
+        known = tables["Customers"]["customer_id"]
         for name in CUSTOMER_TABLES:
             if name in tables:
-                missing = int((~tables[name]["customer_id"].isin(known)).sum())
+                missing = _missing_from(tables[name]["customer_id"], known)
                 if missing:
                     flags[name].append((Message(UNKNOWN_CUSTOMER, rows=counted("q_rows", missing)), ()))
     records = []
