@@ -39,8 +39,7 @@ def mrr_movements(customer_ids, months, mrr, *,
     if len(amounts) == 0:
         raise v.UndefinedResultError("undefined: every row has a blank")
     origin, n_months = v.month_span("months", month_numbers)
-    if n_months < 2:
-        raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
+    _two_months(n_months)  # before the table is made
     v.dense_table("MRR movements", len(uniques), "customers", "months", month_numbers,
                   _BYTES_PER_CELL, max_bytes)
 
@@ -60,8 +59,7 @@ def mrr_movements_of_grid(grid: np.ndarray, origin: int) -> pd.DataFrame:
     (months since 1970-01), every month from the first to the last, at least two."""
     v.require_non_negative_values("mrr", np.ravel(grid))
     n_months = grid.shape[1]
-    if n_months < 2:
-        raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
+    _two_months(n_months)
     paying = grid > 0
     before, after = grid[:, :-1], grid[:, 1:]
     # "ever paid" up to the previous month decides between new and reactivation
@@ -81,3 +79,9 @@ def mrr_movements_of_grid(grid: np.ndarray, origin: int) -> pd.DataFrame:
     }, columns=list(MOVEMENT_COLUMNS))
     frame.attrs["skipped"] = 0
     return frame
+
+
+def _two_months(n_months: int) -> None:
+    """The first month is only the baseline: movements need a second."""
+    if n_months < 2:
+        raise v.UndefinedResultError("undefined: MRR movements need at least two months of data")
