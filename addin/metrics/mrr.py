@@ -48,7 +48,7 @@ def mrr_movements(customer_ids, months, mrr, *,
         weights=amounts,
         minlength=len(uniques) * n_months,
     ).reshape(len(uniques), n_months)
-    frame = mrr_movements_of_grid(grid, origin)
+    frame = _movements(grid, origin)
     frame.attrs["skipped"] = skipped
     return frame
 
@@ -58,8 +58,16 @@ def mrr_movements_of_grid(grid: np.ndarray, origin: int) -> pd.DataFrame:
     made: ``grid[c, m]`` the MRR (0 or more) of customer ``c`` in month ``origin + m``
     (months since 1970-01), every month from the first to the last, at least two."""
     v.require_non_negative_values("mrr", np.ravel(grid))
+    _two_months(grid.shape[1])
+    frame = _movements(grid, origin)
+    frame.attrs["skipped"] = 0
+    return frame
+
+
+def _movements(grid: np.ndarray, origin: int) -> pd.DataFrame:
+    """The movements of a checked customers × months table (MRR 0 or more, two months or
+    more): each month compared with the one before."""
     n_months = grid.shape[1]
-    _two_months(n_months)
     paying = grid > 0
     before, after = grid[:, :-1], grid[:, 1:]
     # "ever paid" up to the previous month decides between new and reactivation
@@ -77,7 +85,6 @@ def mrr_movements_of_grid(grid: np.ndarray, origin: int) -> pd.DataFrame:
         "reactivation": np.where(starts_paying & paid_before, after, 0).sum(axis=0),
         "end_mrr": after.sum(axis=0),
     }, columns=list(MOVEMENT_COLUMNS))
-    frame.attrs["skipped"] = 0
     return frame
 
 

@@ -121,12 +121,10 @@ def open_engine_source(source: str | os.PathLike, *,
     opened = kind.open(source, options)
     try:
         with _explaining(kind.explain):
-            checked = _checked(opened, options)
+            return _checked(opened, options, kind.explain)
     except BaseException:
         opened.close()
         raise
-    checked._explain = kind.explain
-    return checked
 
 
 def reduce_in_engine(frames):
@@ -163,7 +161,7 @@ def _check_today(today: object) -> _dt.date:
     return check_today(today)
 
 
-def _checked(opened, options: EngineOptions) -> EngineSource:
+def _checked(opened, options: EngineOptions, explain) -> EngineSource:
     import narwhals as nw
 
     from .base import resolve_columns
@@ -194,4 +192,4 @@ def _checked(opened, options: EngineOptions) -> EngineSource:
     quality = [(table, done.rows_read, done.rows_kept, done.dropped) for table, done in checked.items()]
     return EngineSource(label=opened.label,
                         tables={table: done.frame.to_native() for table, done in checked.items()},
-                        quality=quality, places=places, _close=opened.close)
+                        quality=quality, places=places, _close=opened.close, _explain=explain)
